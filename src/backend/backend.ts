@@ -1,0 +1,138 @@
+/**
+ * The kernel set every backend implements. Kernels are coarse (a whole matmul with its bias and
+ * activation, a whole optimizer update for one weight) and write into buffers the caller owns, so
+ * that a step allocates nothing a backend must track and a native backend can work zero-copy on the
+ * same typed arrays. Nothing above `ops/` calls a backend.
+ */
+
+/** Activations a matmul can apply in its epilogue. */
+export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+
+export type UnaryOp =
+  | 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'square' | 'reciprocal' | 'sign' | 'floor' | 'round'
+  | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'gelu' | 'geluTanh' | 'softplus' | 'softsign'
+  | 'swish' | 'hardSigmoid' | 'leakyRelu' | 'sin' | 'cos' | 'log1p' | 'expm1' | 'isNotFinite';
+
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
+  | 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual';
+
+/** A read-only view of a buffer; kernels never write into inputs. */
+export type In = Float32Array | Int32Array | Uint8Array;
+export type NumArray = Float32Array | Int32Array | Uint8Array;
+
+/** Geometry of a 2D convolution on NHWC data with an HWIO kernel (Keras's layouts). 1D convs use inH = 1. */
+export interface Conv2DGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  inC: number;
+  outH: number;
+  outW: number;
+  outC: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  dilationH: number;
+  dilationW: number;
+  padTop: number;
+  padLeft: number;
+  /** Grouped convolution: inC and outC are both divisible by groups. */
+  groups: number;
+}
+
+/** Geometry of a depthwise convolution: kernel [kH, kW, inC, multiplier], output channels inC * multiplier. */
+export interface DepthwiseGeometry extends Omit<Conv2DGeometry, 'groups' | 'outC'> {
+  multiplier: number;
+}
+
+/** Geometry of 2D pooling on NHWC data (1D pooling uses inH = 1). */
+export interface Pool2DGeometry {
+  batch: number;
+  inH: number;
+  inW: number;
+  channels: number;
+  outH: number;
+  outW: number;
+  kH: number;
+  kW: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+}
+
+export interface Backend {
+  readonly name: 'js' | 'native';
+
+  /**
+   * out[m×n] = act(op(A) · op(B) + bias), A is m×k (k×m when transA), B is k×n (n×k when transB).
+   * With `accumulate`, the product is added to what `out` holds (bias and act must then be null/linear).
+   */
+  matmul(
+    a: Float32Array, b: Float32Array, out: Float32Array,
+    m: number, n: number, k: number,
+    transA: boolean, transB: boolean,
+    bias: Float32Array | null, act: FusedActivation, accumulate: boolean,
+  ): void;
+
+  /** out = f(x) elementwise; `alpha` parameterises leakyRelu and elu. */
+  unary(op: UnaryOp, x: In, out: NumArray, alpha: number): void;
+  /** out = dy · f'(x) where y = f(x) is also given (cheaper for sigmoid, tanh, exp). */
+  unaryGrad(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, out: Float32Array, alpha: number): void;
+  /** out = a ∘ b with NumPy broadcasting; shapes are given right-aligned to outShape's rank. */
+  binary(op: BinaryOp, a: In, aShape: readonly number[], b: In, bShape: readonly number[], out: NumArray, outShape: readonly number[]): void;
+  /** Sums a [outer, reduce, inner] view over its middle axis into out[outer, inner]. */
+  reduceSum(x: Float32Array, outer: number, reduce: number, inner: number, out: Float32Array): void;
+  /** Max over the middle axis of [outer, reduce, inner]; argmax (index along the middle axis) is optional. */
+  reduceMax(x: Float32Array, outer: number, reduce: number, inner: number, out: Float32Array, argmax: Int32Array | null): void;
+  /** out = x transposed by `perm`. */
+  transpose(x: In, shape: readonly number[], perm: readonly number[], out: NumArray): void;
+  /** Copies x viewed as [outer, inner] into out viewed as [outer, outInner] starting at column `offset` (concat / slice building block). */
+  copyBlock(x: In, outer: number, inner: number, out: NumArray, outInner: number, offset: number): void;
+  /** Reads x viewed as [outer, xInner] from column `offset`, `inner` wide, into out [outer, inner]. */
+  sliceBlock(x: In, outer: number, xInner: number, offset: number, inner: number, out: NumArray): void;
+  /** Converts between element types (float → int truncates toward zero, like a C cast). */
+  cast(x: In, out: NumArray): void;
+
+  /** Row-wise softmax of x[rows, cols]. */
+  softmax(x: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /** dx = y ∘ (dy − Σ dy ∘ y) row-wise. */
+  softmaxGrad(y: Float32Array, dy: Float32Array, out: Float32Array, rows: number, cols: number): void;
+  /**
+   * Fused softmax cross-entropy from logits: loss[r] = −Σ labels·log_softmax(logits),
+   * grad = softmax(logits)·Σlabels − labels (per row, unscaled).
+   */
+  softmaxCrossEntropy(logits: Float32Array, labels: Float32Array, rows: number, cols: number, loss: Float32Array, grad: Float32Array): void;
+
+  /** Embedding lookup: out[i, :] = table[indices[i], :]. Indices were validated by the caller. */
+  gather(table: Float32Array, dim: number, indices: Int32Array, out: Float32Array): void;
+  /** dtable[indices[i], :] += dy[i, :]. */
+  scatterAdd(dy: Float32Array, dim: number, indices: Int32Array, dtable: Float32Array): void;
+
+  conv2d(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2DGeometry): void;
+  conv2dBackpropInput(dy: Float32Array, kernel: Float32Array, dx: Float32Array, g: Conv2DGeometry): void;
+  conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dkernel: Float32Array, g: Conv2DGeometry): void;
+  depthwiseConv2d(x: Float32Array, kernel: Float32Array, out: Float32Array, g: DepthwiseGeometry): void;
+  depthwiseConv2dBackpropInput(dy: Float32Array, kernel: Float32Array, dx: Float32Array, g: DepthwiseGeometry): void;
+  depthwiseConv2dBackpropFilter(x: Float32Array, dy: Float32Array, dkernel: Float32Array, g: DepthwiseGeometry): void;
+
+  /** Max pooling; argmax receives the flat input index of each window's maximum (−1 for an all-padding window). */
+  maxPool2d(x: Float32Array, out: Float32Array, argmax: Int32Array, g: Pool2DGeometry): void;
+  maxPool2dGrad(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void;
+  /** Average pooling over the valid (non-padding) part of each window, as TensorFlow does. */
+  avgPool2d(x: Float32Array, out: Float32Array, g: Pool2DGeometry): void;
+  avgPool2dGrad(dy: Float32Array, dx: Float32Array, g: Pool2DGeometry): void;
+
+  /** Σ x² (for gradient clipping by norm). */
+  sumSquares(x: Float32Array): number;
+  /** True when every element is finite. */
+  allFinite(x: Float32Array): boolean;
+
+  /** Fused optimizer updates, in place on the weight and its slots. Each follows Keras 3's rule. */
+  sgdUpdate(w: Float32Array, g: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void;
+  rmspropUpdate(w: Float32Array, g: Float32Array, ms: Float32Array, mom: Float32Array | null, lr: number, rho: number, momentum: number, epsilon: number): void;
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vhat: Float32Array | null, lr: number, beta1: number, beta2: number, epsilon: number, step: number, weightDecay: number): void;
+  adagradUpdate(w: Float32Array, g: Float32Array, acc: Float32Array, lr: number, epsilon: number): void;
+}

@@ -1,0 +1,211 @@
+import type { DType } from '../tensor/dtype.js';
+import { type SymbolicShape, formatShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { type Initializer, getInitializer, type InitializerId } from './initializers.js';
+import { KerasTensor, Node } from './keras_tensor.js';
+import { toSnakeCase } from './options.js';
+import { Variable } from './variable.js';
+
+/** Options every layer accepts. */
+export interface LayerArgs {
+  name?: string;
+  trainable?: boolean;
+  dtype?: DType;
+  /** Shape of one sample (no batch dimension), for the first layer of a `Sequential`. */
+  inputShape?: readonly (number | null)[];
+  /** Batch size for `inputShape`, when fixed. */
+  batchSize?: number;
+}
+export const BASE_OPTIONS = ['name', 'trainable', 'dtype', 'inputShape', 'batchSize'] as const;
+
+export interface CallContext {
+  /** True inside `fit` and `trainOnBatch`: dropout drops, batch normalization uses batch statistics. */
+  training: boolean;
+}
+
+/** A shape or the list of shapes of a layer's inputs (or outputs). */
+export type ShapeArg = SymbolicShape | SymbolicShape[];
+
+const nameCounters = new Map<string, number>();
+
+/** A fresh `prefix_N`, counting per prefix from 1 as the notebook's Keras does. */
+export function uniqueName(prefix: string): string {
+  const n = (nameCounters.get(prefix) ?? 0) + 1;
+  nameCounters.set(prefix, n);
+  return `${prefix}_${n}`;
+}
+
+/** Restarts layer numbering (`dense_1` again), like `keras.backend.clear_session()`. */
+export function clearSession(): void {
+  nameCounters.clear();
+}
+
+/**
+ * The base of every layer. A subclass creates its weights in `build`, computes in `call` with ops,
+ * and states its output shape in `computeOutputShape`, where it also rejects inputs it cannot take
+ * with an error that names the layer and the shapes.
+ */
+export abstract class Layer {
+  abstract readonly className: string;
+  readonly name: string;
+  trainable: boolean;
+  readonly dtype: DType;
+  /** Batch input shape given through `inputShape`, used by `Sequential` to create its input. */
+  readonly batchInputShape: SymbolicShape | undefined;
+  built = false;
+  /** One node per call on symbolic inputs: a shared layer has several. */
+  readonly inboundNodes: Node[] = [];
+  protected readonly ownWeights: Variable[] = [];
+
+  constructor(args: LayerArgs = {}, defaultPrefix?: string) {
+    this.name = args.name ?? uniqueName(defaultPrefix ?? toSnakeCase(new.target.name));
+    this.trainable = args.trainable ?? true;
+    this.dtype = args.dtype ?? 'float32';
+    if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
+  }
+
+  /** Creates the layer's weights once input shapes are known. */
+  build(_inputShape: ShapeArg): void {
+    this.built = true;
+  }
+
+  /** Runs the layer on concrete tensors. */
+  abstract call(inputs: Tensor | Tensor[], ctx: CallContext): Tensor | Tensor[];
+
+  /** The output shape for given input shapes; throws a clear error for inputs the layer cannot take. */
+  computeOutputShape(inputShape: ShapeArg): ShapeArg {
+    return inputShape;
+  }
+
+  /** The dtype of the outputs (float32 unless a layer says otherwise). */
+  computeOutputDType(_inputDTypes: DType[]): DType {
+    return 'float32';
+  }
+
+  /** The layer's constructor arguments, as Keras's `get_config`. */
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, trainable: this.trainable, dtype: this.dtype };
+  }
+
+  protected addWeight(name: string, shape: readonly number[], initializer: InitializerId | Initializer, trainable = true): Variable {
+    const init = typeof initializer === 'string' ? getInitializer(initializer) : initializer;
+    const v = new Variable(name, init(shape), trainable, this.name);
+    this.ownWeights.push(v);
+    return v;
+  }
+
+  /** Every weight, trainable first then non-trainable, each group in creation order (Keras's order). */
+  get weights(): Variable[] {
+    return [...this.trainableWeights, ...this.nonTrainableWeights];
+  }
+
+  get trainableWeights(): Variable[] {
+    return this.trainable ? this.ownWeights.filter((w) => w.trainable) : [];
+  }
+
+  get nonTrainableWeights(): Variable[] {
+    return this.trainable ? this.ownWeights.filter((w) => !w.trainable) : [...this.ownWeights];
+  }
+
+  countParams(): number {
+    return this.weights.reduce((p, w) => p + w.value.size, 0);
+  }
+
+  getWeights(): Tensor[] {
+    return this.weights.map((w) => new Tensor(w.snapshot(), w.shape, 'float32'));
+  }
+
+  setWeights(values: readonly Tensor[]): void {
+    const ws = this.weights;
+    if (values.length !== ws.length) {
+      throw new Error(`Layer '${this.name}' has ${ws.length} weights, setWeights got ${values.length}.`);
+    }
+    ws.forEach((w, i) => w.assign(values[i]));
+  }
+
+  /** The output shape of this layer's single node (or of all its nodes when they agree). */
+  get outputShape(): ShapeArg {
+    const shapes = this.inboundNodes.map((n) => n.outputs.map((t) => t.shape));
+    if (shapes.length === 0) throw new Error(`Layer '${this.name}' has not been called yet, so it has no output shape.`);
+    const first = JSON.stringify(shapes[0]);
+    if (shapes.some((s) => JSON.stringify(s) !== first)) return 'multiple' as unknown as ShapeArg;
+    return shapes[0].length === 1 ? shapes[0][0] : shapes[0];
+  }
+
+  /**
+   * Calls the layer. On symbolic tensors it records a node and returns the symbolic output; on
+   * concrete tensors it computes eagerly (inference mode unless `training` is given).
+   */
+  apply(inputs: KerasTensor | readonly KerasTensor[]): KerasTensor;
+  apply(inputs: Tensor | readonly Tensor[], opts?: { training?: boolean }): Tensor;
+  apply(inputs: KerasTensor | Tensor | readonly KerasTensor[] | readonly Tensor[], opts: { training?: boolean } = {}): KerasTensor | Tensor {
+    const out = this.applyAll(inputs as KerasTensor[], opts);
+    if (out.length !== 1) {
+      throw new Error(`Layer '${this.name}' returns ${out.length} tensors; call applyMulti() to receive all of them.`);
+    }
+    return out[0];
+  }
+
+  /** Like `apply`, for layers with several outputs (an LSTM with `returnState`, a model with several outputs). */
+  applyMulti(inputs: KerasTensor | readonly KerasTensor[]): KerasTensor[];
+  applyMulti(inputs: Tensor | readonly Tensor[], opts?: { training?: boolean }): Tensor[];
+  applyMulti(inputs: KerasTensor | Tensor | readonly KerasTensor[] | readonly Tensor[], opts: { training?: boolean } = {}): KerasTensor[] | Tensor[] {
+    return this.applyAll(inputs as KerasTensor[], opts);
+  }
+
+  private applyAll(inputs: KerasTensor | Tensor | readonly (KerasTensor | Tensor)[], opts: { training?: boolean }): KerasTensor[] | Tensor[] {
+    const list = Array.isArray(inputs) ? [...inputs] : [inputs as KerasTensor | Tensor];
+    if (list.length === 0) throw new Error(`Layer '${this.name}' was called on an empty list of inputs.`);
+    if (list.every((t) => t instanceof KerasTensor)) return this.symbolicCall(list as KerasTensor[]);
+    if (list.every((t) => t instanceof Tensor)) return this.eagerCall(list as Tensor[], opts.training ?? false);
+    throw new Error(`Layer '${this.name}' was called on a mix of symbolic and concrete tensors.`);
+  }
+
+  /** Shape(s) in the form `build` and `computeOutputShape` take: one shape for one input. */
+  protected static shapeArg(shapes: SymbolicShape[]): ShapeArg {
+    return shapes.length === 1 ? shapes[0] : shapes;
+  }
+
+  private symbolicCall(inputs: KerasTensor[]): KerasTensor[] {
+    const shapeArg = Layer.shapeArg(inputs.map((t) => t.shape));
+    if (!this.built) this.build(shapeArg);
+    const outShapes = this.computeOutputShape(shapeArg);
+    const shapeList = isShapeList(outShapes) ? outShapes : [outShapes as SymbolicShape];
+    const dtype = this.computeOutputDType(inputs.map((t) => t.dtype));
+    const node = new Node(this, inputs);
+    const nodeIndex = this.inboundNodes.length;
+    this.inboundNodes.push(node);
+    shapeList.forEach((s, i) => node.outputs.push(new KerasTensor(s, dtype, this, nodeIndex, i)));
+    return node.outputs;
+  }
+
+  private eagerCall(inputs: Tensor[], training: boolean): Tensor[] {
+    const shapeArg = Layer.shapeArg(inputs.map((t) => [null, ...t.shape.slice(1)]));
+    if (!this.built) this.build(shapeArg);
+    this.computeOutputShape(Layer.shapeArg(inputs.map((t) => t.shape)));
+    const out = this.call(inputs.length === 1 ? inputs[0] : inputs, { training });
+    return Array.isArray(out) ? out : [out];
+  }
+
+  /** Runs the layer inside a model: shapes were checked when the graph was built. */
+  invoke(inputs: Tensor[], ctx: CallContext): Tensor[] {
+    const out = this.call(inputs.length === 1 ? inputs[0] : inputs, ctx);
+    return Array.isArray(out) ? out : [out];
+  }
+
+  toString(): string {
+    return `${this.className}(name=${this.name})`;
+  }
+}
+
+export function isShapeList(s: ShapeArg): s is SymbolicShape[] {
+  return s.length > 0 && Array.isArray(s[0]);
+}
+
+/** The single shape of a one-input layer, or a clear error when given several. */
+export function singleShape(layer: Layer, s: ShapeArg): SymbolicShape {
+  if (isShapeList(s)) {
+    throw new Error(`Layer '${layer.name}' (${layer.className}) expects one input, got ${s.length}: ${s.map(formatShape).join(', ')}.`);
+  }
+  return s;
+}

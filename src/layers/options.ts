@@ -1,0 +1,29 @@
+/**
+ * Rejects options a layer does not know, as TypeScript would at compile time: a JavaScript caller
+ * passing `activation` to a pooling layer must hear about it, not have it silently ignored.
+ */
+export function checkOptions(className: string, options: object | undefined, allowed: readonly string[]): void {
+  if (!options) return;
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) {
+      throw new TypeError(`${className} got an unexpected option '${key}'. Valid options: ${allowed.join(', ')}.`);
+    }
+  }
+}
+
+/** Keras's `int or tuple` arguments as a tuple of `rank` numbers. */
+export function tupleOf(value: number | readonly number[], rank: number, what: string): number[] {
+  const t = typeof value === 'number' ? new Array<number>(rank).fill(value) : [...value];
+  if (t.length !== rank || t.some((v) => !Number.isInteger(v) || v <= 0)) {
+    throw new Error(`${what} must be a positive integer or a list of ${rank} positive integers, got ${JSON.stringify(value)}.`);
+  }
+  return t;
+}
+
+export function toSnakeCase(name: string): string {
+  // Keras's own two rules, so that `Conv2D` → `conv2d` and `MaxPooling1D` → `max_pooling1d`.
+  return name
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}

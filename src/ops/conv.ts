@@ -1,0 +1,147 @@
+import type { Conv2DGeometry, Pool2DGeometry } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
+import { Tensor } from '../tensor/tensor.js';
+import { emptyFloat, floatData } from './create.js';
+import { reshape } from './shape_ops.js';
+import { record } from './tape.js';
+
+export type Padding = 'valid' | 'same';
+
+/**
+ * Output length and leading pad of one spatial axis, as TensorFlow computes them. A negative or
+ * zero length is the caller's to report: layers check shapes before any kernel runs.
+ */
+export function convOutputLength(input: number, kernel: number, stride: number, padding: Padding, dilation = 1): { length: number; padBefore: number } {
+  const effective = (kernel - 1) * dilation + 1;
+  if (padding === 'same') {
+    const length = Math.ceil(input / stride);
+    const total = Math.max((length - 1) * stride + effective - input, 0);
+    return { length, padBefore: Math.floor(total / 2) };
+  }
+  return { length: Math.floor((input - effective) / stride) + 1, padBefore: 0 };
+}
+
+export interface Conv2DOptions {
+  strides?: [number, number];
+  padding?: Padding;
+  dilation?: [number, number];
+  groups?: number;
+}
+
+function geometry(x: Tensor, kernel: Tensor, opts: Conv2DOptions): Conv2DGeometry {
+  const [batch, inH, inW, inC] = x.shape;
+  const [kH, kW, , outC] = kernel.shape;
+  const [strideH, strideW] = opts.strides ?? [1, 1];
+  const [dilationH, dilationW] = opts.dilation ?? [1, 1];
+  const padding = opts.padding ?? 'valid';
+  const h = convOutputLength(inH, kH, strideH, padding, dilationH);
+  const w = convOutputLength(inW, kW, strideW, padding, dilationW);
+  if (h.length <= 0 || w.length <= 0) {
+    throw new Error(`conv2d: a ${kH}×${kW} window does not fit an input of ${inH}×${inW}.`);
+  }
+  return {
+    batch, inH, inW, inC, outH: h.length, outW: w.length, outC, kH, kW, strideH, strideW,
+    dilationH, dilationW, padTop: h.padBefore, padLeft: w.padBefore, groups: opts.groups ?? 1,
+  };
+}
+
+/** NHWC convolution with an HWIO kernel and optional bias. */
+export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, opts: Conv2DOptions = {}): Tensor {
+  const g = geometry(x, kernel, opts);
+  const xd = floatData(x, 'conv2d');
+  const kd = floatData(kernel, 'conv2d kernel');
+  const { t: y, data } = emptyFloat([g.batch, g.outH, g.outW, g.outC]);
+  getBackend().conv2d(xd, kd, bias ? floatData(bias, 'conv2d bias') : null, data, g);
+  record(bias ? [x, kernel, bias] : [x, kernel], [y], ([dy]) => {
+    const dyd = floatData(dy!, 'conv2d grad');
+    const { t: dx, data: dxd } = emptyFloat(x.shape);
+    const { t: dk, data: dkd } = emptyFloat(kernel.shape);
+    getBackend().conv2dBackpropInput(dyd, kd, dxd, g);
+    getBackend().conv2dBackpropFilter(xd, dyd, dkd, g);
+    const grads: Tensor[] = [dx, dk];
+    if (bias) {
+      const { t: db, data: dbd } = emptyFloat(bias.shape);
+      getBackend().reduceSum(dyd, 1, dyd.length / g.outC, g.outC, dbd);
+      grads.push(db);
+    }
+    return grads;
+  });
+  return y;
+}
+
+/** [batch, steps, channels] convolution with a [k, inC, outC] kernel, run as a 2D convolution of height 1. */
+export function conv1d(x: Tensor, kernel: Tensor, bias: Tensor | null, stride = 1, padding: Padding = 'valid', dilation = 1, groups = 1): Tensor {
+  const [b, steps, c] = x.shape;
+  const x4 = reshape(x, [b, 1, steps, c]);
+  const k4 = reshape(kernel, [1, ...kernel.shape]);
+  const y4 = conv2d(x4, k4, bias, { strides: [1, stride], padding, dilation: [1, dilation], groups });
+  return reshape(y4, [b, y4.shape[2], y4.shape[3]]);
+}
+
+export function depthwiseConv2d(x: Tensor, kernel: Tensor, opts: Omit<Conv2DOptions, 'groups'> = {}): Tensor {
+  const base = geometry(x, reshape(kernel, [kernel.shape[0], kernel.shape[1], 1, kernel.shape[2] * kernel.shape[3]]), opts);
+  const g = { ...base, multiplier: kernel.shape[3] };
+  const xd = floatData(x, 'depthwiseConv2d');
+  const kd = floatData(kernel, 'depthwiseConv2d kernel');
+  const { t: y, data } = emptyFloat([g.batch, g.outH, g.outW, g.inC * g.multiplier]);
+  getBackend().depthwiseConv2d(xd, kd, data, g);
+  record([x, kernel], [y], ([dy]) => {
+    const dyd = floatData(dy!, 'depthwiseConv2d grad');
+    const { t: dx, data: dxd } = emptyFloat(x.shape);
+    const { t: dk, data: dkd } = emptyFloat(kernel.shape);
+    getBackend().depthwiseConv2dBackpropInput(dyd, kd, dxd, g);
+    getBackend().depthwiseConv2dBackpropFilter(xd, dyd, dkd, g);
+    return [dx, dk];
+  });
+  return y;
+}
+
+export interface Pool2DOptions {
+  poolSize: [number, number];
+  strides: [number, number];
+  padding: Padding;
+}
+
+function poolGeometry(x: Tensor, opts: Pool2DOptions): Pool2DGeometry {
+  const [batch, inH, inW, channels] = x.shape;
+  const [kH, kW] = opts.poolSize;
+  const [strideH, strideW] = opts.strides;
+  const h = convOutputLength(inH, kH, strideH, opts.padding);
+  const w = convOutputLength(inW, kW, strideW, opts.padding);
+  if (h.length <= 0 || w.length <= 0) throw new Error(`pool2d: a ${kH}×${kW} window does not fit an input of ${inH}×${inW}.`);
+  return { batch, inH, inW, channels, outH: h.length, outW: w.length, kH, kW, strideH, strideW, padTop: h.padBefore, padLeft: w.padBefore };
+}
+
+export function maxPool2d(x: Tensor, opts: Pool2DOptions): Tensor {
+  const g = poolGeometry(x, opts);
+  const { t: y, data } = emptyFloat([g.batch, g.outH, g.outW, g.channels]);
+  const argmax = new Int32Array(data.length);
+  getBackend().maxPool2d(floatData(x, 'maxPool2d'), data, argmax, g);
+  record([x], [y], ([dy]) => {
+    const { t: dx, data: dxd } = emptyFloat(x.shape);
+    getBackend().maxPool2dGrad(floatData(dy!, 'maxPool2d grad'), argmax, dxd);
+    return [dx];
+  });
+  return y;
+}
+
+export function avgPool2d(x: Tensor, opts: Pool2DOptions): Tensor {
+  const g = poolGeometry(x, opts);
+  const { t: y, data } = emptyFloat([g.batch, g.outH, g.outW, g.channels]);
+  getBackend().avgPool2d(floatData(x, 'avgPool2d'), data, g);
+  record([x], [y], ([dy]) => {
+    const { t: dx, data: dxd } = emptyFloat(x.shape);
+    getBackend().avgPool2dGrad(floatData(dy!, 'avgPool2d grad'), dxd, g);
+    return [dx];
+  });
+  return y;
+}
+
+/** 1D pooling on [batch, steps, channels] through the 2D kernels with height 1. */
+export function pool1d(kind: 'max' | 'avg', x: Tensor, poolSize: number, stride: number, padding: Padding): Tensor {
+  const [b, steps, c] = x.shape;
+  const x4 = reshape(x, [b, 1, steps, c]);
+  const opts: Pool2DOptions = { poolSize: [1, poolSize], strides: [1, stride], padding };
+  const y4 = kind === 'max' ? maxPool2d(x4, opts) : avgPool2d(x4, opts);
+  return reshape(y4, [b, y4.shape[2], c]);
+}

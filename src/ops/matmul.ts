@@ -1,0 +1,124 @@
+import type { FusedActivation } from '../backend/backend.js';
+import { getBackend } from '../backend/registry.js';
+import { formatShape, sizeOf } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { emptyFloat, floatData } from './create.js';
+import { reshape } from './shape_ops.js';
+import { unbroadcast } from './reduce.js';
+import { record } from './tape.js';
+
+/** dz from dy for an activation fused into a matmul epilogue; each is expressible through y alone. */
+function activationGrad(act: FusedActivation, y: Float32Array, dy: Float32Array): Float32Array {
+  if (act === 'linear') return dy;
+  const out = new Float32Array(dy.length);
+  switch (act) {
+    case 'relu':
+      for (let i = 0; i < out.length; i++) out[i] = y[i] > 0 ? dy[i] : 0;
+      break;
+    case 'sigmoid':
+      for (let i = 0; i < out.length; i++) out[i] = dy[i] * y[i] * (1 - y[i]);
+      break;
+    case 'tanh':
+      for (let i = 0; i < out.length; i++) out[i] = dy[i] * (1 - y[i] * y[i]);
+      break;
+  }
+  return out;
+}
+
+export interface MatMulOptions {
+  transposeA?: boolean;
+  transposeB?: boolean;
+  bias?: Tensor | null;
+  activation?: FusedActivation;
+}
+
+/** 2D matrix product with optional transposes, bias and activation fused into one kernel call. */
+export function matMul(a: Tensor, b: Tensor, opts: MatMulOptions = {}): Tensor {
+  const { transposeA = false, transposeB = false, bias = null, activation = 'linear' } = opts;
+  if (a.rank !== 2 || b.rank !== 2) throw new Error(`matMul expects 2D tensors, got ${formatShape(a.shape)} and ${formatShape(b.shape)}.`);
+  const m = transposeA ? a.shape[1] : a.shape[0];
+  const k = transposeA ? a.shape[0] : a.shape[1];
+  const kb = transposeB ? b.shape[1] : b.shape[0];
+  const n = transposeB ? b.shape[0] : b.shape[1];
+  if (k !== kb) throw new Error(`matMul: inner dimensions differ: ${formatShape(a.shape)} · ${formatShape(b.shape)}.`);
+  const ad = floatData(a, 'matMul');
+  const bd = floatData(b, 'matMul');
+  const biasData = bias ? floatData(bias, 'matMul bias') : null;
+  const { t: y, data } = emptyFloat([m, n]);
+  getBackend().matmul(ad, bd, data, m, n, k, transposeA, transposeB, biasData, activation, false);
+  const inputs = bias ? [a, b, bias] : [a, b];
+  record(inputs, [y], ([dy]) => {
+    const dz = activationGrad(activation, data, floatData(dy!, 'matMul grad'));
+    const be = getBackend();
+    const { t: da, data: dad } = emptyFloat(a.shape);
+    const { t: db, data: dbd } = emptyFloat(b.shape);
+    // dA = dZ·Bᵀ (or B·dZᵀ when A was transposed); dB = Aᵀ·dZ (or dZᵀ·A when B was transposed).
+    if (!transposeA) be.matmul(dz, bd, dad, m, k, n, false, !transposeB, null, 'linear', false);
+    else be.matmul(bd, dz, dad, k, m, n, transposeB, true, null, 'linear', false);
+    if (!transposeB) be.matmul(ad, dz, dbd, k, n, m, !transposeA, false, null, 'linear', false);
+    else be.matmul(dz, ad, dbd, n, k, m, true, transposeA, null, 'linear', false);
+    const grads: Tensor[] = [da, db];
+    if (bias) {
+      const { t: dbias, data: dbiasData } = emptyFloat(bias.shape);
+      be.reduceSum(dz, 1, m, n, dbiasData);
+      grads.push(dbias);
+    }
+    return grads;
+  });
+  return y;
+}
+
+/**
+ * x · kernel + bias with an activation, for x of any rank ≥ 2 (the last axis is contracted), as
+ * Keras's Dense computes it.
+ */
+export function dense(x: Tensor, kernel: Tensor, bias: Tensor | null, activation: FusedActivation = 'linear'): Tensor {
+  const inDim = x.shape[x.rank - 1];
+  const lead = x.shape.slice(0, -1);
+  const x2 = x.rank === 2 ? x : reshape(x, [sizeOf(lead), inDim]);
+  const y2 = matMul(x2, kernel, { bias, activation });
+  return x.rank === 2 ? y2 : reshape(y2, [...lead, kernel.shape[1]]);
+}
+
+/** Batched product over leading dimensions: [..., m, k] · [..., k, n] (broadcasting not supported). */
+export function batchMatMul(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
+  if (a.rank === 2 && b.rank === 2) return matMul(a, b, { transposeA, transposeB });
+  const batch = a.shape.slice(0, -2);
+  const B = sizeOf(batch);
+  const [ar, ac] = a.shape.slice(-2);
+  const [br, bc] = b.shape.slice(-2);
+  const m = transposeA ? ac : ar;
+  const k = transposeA ? ar : ac;
+  const n = transposeB ? br : bc;
+  if ((transposeB ? bc : br) !== k || sizeOf(b.shape.slice(0, -2)) !== B) {
+    throw new Error(`batchMatMul: shapes ${formatShape(a.shape)} and ${formatShape(b.shape)} do not match.`);
+  }
+  const ad = floatData(a, 'batchMatMul');
+  const bd = floatData(b, 'batchMatMul');
+  const { t: y, data } = emptyFloat([...batch, m, n]);
+  const be = getBackend();
+  for (let i = 0; i < B; i++) {
+    be.matmul(ad.subarray(i * m * k, (i + 1) * m * k), bd.subarray(i * k * n, (i + 1) * k * n),
+      data.subarray(i * m * n, (i + 1) * m * n), m, n, k, transposeA, transposeB, null, 'linear', false);
+  }
+  record([a, b], [y], ([dy]) => {
+    const dyd = floatData(dy!, 'batchMatMul grad');
+    const { t: da, data: dad } = emptyFloat(a.shape);
+    const { t: db, data: dbd } = emptyFloat(b.shape);
+    for (let i = 0; i < B; i++) {
+      const A = ad.subarray(i * m * k, (i + 1) * m * k);
+      const Bm = bd.subarray(i * k * n, (i + 1) * k * n);
+      const dz = dyd.subarray(i * m * n, (i + 1) * m * n);
+      const dA = dad.subarray(i * m * k, (i + 1) * m * k);
+      const dB = dbd.subarray(i * k * n, (i + 1) * k * n);
+      if (!transposeA) be.matmul(dz, Bm, dA, m, k, n, false, !transposeB, null, 'linear', false);
+      else be.matmul(Bm, dz, dA, k, m, n, transposeB, true, null, 'linear', false);
+      if (!transposeB) be.matmul(A, dz, dB, k, n, m, !transposeA, false, null, 'linear', false);
+      else be.matmul(dz, A, dB, n, k, m, true, transposeA, null, 'linear', false);
+    }
+    return [da, db];
+  });
+  return y;
+}
+
+export { unbroadcast };

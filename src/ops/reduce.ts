@@ -1,0 +1,115 @@
+import { getBackend } from '../backend/registry.js';
+import { normalizeAxis } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { emptyFloat, floatData } from './create.js';
+import { record } from './tape.js';
+
+function normalizeAxes(axis: number | readonly number[] | undefined, rank: number): number[] {
+  if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
+  const list = typeof axis === 'number' ? [axis] : [...axis];
+  return [...new Set(list.map((a) => normalizeAxis(a, rank)))].sort((a, b) => a - b);
+}
+
+function reducedShape(shape: readonly number[], axes: readonly number[], keepDims: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((d, i) => {
+    if (!axes.includes(i)) out.push(d);
+    else if (keepDims) out.push(1);
+  });
+  return out;
+}
+
+/** Sums contiguous runs of axes one run at a time, viewing the tensor as [outer, reduce, inner]. */
+function sumRaw(x: Float32Array, shape: readonly number[], axes: readonly number[]): Float32Array {
+  let data = x;
+  let cur = shape.slice();
+  for (let k = axes.length - 1; k >= 0; k--) {
+    const a = axes[k];
+    const outer = cur.slice(0, a).reduce((p, d) => p * d, 1);
+    const inner = cur.slice(a + 1).reduce((p, d) => p * d, 1);
+    const out = new Float32Array(outer * inner);
+    getBackend().reduceSum(data, outer, cur[a], inner, out);
+    data = out;
+    cur = [...cur.slice(0, a), 1, ...cur.slice(a + 1)];
+  }
+  return data;
+}
+
+export function sum(x: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
+  const axes = normalizeAxes(axis, x.rank);
+  const outShape = reducedShape(x.shape, axes, keepDims);
+  const data = axes.length === 0 ? floatData(x, 'sum').slice() : sumRaw(floatData(x, 'sum'), x.shape, axes);
+  const y = new Tensor(data, outShape, 'float32');
+  record([x], [y], ([dy]) => [broadcastTo(dy!.reshape(reducedShape(x.shape, axes, true)), x.shape)]);
+  return y;
+}
+
+export function mean(x: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
+  const axes = normalizeAxes(axis, x.rank);
+  const count = axes.reduce((p, a) => p * x.shape[a], 1);
+  const s = sum(x, axes, keepDims);
+  return scale(s, 1 / count);
+}
+
+/** Max over one axis, with its gradient routed to the (first) maximal element. */
+export function max(x: Tensor, axis: number, keepDims = false): Tensor {
+  const a = normalizeAxis(axis, x.rank);
+  const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
+  const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const reduce = x.shape[a];
+  const outShape = reducedShape(x.shape, [a], keepDims);
+  const { t: y, data } = emptyFloat(outShape);
+  const argmax = new Int32Array(outer * inner);
+  getBackend().reduceMax(floatData(x, 'max'), outer, reduce, inner, data, argmax);
+  record([x], [y], ([dy]) => {
+    const { t: dx, data: dxd } = emptyFloat(x.shape);
+    const g = floatData(dy!, 'max grad');
+    for (let o = 0; o < outer; o++) {
+      for (let i = 0; i < inner; i++) dxd[(o * reduce + argmax[o * inner + i]) * inner + i] = g[o * inner + i];
+    }
+    return [dx];
+  });
+  return y;
+}
+
+/** Index of the maximum along an axis (int32, no gradient). */
+export function argMax(x: Tensor, axis = -1): Tensor {
+  const a = normalizeAxis(axis, x.rank);
+  const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
+  const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
+  const out = new Float32Array(outer * inner);
+  const idx = new Int32Array(outer * inner);
+  getBackend().reduceMax(floatData(x, 'argMax'), outer, x.shape[a], inner, out, idx);
+  return new Tensor(idx, reducedShape(x.shape, [a], false), 'int32');
+}
+
+/** Repeats x (whose shape broadcasts to `shape`) up to `shape`. */
+export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  if (x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
+  const { t: y, data } = emptyFloat(shape);
+  const zero = new Float32Array(1);
+  getBackend().binary('add', floatData(x, 'broadcastTo'), x.shape, zero, [1], data, shape);
+  record([x], [y], ([dy]) => [unbroadcast(dy!, x.shape)]);
+  return y;
+}
+
+/** Sums a gradient of a broadcast result back down to the operand's shape. */
+export function unbroadcast(dy: Tensor, shape: readonly number[]): Tensor {
+  if (dy.shape.length === shape.length && dy.shape.every((d, i) => d === shape[i])) return dy;
+  const lead = dy.rank - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < dy.rank; i++) {
+    if (i < lead || (shape[i - lead] === 1 && dy.shape[i] !== 1)) axes.push(i);
+  }
+  const data = sumRaw(floatData(dy, 'unbroadcast'), dy.shape, axes);
+  return new Tensor(data, shape, 'float32');
+}
+
+/** x · c for a plain number (kept here because mean needs it and arithmetic imports this file). */
+export function scale(x: Tensor, c: number): Tensor {
+  const xd = floatData(x, 'scale');
+  const { t: y, data } = emptyFloat(x.shape);
+  for (let i = 0; i < data.length; i++) data[i] = xd[i] * c;
+  record([x], [y], ([dy]) => [scale(dy!, c)]);
+  return y;
+}

@@ -1,0 +1,123 @@
+import { getBackend } from '../backend/registry.js';
+import { formatShape, normalizeAxis, sizeOf } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import { empty } from './create.js';
+import { record } from './tape.js';
+
+/** A new shape over the same storage; one dimension may be -1. */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  const resolved = shape.slice();
+  const unknown = resolved.indexOf(-1);
+  if (unknown >= 0) {
+    const known = resolved.reduce((p, d, i) => (i === unknown ? p : p * d), 1);
+    resolved[unknown] = known === 0 ? 0 : x.size / known;
+  }
+  if (sizeOf(resolved) !== x.size || resolved.some((d) => !Number.isInteger(d) || d < 0)) {
+    throw new Error(`Cannot reshape a tensor of shape ${formatShape(x.shape)} (${x.size} values) to ${formatShape(shape)}.`);
+  }
+  const y = new Tensor(x.values, resolved, x.dtype);
+  record([x], [y], ([dy]) => [reshape(dy!, x.shape)]);
+  return y;
+}
+
+export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
+  const p = perm ?? x.shape.map((_, i) => x.rank - 1 - i);
+  const outShape = p.map((a) => x.shape[a]);
+  const y = empty(outShape, x.dtype);
+  getBackend().transpose(x.values, x.shape, p, y.values);
+  const inverse = new Array<number>(p.length);
+  p.forEach((a, i) => (inverse[a] = i));
+  record([x], [y], ([dy]) => [transpose(dy!, inverse)]);
+  return y;
+}
+
+export function concat(xs: readonly Tensor[], axis = -1): Tensor {
+  if (xs.length === 0) throw new Error('concat needs at least one tensor.');
+  const rank = xs[0].rank;
+  const a = normalizeAxis(axis, rank);
+  for (const t of xs) {
+    if (t.rank !== rank || t.shape.some((d, i) => i !== a && d !== xs[0].shape[i])) {
+      throw new Error(`concat along axis ${axis}: shapes ${xs.map((u) => formatShape(u.shape)).join(', ')} differ off that axis.`);
+    }
+  }
+  const outer = sizeOf(xs[0].shape.slice(0, a));
+  const widths = xs.map((t) => sizeOf(t.shape.slice(a)));
+  const outInner = widths.reduce((p, w) => p + w, 0);
+  const outShape = xs[0].shape.slice();
+  outShape[a] = xs.reduce((p, t) => p + t.shape[a], 0);
+  const y = empty(outShape, xs[0].dtype);
+  let offset = 0;
+  xs.forEach((t, i) => {
+    getBackend().copyBlock(t.values, outer, widths[i], y.values, outInner, offset);
+    offset += widths[i];
+  });
+  record(xs, [y], ([dy]) => {
+    let off = 0;
+    return xs.map((t, i) => {
+      const g = empty(t.shape, 'float32');
+      getBackend().sliceBlock(dy!.values, outer, outInner, off, widths[i], g.values);
+      off += widths[i];
+      return g;
+    });
+  });
+  return y;
+}
+
+/** The block x[..., begin : begin + size, ...] along one axis. */
+export function sliceAxis(x: Tensor, axis: number, begin: number, size: number): Tensor {
+  const a = normalizeAxis(axis, x.rank);
+  const outer = sizeOf(x.shape.slice(0, a));
+  const innerUnit = sizeOf(x.shape.slice(a + 1));
+  const outShape = x.shape.slice();
+  outShape[a] = size;
+  const y = empty(outShape, x.dtype);
+  getBackend().sliceBlock(x.values, outer, x.shape[a] * innerUnit, begin * innerUnit, size * innerUnit, y.values);
+  record([x], [y], ([dy]) => {
+    const g = empty(x.shape, 'float32');
+    getBackend().copyBlock(dy!.values, outer, size * innerUnit, g.values, x.shape[a] * innerUnit, begin * innerUnit);
+    return [g];
+  });
+  return y;
+}
+
+export function expandDims(x: Tensor, axis: number): Tensor {
+  const a = axis < 0 ? axis + x.rank + 1 : axis;
+  const shape = x.shape.slice();
+  shape.splice(a, 0, 1);
+  return reshape(x, shape);
+}
+
+/** Stacks equally shaped tensors along a new axis. */
+export function stack(xs: readonly Tensor[], axis = 0): Tensor {
+  return concat(xs.map((t) => expandDims(t, axis)), axis);
+}
+
+/** Repeats each slice along `axis` `times` times, in place (`[a, b]` → `[a, a, b, b]`). */
+export function repeatAlong(x: Tensor, axis: number, times: number): Tensor {
+  const a = normalizeAxis(axis, x.rank);
+  const parts: Tensor[] = [];
+  for (let i = 0; i < x.shape[a]; i++) {
+    const s = sliceAxis(x, a, i, 1);
+    for (let r = 0; r < times; r++) parts.push(s);
+  }
+  return concat(parts, a);
+}
+
+/** Rows of x selected by integer indices along axis 0 (used for batching and shuffling; no gradient). */
+export function takeRows(x: Tensor, indices: Int32Array | readonly number[]): Tensor {
+  const row = x.shape.length > 1 ? sizeOf(x.shape.slice(1)) : 1;
+  const y = empty([indices.length, ...x.shape.slice(1)], x.dtype);
+  const src = x.values;
+  const dst = y.values;
+  for (let i = 0; i < indices.length; i++) {
+    const s = indices[i] * row;
+    dst.set(src.subarray(s, s + row), i * row);
+  }
+  return y;
+}
+
+/** A contiguous run of rows [start, end) along axis 0, sharing storage (no gradient). */
+export function rowRange(x: Tensor, start: number, end: number): Tensor {
+  const row = x.shape.length > 1 ? sizeOf(x.shape.slice(1)) : 1;
+  return new Tensor(x.values.subarray(start * row, end * row), [end - start, ...x.shape.slice(1)], x.dtype);
+}

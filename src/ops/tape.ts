@@ -1,0 +1,99 @@
+import { Tensor } from '../tensor/tensor.js';
+import { ones } from '../tensor/tensor.js';
+
+/**
+ * Reverse-mode autodiff on an eager tape. While a tape is recording, each op whose inputs depend on
+ * a watched tensor appends one entry holding its backward function; `valueAndGrads` replays the
+ * entries in reverse. Outside a recording nothing is kept, so inference pays nothing for autodiff.
+ */
+export type BackwardFn = (dys: readonly (Tensor | null)[]) => readonly (Tensor | null)[];
+
+interface TapeEntry {
+  inputs: readonly Tensor[];
+  outputs: readonly Tensor[];
+  backward: BackwardFn;
+}
+
+interface Recording {
+  entries: TapeEntry[];
+  tracked: Set<number>;
+}
+
+let recording: Recording | null = null;
+
+export function isRecording(): boolean {
+  return recording !== null;
+}
+
+/** Called by every differentiable op after it computed its outputs. */
+export function record(inputs: readonly Tensor[], outputs: readonly Tensor[], backward: BackwardFn): void {
+  const rec = recording;
+  if (!rec) return;
+  let needed = false;
+  for (const t of inputs) if (rec.tracked.has(t.id)) { needed = true; break; }
+  if (!needed) return;
+  rec.entries.push({ inputs, outputs, backward });
+  for (const t of outputs) rec.tracked.add(t.id);
+}
+
+/** Runs `f` without recording (for work that must never be differentiated, such as backward passes). */
+export function noGrad<T>(f: () => T): T {
+  const saved = recording;
+  recording = null;
+  try {
+    return f();
+  } finally {
+    recording = saved;
+  }
+}
+
+export interface ValueAndGrads {
+  value: Tensor;
+  /** One gradient per watched tensor, zeros where the value does not depend on it. */
+  grads: Tensor[];
+}
+
+/** Gradient accumulation is injected by ops/ (it needs `add`), keeping this file free of op imports. */
+let addTensors: (a: Tensor, b: Tensor) => Tensor = () => {
+  throw new Error('ops not loaded');
+};
+export function installGradientAdder(add: (a: Tensor, b: Tensor) => Tensor): void {
+  addTensors = add;
+}
+
+/**
+ * Evaluates `f` (which must return a scalar, or a tensor whose elements are summed) and the
+ * gradient of that value with respect to each tensor in `watch`.
+ */
+export function valueAndGrads(f: () => Tensor, watch: readonly Tensor[]): ValueAndGrads {
+  if (recording) throw new Error('valueAndGrads cannot be nested.');
+  const rec: Recording = { entries: [], tracked: new Set(watch.map((t) => t.id)) };
+  recording = rec;
+  let value: Tensor;
+  try {
+    value = f();
+  } finally {
+    recording = null;
+  }
+  const grads = new Map<number, Tensor>();
+  grads.set(value.id, ones(value.shape));
+  for (let e = rec.entries.length - 1; e >= 0; e--) {
+    const entry = rec.entries[e];
+    const dys = entry.outputs.map((o) => grads.get(o.id) ?? null);
+    if (dys.every((d) => d === null)) continue;
+    const dxs = entry.backward(dys);
+    for (let i = 0; i < entry.inputs.length; i++) {
+      const dx = dxs[i];
+      const input = entry.inputs[i];
+      if (!dx || !rec.tracked.has(input.id)) continue;
+      const prev = grads.get(input.id);
+      grads.set(input.id, prev ? addTensors(prev, dx) : dx);
+    }
+    // Free what is no longer needed: an entry's output gradients are consumed exactly here.
+    for (const o of entry.outputs) grads.delete(o.id);
+  }
+  return {
+    value,
+    grads: watch.map((w) => grads.get(w.id) ?? new Tensor(new Float32Array(w.size), w.shape, 'float32')),
+  };
+}

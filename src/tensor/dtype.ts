@@ -1,0 +1,31 @@
+/** Element types a tensor can hold. `bool` is stored one byte per element. */
+export type DType = 'float32' | 'int32' | 'bool';
+
+export type TypedArray = Float32Array | Int32Array | Uint8Array;
+
+export type DataFor<D extends DType> = D extends 'float32'
+  ? Float32Array
+  : D extends 'int32'
+    ? Int32Array
+    : Uint8Array;
+
+export function allocData(dtype: DType, size: number): TypedArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(size);
+    case 'int32':
+      return new Int32Array(size);
+    case 'bool':
+      return new Uint8Array(size);
+  }
+}
+
+export function isDType(value: unknown): value is DType {
+  return value === 'float32' || value === 'int32' || value === 'bool';
+}
+
+export function dtypeOfArray(data: TypedArray): DType {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Int32Array) return 'int32';
+  return 'bool';
+}

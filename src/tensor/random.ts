@@ -1,0 +1,124 @@
+import { Tensor } from './tensor.js';
+import { type Shape, sizeOf } from './shape.js';
+
+/**
+ * A small, fast, seedable generator (xoshiro128**). Weight initialisation, dropout masks, shuffling
+ * and `random.*` all draw from it, so `setSeed` makes a whole run reproducible.
+ */
+class Xoshiro128 {
+  private s = new Uint32Array(4);
+  constructor(seed: number) {
+    this.seed(seed);
+  }
+  seed(seed: number): void {
+    // splitmix32 spreads one seed over the four words of state.
+    let z = seed >>> 0;
+    for (let i = 0; i < 4; i++) {
+      z = (z + 0x9e3779b9) >>> 0;
+      let t = z;
+      t = Math.imul(t ^ (t >>> 16), 0x85ebca6b) >>> 0;
+      t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35) >>> 0;
+      this.s[i] = (t ^ (t >>> 16)) >>> 0;
+    }
+  }
+  nextUint32(): number {
+    const s = this.s;
+    const result = Math.imul(rotl(Math.imul(s[1], 5), 7), 9) >>> 0;
+    const t = s[1] << 9;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 11);
+    return result;
+  }
+  /** Uniform in [0, 1). */
+  next(): number {
+    return this.nextUint32() / 4294967296;
+  }
+}
+
+function rotl(x: number, k: number): number {
+  return ((x << k) | (x >>> (32 - k))) >>> 0;
+}
+
+const generator = new Xoshiro128(Date.now() ^ (Math.random() * 0x7fffffff));
+
+/** Seeds every random draw Dendrite makes (initializers, dropout, shuffling, `random.*`). */
+export function setSeed(seed: number): void {
+  generator.seed(seed);
+}
+
+/** Uniform in [0, 1). */
+export function nextUniform(): number {
+  return generator.next();
+}
+
+let spareNormal: number | null = null;
+/** Standard normal (Box–Muller). */
+export function nextNormal(): number {
+  if (spareNormal !== null) {
+    const v = spareNormal;
+    spareNormal = null;
+    return v;
+  }
+  let u = 0;
+  while (u === 0) u = generator.next();
+  const v = generator.next();
+  const r = Math.sqrt(-2 * Math.log(u));
+  spareNormal = r * Math.sin(2 * Math.PI * v);
+  return r * Math.cos(2 * Math.PI * v);
+}
+
+/** An integer in [0, n). */
+export function nextInt(n: number): number {
+  return Math.floor(generator.next() * n);
+}
+
+export function uniform(shape: Shape, minval = 0, maxval = 1): Tensor {
+  const data = new Float32Array(sizeOf(shape));
+  const span = maxval - minval;
+  for (let i = 0; i < data.length; i++) data[i] = minval + span * generator.next();
+  return new Tensor(data, shape, 'float32');
+}
+
+export function normal(shape: Shape, mean = 0, stddev = 1): Tensor {
+  const data = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) data[i] = mean + stddev * nextNormal();
+  return new Tensor(data, shape, 'float32');
+}
+
+/** Normal draws re-drawn beyond two standard deviations, as Keras's `truncated_normal`. */
+export function truncatedNormal(shape: Shape, mean = 0, stddev = 1): Tensor {
+  const data = new Float32Array(sizeOf(shape));
+  for (let i = 0; i < data.length; i++) {
+    let v: number;
+    do v = nextNormal();
+    while (v < -2 || v > 2);
+    data[i] = mean + stddev * v;
+  }
+  return new Tensor(data, shape, 'float32');
+}
+
+/** Integers in [low, high), like `np.random.randint`: high is exclusive. */
+export function randint(low: number, high: number, shape: Shape): Tensor {
+  if (!(high > low)) throw new Error(`random.randint: high (${high}) must be greater than low (${low}).`);
+  const data = new Int32Array(sizeOf(shape));
+  const span = high - low;
+  for (let i = 0; i < data.length; i++) data[i] = low + Math.floor(generator.next() * span);
+  return new Tensor(data, shape, 'int32');
+}
+
+/** A random permutation of 0..n-1 (Fisher–Yates). */
+export function permutation(n: number): Int32Array {
+  const p = new Int32Array(n);
+  for (let i = 0; i < n; i++) p[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = nextInt(i + 1);
+    const t = p[i];
+    p[i] = p[j];
+    p[j] = t;
+  }
+  return p;
+}
