@@ -21,6 +21,11 @@ export const BASE_OPTIONS = ['name', 'trainable', 'dtype', 'inputShape', 'batchS
 export interface CallContext {
   /** True inside `fit` and `trainOnBatch`: dropout drops, batch normalization uses batch statistics. */
   training: boolean;
+  /**
+   * Masks of the inputs, one per input (null where an input carries none): a [batch, steps] bool
+   * tensor marking real time steps, as produced by `Embedding({ maskZero: true })`.
+   */
+  masks?: readonly (Tensor | null)[];
 }
 
 /** A shape or the list of shapes of a layer's inputs (or outputs). */
@@ -75,6 +80,17 @@ export abstract class Layer {
   /** The output shape for given input shapes; throws a clear error for inputs the layer cannot take. */
   computeOutputShape(inputShape: ShapeArg): ShapeArg {
     return inputShape;
+  }
+
+  /** Whether the layer passes its input mask through unchanged (elementwise layers). */
+  supportsMasking = false;
+
+  /**
+   * The masks of the outputs, given the inputs and their masks. By default a layer that supports
+   * masking passes the first input's mask on, and any other layer drops masks.
+   */
+  computeMask(_inputs: Tensor[], masks: readonly (Tensor | null)[]): (Tensor | null)[] | null {
+    return this.supportsMasking && masks[0] ? [masks[0]] : null;
   }
 
   /** The dtype of the outputs (float32 unless a layer says otherwise). */
@@ -183,8 +199,7 @@ export abstract class Layer {
     const shapeArg = Layer.shapeArg(inputs.map((t) => [null, ...t.shape.slice(1)]));
     if (!this.built) this.build(shapeArg);
     this.computeOutputShape(Layer.shapeArg(inputs.map((t) => t.shape)));
-    const out = this.call(inputs.length === 1 ? inputs[0] : inputs, { training });
-    return Array.isArray(out) ? out : [out];
+    return this.invoke(inputs, { training });
   }
 
   /** Runs the layer inside a model: shapes were checked when the graph was built. */
