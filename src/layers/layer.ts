@@ -110,9 +110,12 @@ export abstract class Layer {
     return v;
   }
 
-  /** Every weight, trainable first then non-trainable, each group in creation order (Keras's order). */
+  /**
+   * Every weight: those created trainable, then those created non-trainable, each in creation
+   * order (Keras 3's order, which freezing the layer does not change).
+   */
   get weights(): Variable[] {
-    return [...this.trainableWeights, ...this.nonTrainableWeights];
+    return [...this.ownWeights.filter((w) => w.trainable), ...this.ownWeights.filter((w) => !w.trainable)];
   }
 
   get trainableWeights(): Variable[] {
@@ -137,15 +140,6 @@ export abstract class Layer {
       throw new Error(`Layer '${this.name}' has ${ws.length} weights, setWeights got ${values.length}.`);
     }
     ws.forEach((w, i) => w.assign(values[i]));
-  }
-
-  /** The output shape of this layer's single node (or of all its nodes when they agree). */
-  get outputShape(): ShapeArg {
-    const shapes = this.inboundNodes.map((n) => n.outputs.map((t) => t.shape));
-    if (shapes.length === 0) throw new Error(`Layer '${this.name}' has not been called yet, so it has no output shape.`);
-    const first = JSON.stringify(shapes[0]);
-    if (shapes.some((s) => JSON.stringify(s) !== first)) return 'multiple' as unknown as ShapeArg;
-    return shapes[0].length === 1 ? shapes[0][0] : shapes[0];
   }
 
   /**

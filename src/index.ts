@@ -1,0 +1,35 @@
+// Dendrite's public API: the Keras functional API in TypeScript. Only public names live here.
+import './ops/index.js';
+
+export { Tensor, tensor, scalar, zeros, ones, fill, type NestedArray, type TensorLike } from './tensor/tensor.js';
+export type { DType, TypedArray } from './tensor/dtype.js';
+export type { Shape, SymbolicShape } from './tensor/shape.js';
+export { setSeed } from './tensor/random.js';
+export * as random from './api/random.js';
+export * as ops from './ops/index.js';
+export { valueAndGrads, noGrad } from './ops/index.js';
+
+export { backend, setBackend, getBackend } from './backend/registry.js';
+export type { Backend } from './backend/backend.js';
+
+export * as layers from './layers/index.js';
+export { Input, InputLayer } from './layers/input.js';
+export { Layer, clearSession } from './layers/layer.js';
+export { KerasTensor, Node } from './layers/keras_tensor.js';
+export { Variable } from './layers/variable.js';
+export * as initializers from './layers/initializers.js';
+
+export { Model, type ConcreteOutputs, type PredictArgs } from './models/model.js';
+export { Sequential } from './models/sequential.js';
+export type { SymbolicStructure } from './models/functional.js';
+export type { SummaryArgs } from './models/summary.js';
+
+export * as losses from './training/losses.js';
+export * as metrics from './training/metrics.js';
+export * as optimizers from './api/optimizers.js';
+export * as callbacks from './api/callbacks.js';
+export { Callback, History, EarlyStopping, LambdaCallback, TerminateOnNaN, ReduceLROnPlateau, type Logs } from './training/callbacks.js';
+export { CSVLogger } from './node/csv_logger.js';
+export type { CompileArgs } from './training/compile_config.js';
+export type { FitArgs, EvaluateArgs } from './training/trainer.js';
+export type { Data, ArrayLike } from './training/data.js';

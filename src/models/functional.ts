@@ -1,0 +1,190 @@
+import type { DType } from '../tensor/dtype.js';
+import { type SymbolicShape, formatShape } from '../tensor/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { KerasTensor, type Node } from '../layers/keras_tensor.js';
+import { InputLayer } from '../layers/input.js';
+import { type CallContext, Layer, type ShapeArg, isShapeList, uniqueName } from '../layers/layer.js';
+import type { Variable } from '../layers/variable.js';
+import { type GraphMap, mapGraph } from './graph.js';
+
+/** What `new Model(inputs, outputs)` accepts for either side: one tensor, a list, or a record by name. */
+export type SymbolicStructure = KerasTensor | readonly KerasTensor[] | Readonly<Record<string, KerasTensor>>;
+
+export function flattenStructure(s: SymbolicStructure): KerasTensor[] {
+  if (s instanceof KerasTensor) return [s];
+  if (Array.isArray(s)) return [...(s as readonly KerasTensor[])];
+  return Object.values(s as Readonly<Record<string, KerasTensor>>);
+}
+
+/**
+ * A graph of layers from input tensors to output tensors. It is itself a layer: applying it to new
+ * inputs adds one node and reuses every weight (a model used as a layer).
+ */
+export class Functional extends Layer {
+  readonly className: string = 'Functional';
+  readonly inputs: KerasTensor[];
+  readonly outputs: KerasTensor[];
+  /** Record keys when inputs/outputs were given by name, else the producing layers' names. */
+  readonly inputNames: string[];
+  readonly outputNames: string[];
+  protected graph: GraphMap;
+
+  constructor(inputs: SymbolicStructure, outputs: SymbolicStructure, opts: { name?: string; trainable?: boolean } = {}, namePrefix = 'model') {
+    super({ name: opts.name ?? uniqueName(namePrefix), trainable: opts.trainable });
+    this.inputs = flattenStructure(inputs);
+    this.outputs = flattenStructure(outputs);
+    this.inputNames = namesOf(inputs, this.inputs);
+    this.outputNames = namesOf(outputs, this.outputs);
+    if (this.inputs.length === 0 && this.outputs.length === 0 && namePrefix === 'sequential') {
+      // A Sequential without an input shape: its graph is made when data first arrives.
+      this.graph = { nodes: [], layers: [], nodesByDepth: new Map() };
+      return;
+    }
+    if (this.inputs.length === 0) throw new Error('A model needs at least one input.');
+    if (this.outputs.length === 0) throw new Error('A model needs at least one output.');
+    this.graph = mapGraph(this.inputs, this.outputs);
+    this.built = true;
+  }
+
+  /** Re-reads the graph (Sequential does this as layers are added). */
+  protected setGraph(inputs: KerasTensor[], outputs: KerasTensor[]): void {
+    (this as { inputs: KerasTensor[] }).inputs = inputs;
+    (this as { outputs: KerasTensor[] }).outputs = outputs;
+    (this as { inputNames: string[] }).inputNames = inputs.map((t) => t.sourceLayer.name);
+    (this as { outputNames: string[] }).outputNames = outputs.map((t) => t.sourceLayer.name);
+    this.graph = mapGraph(inputs, outputs);
+    this.built = true;
+  }
+
+  /** Every layer of the model, inputs included, in Keras's order. */
+  get layers(): Layer[] {
+    return this.graph.layers;
+  }
+
+  /** The nodes of this model, for summary's "Connected to". */
+  get nodes(): ReadonlySet<Node> {
+    return new Set(this.graph.nodes);
+  }
+
+  get nodesByDepth(): ReadonlyMap<number, Node[]> {
+    return this.graph.nodesByDepth;
+  }
+
+  getLayer(name: string): Layer {
+    const layer = this.layers.find((l) => l.name === name);
+    if (!layer) throw new Error(`No layer named '${name}' in model '${this.name}'. Layers: ${this.layers.map((l) => l.name).join(', ')}.`);
+    return layer;
+  }
+
+  override get weights(): Variable[] {
+    const seen = new Set<Variable>();
+    for (const layer of this.layers) for (const w of layer.weights) seen.add(w);
+    return [...seen];
+  }
+
+  override get trainableWeights(): Variable[] {
+    if (!this.trainable) return [];
+    const seen = new Set<Variable>();
+    for (const layer of this.layers) for (const w of layer.trainableWeights) seen.add(w);
+    return [...seen];
+  }
+
+  override get nonTrainableWeights(): Variable[] {
+    const trainable = new Set(this.trainableWeights);
+    return this.weights.filter((w) => !trainable.has(w));
+  }
+
+  get inputShapes(): SymbolicShape[] {
+    return this.inputs.map((t) => t.shape);
+  }
+
+  get inputDTypes(): DType[] {
+    return this.inputs.map((t) => t.dtype);
+  }
+
+  get outputShapes(): SymbolicShape[] {
+    return this.outputs.map((t) => t.shape);
+  }
+
+  /** Runs the graph on concrete inputs (in `inputs` order) and returns the outputs in order. */
+  runGraph(inputs: readonly Tensor[], ctx: CallContext): Tensor[] {
+    const values = new Map<KerasTensor, Tensor>();
+    const masks = new Map<KerasTensor, Tensor>();
+    this.inputs.forEach((t, i) => values.set(t, inputs[i]));
+    if (ctx.masks) this.inputs.forEach((t, i) => { const m = ctx.masks?.[i]; if (m) masks.set(t, m); });
+    for (const node of this.graph.nodes) {
+      if (node.isInput || node.outputs.every((o) => values.has(o))) continue;
+      const args = node.inputs.map((t) => {
+        const v = values.get(t);
+        if (!v) throw new Error(`Internal error: no value for ${t.name} when running layer '${node.layer.name}'.`);
+        return v;
+      });
+      const inMasks = node.inputs.map((t) => masks.get(t) ?? null);
+      const hasMask = inMasks.some((m) => m !== null);
+      const outs = node.layer.invoke(args, hasMask ? { training: ctx.training, masks: inMasks } : { training: ctx.training });
+      const outMasks = hasMask ? node.layer.computeMask(args, inMasks) : null;
+      node.outputs.forEach((o, i) => {
+        values.set(o, outs[i]);
+        const m = outMasks?.[i];
+        if (m) masks.set(o, m);
+      });
+    }
+    return this.outputs.map((o) => values.get(o)!);
+  }
+
+  /**
+   * Propagates concrete input shapes through every layer's shape rule before anything runs, so a
+   * shape problem is reported by the layer where it arises (and no kernel sees a bad shape).
+   */
+  checkShapes(inputShapes: readonly SymbolicShape[]): SymbolicShape[] {
+    const shapes = new Map<KerasTensor, SymbolicShape>();
+    this.inputs.forEach((t, i) => shapes.set(t, inputShapes[i]));
+    for (const node of this.graph.nodes) {
+      if (node.isInput) continue;
+      const ins = node.inputs.map((t) => shapes.get(t)!);
+      const out = node.layer.computeOutputShape(ins.length === 1 ? ins[0] : ins);
+      const list = isShapeList(out) ? out : [out as SymbolicShape];
+      node.outputs.forEach((o, i) => shapes.set(o, list[i]));
+    }
+    return this.outputs.map((o) => shapes.get(o)!);
+  }
+
+  call(inputs: Tensor | Tensor[], ctx: CallContext): Tensor | Tensor[] {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length !== this.inputs.length) {
+      throw new Error(`Model '${this.name}' expects ${this.inputs.length} inputs, got ${list.length}.`);
+    }
+    const outs = this.runGraph(list, ctx);
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  override computeOutputShape(inputShape: ShapeArg): ShapeArg {
+    const list = isShapeList(inputShape) ? inputShape : [inputShape as SymbolicShape];
+    if (list.length !== this.inputs.length) {
+      throw new Error(`Model '${this.name}' expects ${this.inputs.length} inputs, got ${list.length}: ${list.map(formatShape).join(', ')}.`);
+    }
+    list.forEach((s, i) => {
+      const expected = this.inputs[i].shape;
+      const ok = s.length === expected.length && expected.every((d, k) => d === null || s[k] === null || d === s[k]);
+      if (!ok) {
+        throw new Error(`Model '${this.name}': input ${i} ('${this.inputNames[i]}') expects shape ${formatShape(expected)}, got ${formatShape(s)}.`);
+      }
+    });
+    const outs = this.checkShapes(list);
+    return outs.length === 1 ? outs[0] : outs;
+  }
+
+  override computeOutputDType(): DType {
+    return this.outputs[0].dtype;
+  }
+
+  /** Input layers of this model, in input order. */
+  get inputLayers(): InputLayer[] {
+    return this.inputs.map((t) => t.sourceLayer as InputLayer);
+  }
+}
+
+function namesOf(structure: SymbolicStructure, flat: KerasTensor[]): string[] {
+  if (!(structure instanceof KerasTensor) && !Array.isArray(structure)) return Object.keys(structure);
+  return flat.map((t) => t.sourceLayer.name);
+}

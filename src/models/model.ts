@@ -1,0 +1,182 @@
+import type { SymbolicShape } from '../tensor/shape.js';
+import { Tensor } from '../tensor/tensor.js';
+import * as ops from '../ops/index.js';
+import { KerasTensor } from '../layers/keras_tensor.js';
+import type { Layer } from '../layers/layer.js';
+import type { History, Logs } from '../training/callbacks.js';
+import type { CompileArgs } from '../training/compile_config.js';
+import type { Data, Slot } from '../training/data.js';
+import type { Optimizer } from '../training/optimizers.js';
+import { type EvaluateArgs, type FitArgs, type TrainableModel, Trainer, adaptInputs } from '../training/trainer.js';
+import { Functional, type SymbolicStructure } from './functional.js';
+import { type SummaryArgs, summary } from './summary.js';
+
+/** The concrete counterpart of a model's symbolic outputs: `predict` returns this. */
+export type ConcreteOutputs<S> = S extends KerasTensor
+  ? Tensor
+  : S extends readonly KerasTensor[]
+    ? Tensor[]
+    : { [K in keyof S]: Tensor };
+
+export interface PredictArgs {
+  batchSize?: number;
+  verbose?: 0 | 1 | 2;
+}
+
+export interface EvaluateDictArgs extends EvaluateArgs {
+  returnDict: true;
+}
+
+/**
+ * A functional model with Keras's training API. Generic in its outputs, so that `predict` of a
+ * one-output model is a `Tensor` and of several a `Tensor[]`, without casts.
+ */
+export class Model<S extends SymbolicStructure = SymbolicStructure> extends Functional implements TrainableModel {
+  stopTraining = false;
+  private trainer: Trainer | undefined;
+  private readonly outputStructure: 'single' | 'list' | 'record';
+
+  private compileArgs: CompileArgs | undefined;
+
+  constructor(inputs: SymbolicStructure, outputs: S, opts: { name?: string; trainable?: boolean } = {}, namePrefix = 'model') {
+    super(inputs, outputs, opts, namePrefix);
+    this.outputStructure = outputs instanceof KerasTensor || namePrefix === 'sequential' ? 'single' : Array.isArray(outputs) ? 'list' : 'record';
+  }
+
+  get optimizer(): Optimizer | undefined {
+    return this.trainer?.compiled.optimizer;
+  }
+
+  /** Configures the model for training: optimizer, losses (per output), loss weights and metrics. */
+  compile(args: CompileArgs): void {
+    this.compileArgs = args;
+    // Resolve now so that a bad loss or output name fails here; a Sequential without an input
+    // shape resolves once data has built it.
+    this.trainer = this.built ? new Trainer(this, args) : undefined;
+  }
+
+  /** Builds the graph from the first data when it was not known up front (Sequential). */
+  protected buildFromData(_x: Data): void {}
+
+  private requireCompiled(method: string, x: Data): Trainer {
+    if (!this.compileArgs) {
+      throw new Error(`You must call compile() on model '${this.name}' before ${method}(), for example model.compile({ optimizer: 'rmsprop', loss: 'mse' }).`);
+    }
+    this.buildFromData(x);
+    this.trainer ??= new Trainer(this, this.compileArgs);
+    return this.trainer;
+  }
+
+  /** Trains for `epochs` passes over the data and returns the History (also logged live). */
+  fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
+    try {
+      return this.requireCompiled('fit', x).fit(x, y, args);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+  }
+
+  /** The loss (and metrics) on data: a number, a list `[loss, ...metrics]`, or a record with `returnDict`. */
+  evaluate(x: Data, y: Data, args: EvaluateDictArgs): Promise<Record<string, number>>;
+  evaluate(x: Data, y: Data, args?: EvaluateArgs & { returnDict?: false }): Promise<number | number[]>;
+  async evaluate(x: Data, y: Data, args: EvaluateArgs & { returnDict?: boolean } = {}): Promise<number | number[] | Record<string, number>> {
+    const { returnDict, ...rest } = args;
+    const logs = this.requireCompiled('evaluate', x).evaluateData(x, y, rest);
+    return returnDict ? logs : flattenLogs(logs);
+  }
+
+  /** Runs the model in inference mode over data in batches. */
+  predict(x: Data, args: PredictArgs = {}): ConcreteOutputs<S> {
+    const batchSize = args.batchSize ?? 32;
+    const xs = this.adaptInputs(x, 'predict');
+    const n = xs[0].shape[0];
+    const chunks: Tensor[][] = this.outputs.map(() => []);
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(start + batchSize, n);
+      const outs = this.forward(xs.map((t) => ops.rowRange(t, start, end)), false);
+      outs.forEach((o, i) => chunks[i].push(o));
+    }
+    const outs = chunks.map((c) => (c.length === 1 ? c[0] : ops.concat(c, 0)));
+    return this.structure(outs);
+  }
+
+  predictOnBatch(x: Data): ConcreteOutputs<S> {
+    return this.structure(this.forward(this.adaptInputs(x, 'predictOnBatch'), false));
+  }
+
+  /** One training step on one batch; returns the loss, or `[loss, ...metrics]`. */
+  async trainOnBatch(x: Data, y: Data, args: { sampleWeight?: FitArgs['sampleWeight']; returnDict?: boolean } = {}): Promise<number | number[]> {
+    return flattenLogs(this.requireCompiled('trainOnBatch', x).trainOnBatch(x, y, args.sampleWeight));
+  }
+
+  async testOnBatch(x: Data, y: Data, args: { sampleWeight?: FitArgs['sampleWeight'] } = {}): Promise<number | number[]> {
+    return flattenLogs(this.requireCompiled('testOnBatch', x).testOnBatch(x, y, args.sampleWeight));
+  }
+
+  /** Prints the notebook's summary table. */
+  summary(args: SummaryArgs = {}): void {
+    if (!this.built) {
+      throw new Error(`Model '${this.name}' has not been built yet: give its first layer an inputShape, or call fit/predict on data first.`);
+    }
+    summary(this, args);
+  }
+
+  // ---- TrainableModel ---------------------------------------------------------------------
+
+  inputSlots(): Slot[] {
+    return this.inputs.map((t, i) => ({ name: this.inputNames[i], shape: t.shape, dtype: t.dtype }));
+  }
+
+  outputSlots(): Slot[] {
+    return this.outputs.map((t, i) => ({ name: this.outputNames[i], shape: t.shape, dtype: t.dtype }));
+  }
+
+  forward(inputs: readonly Tensor[], training: boolean): Tensor[] {
+    return this.runGraph(inputs, { training });
+  }
+
+  validateInputs(inputs: readonly Tensor[]): void {
+    this.checkShapes(inputs.map((t) => t.shape as SymbolicShape));
+    for (const layer of this.layers) validateLayerInputs(layer, this, inputs);
+  }
+
+  private adaptInputs(x: Data, where: string): Tensor[] {
+    this.buildFromData(x);
+    return adaptInputs(this, x, where);
+  }
+
+  private structure(outs: Tensor[]): ConcreteOutputs<S> {
+    if (this.outputStructure === 'single') return outs[0] as ConcreteOutputs<S>;
+    if (this.outputStructure === 'list') return outs as ConcreteOutputs<S>;
+    return Object.fromEntries(this.outputNames.map((n, i) => [n, outs[i]])) as ConcreteOutputs<S>;
+  }
+}
+
+/** Keras's return shape for evaluate: the loss alone, or `[loss, ...]` when more was logged. */
+function flattenLogs(logs: Logs): number | number[] {
+  const values = Object.values(logs);
+  return values.length === 1 ? values[0] : values;
+}
+
+/**
+ * Layers that can only check their data once it arrives (an Embedding's indices) expose
+ * `validateInput`; it runs on the whole dataset before the first step.
+ */
+interface DataValidator {
+  validateInput(t: Tensor): void;
+}
+function hasValidator(layer: Layer): layer is Layer & DataValidator {
+  return typeof (layer as Partial<DataValidator>).validateInput === 'function';
+}
+
+function validateLayerInputs(layer: Layer, model: Functional, inputs: readonly Tensor[]): void {
+  if (!hasValidator(layer)) return;
+  // Only layers fed directly by a model input can be checked without running the model.
+  for (const node of layer.inboundNodes) {
+    if (!model.nodes.has(node)) continue;
+    node.inputs.forEach((t) => {
+      const i = model.inputs.indexOf(t);
+      if (i >= 0) layer.validateInput(inputs[i]);
+    });
+  }
+}

@@ -1,0 +1,97 @@
+import { type LossFn, type LossId, getLoss } from './losses.js';
+import { type Metric, type MetricId, createMetric } from './metrics.js';
+import { type Optimizer, type OptimizerId, getOptimizer } from './optimizers.js';
+import type { Slot } from './data.js';
+import { checkOptions } from '../layers/options.js';
+
+export type LossSpec = LossId | LossFn;
+export type MetricSpec = MetricId | Metric;
+
+export interface CompileArgs {
+  optimizer?: OptimizerId | Optimizer;
+  /** One loss for every output, one per output in order, or a record by output name. */
+  loss: LossSpec | readonly LossSpec[] | Readonly<Record<string, LossSpec>>;
+  /** Weights of each output's loss in the total: in output order or by name (default 1). */
+  lossWeights?: readonly number[] | Readonly<Record<string, number>>;
+  /** Metrics for every output, per output in order, or by output name. */
+  metrics?: readonly MetricSpec[] | readonly (readonly MetricSpec[])[] | Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
+}
+
+/** Everything `compile` resolved, per output. */
+export interface CompiledOutput {
+  name: string;
+  loss: LossFn | null;
+  weight: number;
+  /** Factories: metrics are created against the shapes of the first batch's targets. */
+  metrics: MetricSpec[];
+}
+
+export interface Compiled {
+  optimizer: Optimizer;
+  outputs: CompiledOutput[];
+}
+
+function byOutput<T>(spec: T | readonly T[] | Readonly<Record<string, T>> | undefined, outputs: readonly string[], what: string, isLeaf: (v: unknown) => v is T): (T | undefined)[] {
+  if (spec === undefined) return outputs.map(() => undefined);
+  if (isLeaf(spec)) return outputs.map(() => spec);
+  if (Array.isArray(spec)) {
+    if (spec.length !== outputs.length) {
+      throw new Error(`compile: ${what} has ${spec.length} entries but the model has ${outputs.length} outputs (${outputs.join(', ')}).`);
+    }
+    return [...(spec as readonly T[])];
+  }
+  const rec = spec as Readonly<Record<string, T>>;
+  for (const key of Object.keys(rec)) {
+    if (!outputs.includes(key)) throw new Error(`compile: ${what} names '${key}', which is not an output of the model. Outputs: ${outputs.join(', ')}.`);
+  }
+  return outputs.map((o) => rec[o]);
+}
+
+const isLoss = (v: unknown): v is LossSpec => typeof v === 'string' || typeof v === 'function';
+const isNumber = (v: unknown): v is number => typeof v === 'number';
+
+export function resolveCompile(args: CompileArgs, outputs: readonly Slot[]): Compiled {
+  checkOptions('compile', args, ['optimizer', 'loss', 'lossWeights', 'metrics']);
+  if (args.loss === undefined) throw new Error('compile: a `loss` is required.');
+  const names = outputs.map((o) => o.name);
+  const losses = byOutput(args.loss, names, 'loss', isLoss);
+  const weights = byOutput(args.lossWeights, names, 'lossWeights', isNumber);
+  const metrics = resolveMetrics(args.metrics, names);
+  return {
+    optimizer: getOptimizer(args.optimizer ?? 'rmsprop'),
+    outputs: names.map((name, i) => ({
+      name,
+      loss: losses[i] === undefined ? null : getLoss(losses[i]!),
+      weight: weights[i] ?? 1,
+      metrics: metrics[i],
+    })),
+  };
+}
+
+function resolveMetrics(spec: CompileArgs['metrics'], names: readonly string[]): MetricSpec[][] {
+  if (spec === undefined) return names.map(() => []);
+  if (Array.isArray(spec)) {
+    const nested = spec.length > 0 && spec.every((m) => Array.isArray(m));
+    if (nested) return byOutput(spec as readonly MetricSpec[][], names, 'metrics', (v): v is MetricSpec[] => false).map((m) => [...(m ?? [])]);
+    return names.map(() => [...(spec as readonly MetricSpec[])]);
+  }
+  const rec = spec as Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
+  for (const key of Object.keys(rec)) {
+    if (!names.includes(key)) throw new Error(`compile: metrics names '${key}', which is not an output of the model. Outputs: ${names.join(', ')}.`);
+  }
+  return names.map((n) => {
+    const m = rec[n];
+    return m === undefined ? [] : Array.isArray(m) ? [...(m as readonly MetricSpec[])] : [m as MetricSpec];
+  });
+}
+
+/** Instantiates each output's metrics, named as Keras logs them (`acc`, or `income_acc` with several outputs). */
+export function buildMetrics(outputs: readonly CompiledOutput[], targetShapes: readonly (readonly (number | null)[])[], predShapes: readonly (readonly (number | null)[])[]): { output: number; key: string; metric: Metric }[] {
+  const many = outputs.length > 1;
+  return outputs.flatMap((o, i) =>
+    o.metrics.map((spec) => {
+      const metric = createMetric(spec, targetShapes[i], predShapes[i]);
+      return { output: i, key: many ? `${o.name}_${metric.name}` : metric.name, metric };
+    }),
+  );
+}

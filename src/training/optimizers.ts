@@ -1,0 +1,210 @@
+import { getBackend } from '../backend/registry.js';
+import type { Variable } from '../layers/variable.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { checkOptions } from '../layers/options.js';
+import type { LearningRateSchedule } from './schedules.js';
+
+export interface OptimizerArgs {
+  learningRate?: number | LearningRateSchedule;
+  /** Clips each gradient to this L2 norm. */
+  clipnorm?: number;
+  /** Clips every gradient element into [−clipvalue, clipvalue]. */
+  clipvalue?: number;
+  /** Clips all gradients together to this global L2 norm. */
+  globalClipnorm?: number;
+}
+const BASE = ['learningRate', 'clipnorm', 'clipvalue', 'globalClipnorm'];
+
+/**
+ * The optimizer base: clipping, learning-rate schedules, per-variable slots, the step counter.
+ * Subclasses supply one fused backend update per variable.
+ */
+export abstract class Optimizer {
+  abstract readonly name: string;
+  /** Number of updates applied so far (Keras's `iterations`). */
+  iterations = 0;
+  private lr: number | LearningRateSchedule;
+  private readonly clip: Pick<OptimizerArgs, 'clipnorm' | 'clipvalue' | 'globalClipnorm'>;
+  private readonly slots = new Map<Variable, Float32Array[]>();
+
+  constructor(args: OptimizerArgs, defaultLr: number) {
+    this.lr = args.learningRate ?? defaultLr;
+    this.clip = { clipnorm: args.clipnorm, clipvalue: args.clipvalue, globalClipnorm: args.globalClipnorm };
+  }
+
+  /** The learning rate at the current step. */
+  get learningRate(): number {
+    return typeof this.lr === 'number' ? this.lr : this.lr(this.iterations);
+  }
+
+  set learningRate(value: number) {
+    this.lr = value;
+  }
+
+  /** Per-variable state buffers (moments, accumulators), created on first use. */
+  protected slotsFor(v: Variable, count: number, init = 0): Float32Array[] {
+    let s = this.slots.get(v);
+    if (!s) {
+      s = Array.from({ length: count }, () => new Float32Array(v.value.size).fill(init));
+      this.slots.set(v, s);
+    }
+    return s;
+  }
+
+  /** Applies one update to every variable from its gradient; gradients are clipped first if asked. */
+  applyGradients(grads: readonly Tensor[], vars: readonly Variable[]): void {
+    const gs = this.clipped(grads);
+    const lr = this.learningRate;
+    this.iterations++;
+    vars.forEach((v, i) => this.update(v.value.values as Float32Array, gs[i], v, lr));
+  }
+
+  protected abstract update(w: Float32Array, g: Float32Array, v: Variable, lr: number): void;
+
+  private clipped(grads: readonly Tensor[]): Float32Array[] {
+    const be = getBackend();
+    let gs = grads.map((g) => g.values as Float32Array);
+    const { clipnorm, clipvalue, globalClipnorm } = this.clip;
+    if (clipvalue !== undefined) {
+      gs = gs.map((g) => g.map((x) => Math.min(Math.max(x, -clipvalue), clipvalue)));
+    }
+    if (clipnorm !== undefined) {
+      gs = gs.map((g) => {
+        const norm = Math.sqrt(be.sumSquares(g));
+        return norm > clipnorm ? g.map((x) => (x * clipnorm) / norm) : g;
+      });
+    }
+    if (globalClipnorm !== undefined) {
+      const norm = Math.sqrt(gs.reduce((p, g) => p + be.sumSquares(g), 0));
+      if (norm > globalClipnorm) gs = gs.map((g) => g.map((x) => (x * globalClipnorm) / norm));
+    }
+    return gs;
+  }
+
+  getConfig(): Record<string, unknown> {
+    return { name: this.name, learningRate: this.learningRate, ...this.clip };
+  }
+}
+
+export interface SGDArgs extends OptimizerArgs {
+  momentum?: number;
+  nesterov?: boolean;
+}
+
+export class SGD extends Optimizer {
+  readonly name = 'SGD';
+  readonly momentum: number;
+  readonly nesterov: boolean;
+  constructor(args: SGDArgs = {}) {
+    checkOptions('SGD', args, [...BASE, 'momentum', 'nesterov']);
+    super(args, 0.01);
+    this.momentum = args.momentum ?? 0;
+    this.nesterov = args.nesterov ?? false;
+  }
+  protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number): void {
+    const velocity = this.momentum > 0 ? this.slotsFor(v, 1)[0] : null;
+    getBackend().sgdUpdate(w, g, velocity, lr, this.momentum, this.nesterov);
+  }
+}
+
+export interface RMSpropArgs extends OptimizerArgs {
+  rho?: number;
+  momentum?: number;
+  epsilon?: number;
+}
+
+export class RMSprop extends Optimizer {
+  readonly name = 'RMSprop';
+  readonly rho: number;
+  readonly momentum: number;
+  readonly epsilon: number;
+  constructor(args: RMSpropArgs = {}) {
+    checkOptions('RMSprop', args, [...BASE, 'rho', 'momentum', 'epsilon']);
+    super(args, 0.001);
+    this.rho = args.rho ?? 0.9;
+    this.momentum = args.momentum ?? 0;
+    this.epsilon = args.epsilon ?? 1e-7;
+  }
+  protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number): void {
+    const [ms, mom] = this.slotsFor(v, this.momentum > 0 ? 2 : 1);
+    getBackend().rmspropUpdate(w, g, ms, mom ?? null, lr, this.rho, this.momentum, this.epsilon);
+  }
+}
+
+export interface AdamArgs extends OptimizerArgs {
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  amsgrad?: boolean;
+}
+
+export class Adam extends Optimizer {
+  readonly name: string = 'Adam';
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly amsgrad: boolean;
+  protected weightDecay = 0;
+  constructor(args: AdamArgs = {}, allowed: string[] = [...BASE, 'beta1', 'beta2', 'epsilon', 'amsgrad']) {
+    checkOptions(new.target.name, args, allowed);
+    super(args, 0.001);
+    this.beta1 = args.beta1 ?? 0.9;
+    this.beta2 = args.beta2 ?? 0.999;
+    this.epsilon = args.epsilon ?? 1e-7;
+    this.amsgrad = args.amsgrad ?? false;
+  }
+  protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number): void {
+    const [m, vel, vhat] = this.slotsFor(v, this.amsgrad ? 3 : 2);
+    getBackend().adamUpdate(w, g, m, vel, vhat ?? null, lr, this.beta1, this.beta2, this.epsilon, this.iterations, this.weightDecay);
+  }
+}
+
+export interface AdamWArgs extends AdamArgs {
+  weightDecay?: number;
+}
+
+/** Adam with decoupled weight decay (Keras 3 default 0.004). */
+export class AdamW extends Adam {
+  override readonly name = 'AdamW';
+  constructor(args: AdamWArgs = {}) {
+    const { weightDecay, ...rest } = args;
+    checkOptions('AdamW', args, [...BASE, 'beta1', 'beta2', 'epsilon', 'amsgrad', 'weightDecay']);
+    super(rest);
+    this.weightDecay = weightDecay ?? 0.004;
+  }
+}
+
+export interface AdagradArgs extends OptimizerArgs {
+  initialAccumulatorValue?: number;
+  epsilon?: number;
+}
+
+export class Adagrad extends Optimizer {
+  readonly name = 'Adagrad';
+  readonly initialAccumulatorValue: number;
+  readonly epsilon: number;
+  constructor(args: AdagradArgs = {}) {
+    checkOptions('Adagrad', args, [...BASE, 'initialAccumulatorValue', 'epsilon']);
+    super(args, 0.001);
+    this.initialAccumulatorValue = args.initialAccumulatorValue ?? 0.1;
+    this.epsilon = args.epsilon ?? 1e-7;
+  }
+  protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number): void {
+    const [acc] = this.slotsFor(v, 1, this.initialAccumulatorValue);
+    getBackend().adagradUpdate(w, g, acc, lr, this.epsilon);
+  }
+}
+
+export type OptimizerId = 'sgd' | 'rmsprop' | 'adam' | 'adamw' | 'adagrad';
+
+export function getOptimizer(id: OptimizerId | Optimizer): Optimizer {
+  if (typeof id !== 'string') return id;
+  switch (id) {
+    case 'sgd': return new SGD();
+    case 'rmsprop': return new RMSprop();
+    case 'adam': return new Adam();
+    case 'adamw': return new AdamW();
+    case 'adagrad': return new Adagrad();
+    default: throw new Error(`Unknown optimizer '${String(id)}'. Known: sgd, rmsprop, adam, adamw, adagrad.`);
+  }
+}

@@ -1,0 +1,341 @@
+import * as ops from '../ops/index.js';
+import { permutation } from '../tensor/random.js';
+import { Tensor } from '../tensor/tensor.js';
+import type { Variable } from '../layers/variable.js';
+import { type Callback, type CallbackModel, History, type Logs } from './callbacks.js';
+import { type Compiled, type CompileArgs, buildMetrics, resolveCompile } from './compile_config.js';
+import { type Data, type Slot, adaptData, sampleCount } from './data.js';
+import type { Metric } from './metrics.js';
+import { ProgressBar, emit } from './progress.js';
+
+/** What the trainer needs of a model; `models/` implements it, so training never imports models. */
+export interface TrainableModel extends CallbackModel {
+  readonly name: string;
+  inputSlots(): Slot[];
+  outputSlots(): Slot[];
+  readonly trainableWeights: Variable[];
+  readonly nonTrainableWeights: Variable[];
+  /** Runs the model on a batch. */
+  forward(inputs: readonly Tensor[], training: boolean): Tensor[];
+  /** Checks whole datasets against the model (shapes through every layer, embedding indices) before any step. */
+  validateInputs(inputs: readonly Tensor[]): void;
+}
+
+export interface FitArgs {
+  epochs?: number;
+  batchSize?: number;
+  verbose?: 0 | 1 | 2;
+  shuffle?: boolean;
+  validationSplit?: number;
+  validationData?: readonly [Data, Data] | readonly [Data, Data, Data];
+  callbacks?: readonly Callback[];
+  initialEpoch?: number;
+  sampleWeight?: Tensor | Float32Array | readonly number[];
+  classWeight?: Readonly<Record<number, number>>;
+}
+
+export interface EvaluateArgs {
+  batchSize?: number;
+  verbose?: 0 | 1 | 2;
+  sampleWeight?: Tensor | Float32Array | readonly number[];
+  callbacks?: readonly Callback[];
+}
+
+interface Batch {
+  xs: Tensor[];
+  ys: Tensor[];
+  sw: Float32Array | null;
+}
+
+const FIT_OPTIONS = ['epochs', 'batchSize', 'verbose', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'initialEpoch', 'sampleWeight', 'classWeight'];
+
+/** compile's state and the loops of fit / evaluate / predict for one model. */
+export class Trainer {
+  readonly compiled: Compiled;
+  private metrics: { output: number; key: string; metric: Metric }[] | null = null;
+
+  constructor(private readonly model: TrainableModel, args: CompileArgs) {
+    this.compiled = resolveCompile(args, model.outputSlots());
+  }
+
+  // ---- data -------------------------------------------------------------------------------
+
+  inputs(x: Data, where: string): Tensor[] {
+    return adaptInputs(this.model, x, where);
+  }
+
+  private targets(y: Data, where: string): Tensor[] {
+    const slots = this.model.outputSlots();
+    const ys = adaptData(y, slots, 'output', where);
+    this.compiled.outputs.forEach((o, i) => {
+      if (!o.loss) return;
+      // Run the loss on one row now: a target that does not fit its loss fails here, before training.
+      const pred = new Tensor(new Float32Array(slots[i].shape.slice(1).reduce<number>((p, d) => p * (d ?? 1), 1)), [1, ...slots[i].shape.slice(1).map((d) => d ?? 1)], 'float32');
+      const row = ops.rowRange(ys[i], 0, Math.min(1, ys[i].shape[0]));
+      if (row.shape[0] === 1 && !slots[i].shape.slice(1).includes(null)) {
+        try {
+          ops.noGrad(() => o.loss!(row, pred));
+        } catch (e) {
+          throw new Error(`${where}: targets for output '${o.name}' do not fit its loss: ${(e as Error).message}`);
+        }
+      }
+    });
+    return ys;
+  }
+
+  private sampleWeights(n: number, sampleWeight: FitArgs['sampleWeight'], classWeight: FitArgs['classWeight'], ys: Tensor[], where: string): Float32Array | null {
+    let sw: Float32Array | null = null;
+    if (sampleWeight !== undefined) {
+      sw = sampleWeight instanceof Tensor ? Float32Array.from(sampleWeight.values) : Float32Array.from(sampleWeight);
+      if (sw.length !== n) throw new Error(`${where}: sampleWeight has ${sw.length} entries for ${n} samples.`);
+    }
+    if (classWeight) {
+      if (ys.length !== 1) throw new Error(`${where}: classWeight is only supported for models with a single output.`);
+      const y = ys[0];
+      const per = y.size / Math.max(n, 1);
+      sw ??= new Float32Array(n).fill(1);
+      for (let i = 0; i < n; i++) {
+        let cls: number;
+        if (per === 1) cls = Math.round(y.values[i]);
+        else {
+          cls = 0;
+          for (let c = 1; c < per; c++) if (y.values[i * per + c] > y.values[i * per + cls]) cls = c;
+        }
+        sw[i] *= classWeight[cls] ?? 1;
+      }
+    }
+    return sw;
+  }
+
+  // ---- one step ---------------------------------------------------------------------------
+
+  /** Σ weightᵢ · lossᵢ and each unweighted lossᵢ; sample weights scale per-sample losses before the batch mean. */
+  private losses(ys: readonly Tensor[], preds: readonly Tensor[], sw: Float32Array | null): { total: Tensor; each: Tensor[] } {
+    const each: Tensor[] = [];
+    let total: Tensor | null = null;
+    this.compiled.outputs.forEach((o, i) => {
+      if (!o.loss) return;
+      let values = o.loss(ys[i], preds[i]);
+      if (sw) {
+        const shape = [values.shape[0], ...values.shape.slice(1).map(() => 1)];
+        values = ops.mul(values, new Tensor(sw, shape, 'float32'));
+      }
+      const l = ops.mean(values);
+      each.push(l);
+      const weighted = o.weight === 1 ? l : ops.scale(l, o.weight);
+      total = total ? ops.add(total, weighted) : weighted;
+    });
+    if (!total) throw new Error('compile: no output has a loss.');
+    return { total, each };
+  }
+
+  private ensureMetrics(ys: readonly Tensor[], preds: readonly Tensor[]): { output: number; key: string; metric: Metric }[] {
+    this.metrics ??= buildMetrics(this.compiled.outputs, ys.map((y) => y.shape), preds.map((p) => p.shape));
+    return this.metrics;
+  }
+
+  /** One optimizer step. Weights change only after the forward and backward passes succeeded. */
+  trainStep(batch: Batch): { loss: number; each: number[]; preds: Tensor[] } {
+    const vars = this.model.trainableWeights;
+    const frozen = this.model.nonTrainableWeights;
+    // Layers such as BatchNormalization update non-trainable state during the forward pass: keep a
+    // copy so that a step that throws leaves every weight as it was.
+    const saved = frozen.map((v) => v.snapshot());
+    let preds: Tensor[] = [];
+    let each: Tensor[] = [];
+    try {
+      const { value, grads } = ops.valueAndGrads(() => {
+        preds = this.model.forward(batch.xs, true);
+        const l = this.losses(batch.ys, preds, batch.sw);
+        each = l.each;
+        return l.total;
+      }, vars.map((v) => v.value));
+      this.compiled.optimizer.applyGradients(grads, vars);
+      return { loss: value.values[0], each: each.map((t) => t.values[0]), preds };
+    } catch (e) {
+      frozen.forEach((v, i) => (v.value.values as Float32Array).set(saved[i]));
+      throw e;
+    }
+  }
+
+  testStep(batch: Batch): { loss: number; each: number[]; preds: Tensor[] } {
+    const preds = this.model.forward(batch.xs, false);
+    const l = this.losses(batch.ys, preds, batch.sw);
+    return { loss: l.total.values[0], each: l.each.map((t) => t.values[0]), preds };
+  }
+
+  // ---- loops ------------------------------------------------------------------------------
+
+  async fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
+    for (const key of Object.keys(args)) {
+      if (!FIT_OPTIONS.includes(key)) throw new TypeError(`fit got an unexpected option '${key}'. Valid options: ${FIT_OPTIONS.join(', ')}.`);
+    }
+    const { epochs = 1, batchSize = 32, verbose = 1, shuffle = true, initialEpoch = 0 } = args;
+    let xs = this.inputs(x, 'fit');
+    let ys = this.targets(y, 'fit');
+    const names = [...this.model.inputSlots(), ...this.model.outputSlots()].map((s) => s.name);
+    let n = sampleCount([...xs, ...ys], names, 'fit');
+    let sw = this.sampleWeights(n, args.sampleWeight, args.classWeight, ys, 'fit');
+
+    let val: { xs: Tensor[]; ys: Tensor[]; sw: Float32Array | null } | null = null;
+    if (args.validationData) {
+      const [vx, vy, vsw] = args.validationData;
+      const vxs = this.inputs(vx, 'fit validationData');
+      const vys = this.targets(vy, 'fit validationData');
+      const vn = sampleCount([...vxs, ...vys], names, 'fit validationData');
+      val = { xs: vxs, ys: vys, sw: vsw === undefined ? null : this.sampleWeights(vn, vsw as Tensor, undefined, vys, 'fit validationData') };
+    } else if (args.validationSplit) {
+      if (!(args.validationSplit > 0 && args.validationSplit < 1)) throw new Error(`fit: validationSplit must be in (0, 1), got ${args.validationSplit}.`);
+      // Keras takes the last fraction of the data, before shuffling.
+      const split = Math.floor(n * (1 - args.validationSplit));
+      val = { xs: xs.map((t) => ops.rowRange(t, split, n)), ys: ys.map((t) => ops.rowRange(t, split, n)), sw: sw?.subarray(split) ?? null };
+      xs = xs.map((t) => ops.rowRange(t, 0, split));
+      ys = ys.map((t) => ops.rowRange(t, 0, split));
+      sw = sw?.subarray(0, split) ?? null;
+      n = split;
+    }
+    if (n === 0) throw new Error('fit: no training samples.');
+
+    const history = new History();
+    const callbacks = [...(args.callbacks ?? []), history];
+    const steps = Math.ceil(n / batchSize);
+    for (const cb of callbacks) {
+      cb.setModel(this.model);
+      cb.setParams({ epochs, steps, verbose });
+    }
+    this.model.stopTraining = false;
+    for (const cb of callbacks) await cb.onTrainBegin();
+    for (let epoch = initialEpoch; epoch < epochs && !this.model.stopTraining; epoch++) {
+      for (const cb of callbacks) await cb.onEpochBegin(epoch);
+      if (verbose > 0) emit(`Epoch ${epoch + 1}/${epochs}\n`);
+      this.resetMetrics();
+      const bar = new ProgressBar(n, verbose);
+      const order = shuffle ? permutation(n) : null;
+      const tracker = new LossTracker(this.compiled.outputs.filter((o) => o.loss).map((o) => o.name));
+      let logs: Logs = {};
+      for (let step = 0; step < steps && !this.model.stopTraining; step++) {
+        const start = step * batchSize;
+        const end = Math.min(start + batchSize, n);
+        const batch = makeBatch(xs, ys, sw, start, end, order);
+        for (const cb of callbacks) await cb.onTrainBatchBegin(step);
+        const result = this.trainStep(batch);
+        logs = this.record(tracker, result, batch, end - start);
+        bar.update(end, logs);
+        for (const cb of callbacks) await cb.onTrainBatchEnd(step, { ...logs });
+      }
+      if (val) {
+        const valLogs = this.runEvaluation(val.xs, val.ys, val.sw, batchSize, 0);
+        for (const [k, v] of Object.entries(valLogs)) logs[`val_${k}`] = v;
+      }
+      bar.finish(logs);
+      for (const cb of callbacks) await cb.onEpochEnd(epoch, logs);
+      // Let timers and I/O run between epochs (progress output, user callbacks).
+      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+    }
+    for (const cb of callbacks) await cb.onTrainEnd();
+    return history;
+  }
+
+  private record(tracker: LossTracker, result: { loss: number; each: number[]; preds: Tensor[] }, batch: Batch, size: number): Logs {
+    tracker.add(result.loss, result.each, size);
+    const metrics = this.ensureMetrics(batch.ys, result.preds);
+    for (const m of metrics) m.metric.update(batch.ys[m.output], result.preds[m.output], batch.sw);
+    const logs = tracker.logs();
+    for (const m of metrics) logs[m.key] = m.metric.result();
+    return logs;
+  }
+
+  runEvaluation(xs: Tensor[], ys: Tensor[], sw: Float32Array | null, batchSize: number, verbose: 0 | 1 | 2): Logs {
+    const n = xs[0].shape[0];
+    const tracker = new LossTracker(this.compiled.outputs.filter((o) => o.loss).map((o) => o.name));
+    const bar = new ProgressBar(n, verbose);
+    // Metrics accumulate per run: evaluation uses fresh state and restores nothing of training's.
+    const saved = this.metrics;
+    this.metrics = null;
+    let logs: Logs = {};
+    try {
+      for (let start = 0; start < n; start += batchSize) {
+        const end = Math.min(start + batchSize, n);
+        const batch = makeBatch(xs, ys, sw, start, end, null);
+        logs = this.record(tracker, this.testStep(batch), batch, end - start);
+        bar.update(end, logs);
+      }
+    } finally {
+      this.metrics = saved;
+    }
+    bar.finish(logs);
+    return logs;
+  }
+
+  evaluateData(x: Data, y: Data, args: EvaluateArgs = {}): Logs {
+    const xs = this.inputs(x, 'evaluate');
+    const ys = this.targets(y, 'evaluate');
+    const names = [...this.model.inputSlots(), ...this.model.outputSlots()].map((s) => s.name);
+    const n = sampleCount([...xs, ...ys], names, 'evaluate');
+    const sw = this.sampleWeights(n, args.sampleWeight, undefined, ys, 'evaluate');
+    return this.runEvaluation(xs, ys, sw, args.batchSize ?? 32, args.verbose ?? 1);
+  }
+
+  /** Metrics restart at each epoch. */
+  resetMetrics(): void {
+    for (const m of this.metrics ?? []) m.metric.reset();
+  }
+
+  trainOnBatch(x: Data, y: Data, sampleWeight?: FitArgs['sampleWeight']): Logs {
+    const xs = this.inputs(x, 'trainOnBatch');
+    const ys = this.targets(y, 'trainOnBatch');
+    const n = xs[0].shape[0];
+    const sw = this.sampleWeights(n, sampleWeight, undefined, ys, 'trainOnBatch');
+    const tracker = new LossTracker(this.compiled.outputs.filter((o) => o.loss).map((o) => o.name));
+    this.resetMetrics();
+    const batch = { xs, ys, sw };
+    return this.record(tracker, this.trainStep(batch), batch, n);
+  }
+
+  testOnBatch(x: Data, y: Data, sampleWeight?: FitArgs['sampleWeight']): Logs {
+    const xs = this.inputs(x, 'testOnBatch');
+    const ys = this.targets(y, 'testOnBatch');
+    const sw = this.sampleWeights(xs[0].shape[0], sampleWeight, undefined, ys, 'testOnBatch');
+    return this.runEvaluation(xs, ys, sw, xs[0].shape[0], 0);
+  }
+}
+
+/** A model's input data as validated tensors, checked through every layer before anything runs. */
+export function adaptInputs(model: TrainableModel, x: Data, where: string): Tensor[] {
+  const xs = adaptData(x, model.inputSlots(), 'input', where);
+  sampleCount(xs, model.inputSlots().map((s) => s.name), where);
+  model.validateInputs(xs);
+  return xs;
+}
+
+/** Batch-size-weighted means of the total and per-output losses over an epoch, as Keras logs them. */
+class LossTracker {
+  private total = 0;
+  private readonly each: number[];
+  private count = 0;
+  constructor(private readonly names: readonly string[]) {
+    this.each = names.map(() => 0);
+  }
+  add(loss: number, each: readonly number[], size: number): void {
+    this.total += loss * size;
+    each.forEach((v, i) => (this.each[i] += v * size));
+    this.count += size;
+  }
+  logs(): Logs {
+    const logs: Logs = { loss: this.total / this.count };
+    if (this.names.length > 1) this.names.forEach((name, i) => (logs[`${name}_loss`] = this.each[i] / this.count));
+    return logs;
+  }
+}
+
+function makeBatch(xs: readonly Tensor[], ys: readonly Tensor[], sw: Float32Array | null, start: number, end: number, order: Int32Array | null): Batch {
+  if (!order) {
+    return { xs: xs.map((t) => ops.rowRange(t, start, end)), ys: ys.map((t) => ops.rowRange(t, start, end)), sw: sw?.subarray(start, end) ?? null };
+  }
+  const idx = order.subarray(start, end);
+  return {
+    xs: xs.map((t) => ops.takeRows(t, idx)),
+    ys: ys.map((t) => ops.takeRows(t, idx)),
+    sw: sw ? Float32Array.from(idx, (i) => sw[i]) : null,
+  };
+}
