@@ -63,6 +63,14 @@ export interface Pool2DGeometry {
   padLeft: number;
 }
 
+/**
+ * Activations the fused recurrent kernels apply. Each derivative is computed from the activation's
+ * output alone (tanh: 1 − y², sigmoid: y(1 − y), hard_sigmoid: 1/6 on 0 < y < 1, relu: y > 0,
+ * linear: 1), so backward kernels need no pre-activation values. hard_sigmoid is Keras 3's
+ * clip(x/6 + 1/2, 0, 1).
+ */
+export type GateActivation = 'tanh' | 'sigmoid' | 'hard_sigmoid' | 'relu' | 'linear';
+
 export interface Backend {
   readonly name: 'js' | 'native';
 
@@ -102,7 +110,9 @@ export interface Backend {
   softmaxGrad(y: Float32Array, dy: Float32Array, out: Float32Array, rows: number, cols: number): void;
   /**
    * Fused softmax cross-entropy from logits: loss[r] = −Σ labels·log_softmax(logits),
-   * grad = softmax(logits)·Σlabels − labels (per row, unscaled).
+   * grad = softmax(logits) − labels (per row, unscaled). That gradient is exact when each row of
+   * labels sums to 1; for other targets it is what TensorFlow's kernel (and so Keras 3 on
+   * TensorFlow, whose fixtures we match) uses.
    */
   softmaxCrossEntropy(logits: Float32Array, labels: Float32Array, rows: number, cols: number, loss: Float32Array, grad: Float32Array): void;
 
@@ -135,4 +145,102 @@ export interface Backend {
   rmspropUpdate(w: Float32Array, g: Float32Array, ms: Float32Array, mom: Float32Array | null, lr: number, rho: number, momentum: number, epsilon: number): void;
   adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vhat: Float32Array | null, lr: number, beta1: number, beta2: number, epsilon: number, step: number, weightDecay: number): void;
   adagradUpdate(w: Float32Array, g: Float32Array, acc: Float32Array, lr: number, epsilon: number): void;
+
+  /*
+   * Recurrent cells, one time step each, for a batch of `batch` rows and `units` units. Buffers are
+   * row-major [batch, width]. The sequence op (ops/recurrent.ts) does the matmuls (x·kernel for all
+   * steps at once, h·recurrent_kernel per step) and calls these for the elementwise gate math.
+   * `mask` (one byte per row, or null) marks rows whose time step is real: a masked row keeps its
+   * previous state (h, c) and gets no gate gradient, as Keras's masking does. Gate order follows
+   * Keras: LSTM [i, f, c, o], GRU [z, r, h]. No output may alias an input unless stated.
+   */
+
+  /**
+   * LSTM gates. In: z [batch, 4u] = x·W + h·U + b (pre-activations). Writes the activated gates
+   * [i, f, g, o] back into z (kept for the backward pass), then c = f∘cPrev + i∘g and h = o∘act(c);
+   * masked rows copy cPrev/hPrev instead.
+   */
+  lstmGatesForward(
+    z: Float32Array, cPrev: Float32Array, hPrev: Float32Array, c: Float32Array, h: Float32Array,
+    mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+  ): void;
+  /**
+   * LSTM gate gradients. dh = dhNext + dOut (dOut may be null). Writes dz [batch, 4u] (gradient of
+   * the pre-activations), dcPrev, and dhPrev = the direct part only (0 for unmasked rows, dh for
+   * masked rows); the caller adds dz·Uᵀ to dhPrev. Masked rows: dz = 0, dcPrev = dcNext.
+   */
+  lstmGatesBackward(
+    gates: Float32Array, cPrev: Float32Array, c: Float32Array,
+    dhNext: Float32Array, dOut: Float32Array | null, dcNext: Float32Array,
+    dz: Float32Array, dhPrev: Float32Array, dcPrev: Float32Array,
+    mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+  ): void;
+
+  /**
+   * GRU step with reset_after = true (Keras 3's default). In: xg [batch, 3u] = x·W + b_input,
+   * rec [batch, 3u] = hRec·U + b_recurrent. z = recAct(xz + rz), r = recAct(xr + rr),
+   * hh = act(xh + r∘rh), h = z∘hPrev + (1 − z)∘hh. Writes [z, r, hh] back into xg.
+   */
+  gruGatesForward(
+    xg: Float32Array, rec: Float32Array, hPrev: Float32Array, h: Float32Array,
+    mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+  ): void;
+  /**
+   * Gradients of gruGatesForward. dh = dhNext + dOut. Writes dx [batch, 3u] (gradient of xg's
+   * pre-activations), drec [batch, 3u] (gradient of rec) and dhPrev = dh∘z (dh for masked rows);
+   * the caller adds drec·Uᵀ to dhPrev.
+   */
+  gruGatesBackward(
+    gates: Float32Array, rec: Float32Array, hPrev: Float32Array,
+    dhNext: Float32Array, dOut: Float32Array | null,
+    dx: Float32Array, drec: Float32Array, dhPrev: Float32Array,
+    mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+  ): void;
+  /**
+   * GRU with reset_after = false, first half. In: xg [batch, 3u] = x·W + b, recZR [batch, 2u] =
+   * hRec·U[:, :2u]. Writes z, r into xg[:, :2u] and rh = r∘hRec [batch, u] (the caller then computes
+   * recH = rh·U[:, 2u:]).
+   */
+  gruResetForward(
+    xg: Float32Array, recZR: Float32Array, hRec: Float32Array, rh: Float32Array,
+    batch: number, units: number, recAct: GateActivation,
+  ): void;
+  /**
+   * GRU with reset_after = false, second half. In: recH [batch, u]. hh = act(xh + recH) is written
+   * into xg[:, 2u:], h = z∘hPrev + (1 − z)∘hh (hPrev for masked rows).
+   */
+  gruCandidateForward(
+    xg: Float32Array, recH: Float32Array, hPrev: Float32Array, h: Float32Array,
+    mask: Uint8Array | null, batch: number, units: number, act: GateActivation,
+  ): void;
+  /**
+   * Backward of gruCandidateForward. dh = dhNext + dOut. Writes dzr[:, :u] (gradient of z's
+   * pre-activation; dzr is [batch, 2u]), dah [batch, u] (gradient of hh's pre-activation, i.e. of xh
+   * and recH) and dhPrev = dh∘z (dh for masked rows). Masked rows get zero gate gradients.
+   */
+  gruCandidateBackward(
+    gates: Float32Array, hPrev: Float32Array, dhNext: Float32Array, dOut: Float32Array | null,
+    dzr: Float32Array, dah: Float32Array, dhPrev: Float32Array,
+    mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+  ): void;
+  /**
+   * Backward of gruResetForward. In: drh [batch, u] = dah·U[:, 2u:]ᵀ. Writes dzr[:, u:] (gradient of
+   * r's pre-activation) and ADDS drh∘r into dhRec (the caller then adds dzr·U[:, :2u]ᵀ). Masked
+   * rows: dzr[:, u:] = 0 and dhRec unchanged.
+   */
+  gruResetBackward(
+    gates: Float32Array, hRec: Float32Array, drh: Float32Array, dzr: Float32Array, dhRec: Float32Array,
+    mask: Uint8Array | null, batch: number, units: number, recAct: GateActivation,
+  ): void;
+
+  /** SimpleRNN step. In: z [batch, u] = x·W + b + hRec·U. Writes y = act(z) into z and h = y (hPrev for masked rows). */
+  rnnStepForward(
+    z: Float32Array, hPrev: Float32Array, h: Float32Array,
+    mask: Uint8Array | null, batch: number, units: number, act: GateActivation,
+  ): void;
+  /** Backward of rnnStepForward: dh = dhNext + dOut; dz = dh∘act'(y) (0 if masked); dhPrev = 0 (dh if masked). */
+  rnnStepBackward(
+    y: Float32Array, dhNext: Float32Array, dOut: Float32Array | null, dz: Float32Array, dhPrev: Float32Array,
+    mask: Uint8Array | null, batch: number, units: number, act: GateActivation,
+  ): void;
 }

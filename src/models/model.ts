@@ -23,6 +23,10 @@ export interface PredictArgs {
   verbose?: 0 | 1 | 2;
 }
 
+export interface BatchArgs {
+  sampleWeight?: FitArgs['sampleWeight'];
+}
+
 export interface EvaluateDictArgs extends EvaluateArgs {
   returnDict: true;
 }
@@ -105,12 +109,18 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   }
 
   /** One training step on one batch; returns the loss, or `[loss, ...metrics]`. */
-  async trainOnBatch(x: Data, y: Data, args: { sampleWeight?: FitArgs['sampleWeight']; returnDict?: boolean } = {}): Promise<number | number[]> {
-    return flattenLogs(this.requireCompiled('trainOnBatch', x).trainOnBatch(x, y, args.sampleWeight));
+  trainOnBatch(x: Data, y: Data, args: BatchArgs & { returnDict: true }): Promise<Record<string, number>>;
+  trainOnBatch(x: Data, y: Data, args?: BatchArgs & { returnDict?: false }): Promise<number | number[]>;
+  async trainOnBatch(x: Data, y: Data, args: BatchArgs & { returnDict?: boolean } = {}): Promise<number | number[] | Record<string, number>> {
+    const logs = this.requireCompiled('trainOnBatch', x).trainOnBatch(x, y, args.sampleWeight);
+    return args.returnDict ? logs : flattenLogs(logs);
   }
 
-  async testOnBatch(x: Data, y: Data, args: { sampleWeight?: FitArgs['sampleWeight'] } = {}): Promise<number | number[]> {
-    return flattenLogs(this.requireCompiled('testOnBatch', x).testOnBatch(x, y, args.sampleWeight));
+  testOnBatch(x: Data, y: Data, args: BatchArgs & { returnDict: true }): Promise<Record<string, number>>;
+  testOnBatch(x: Data, y: Data, args?: BatchArgs & { returnDict?: false }): Promise<number | number[]>;
+  async testOnBatch(x: Data, y: Data, args: BatchArgs & { returnDict?: boolean } = {}): Promise<number | number[] | Record<string, number>> {
+    const logs = this.requireCompiled('testOnBatch', x).testOnBatch(x, y, args.sampleWeight);
+    return args.returnDict ? logs : flattenLogs(logs);
   }
 
   /** Prints the notebook's summary table. */

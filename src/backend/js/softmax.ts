@@ -34,15 +34,8 @@ export function softmaxCrossEntropy(
     for (let c = 0; c < cols; c++) sum += Math.exp(logits[base + c] - max);
     const logSum = Math.log(sum) + max;
     let l = 0;
-    let labelSum = 0;
-    for (let c = 0; c < cols; c++) {
-      const y = labels[base + c];
-      l -= y * (logits[base + c] - logSum);
-      labelSum += y;
-    }
+    for (let c = 0; c < cols; c++) l -= labels[base + c] * (logits[base + c] - logSum);
     loss[r] = l;
-    for (let c = 0; c < cols; c++) {
-      grad[base + c] = Math.exp(logits[base + c] - logSum) * labelSum - labels[base + c];
-    }
+    for (let c = 0; c < cols; c++) grad[base + c] = Math.exp(logits[base + c] - logSum) - labels[base + c];
   }
 }
