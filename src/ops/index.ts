@@ -13,3 +13,4 @@ export * from './matmul.js';
 export * from './nn.js';
 export * from './conv.js';
 export { valueAndGrads, noGrad, isRecording } from './tape.js';
+export * from './recurrent.js';

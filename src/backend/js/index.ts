@@ -10,6 +10,10 @@ import {
 } from './conv.js';
 import { avgPool2d, avgPool2dGrad, maxPool2d, maxPool2dGrad } from './pool.js';
 import { adagradUpdate, adamUpdate, rmspropUpdate, sgdUpdate } from './optimizers.js';
+import {
+  gruCandidateBackward, gruCandidateForward, gruGatesBackward, gruGatesForward, gruResetBackward, gruResetForward,
+  lstmGatesBackward, lstmGatesForward, rnnStepBackward, rnnStepForward,
+} from './recurrent.js';
 
 /** The pure TypeScript reference backend: runs everywhere (browsers included) and is the oracle for native kernels. */
 export const jsBackend: Backend = {
@@ -20,4 +24,7 @@ export const jsBackend: Backend = {
   depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter,
   maxPool2d, maxPool2dGrad, avgPool2d, avgPool2dGrad,
   sumSquares, allFinite, sgdUpdate, rmspropUpdate, adamUpdate, adagradUpdate,
+  lstmGatesForward, lstmGatesBackward, gruGatesForward, gruGatesBackward,
+  gruResetForward, gruCandidateForward, gruCandidateBackward, gruResetBackward,
+  rnnStepForward, rnnStepBackward,
 };
