@@ -13,4 +13,5 @@ export * from './matmul.js';
 export * from './nn.js';
 export * from './conv.js';
 export { valueAndGrads, noGrad, isRecording } from './tape.js';
+export * from './spatial.js';
 export * from './recurrent.js';
