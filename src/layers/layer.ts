@@ -196,8 +196,16 @@ export abstract class Layer {
     return this.invoke(inputs, { training });
   }
 
+  /**
+   * Layers that compute in floating point receive integer inputs cast to float32, as Keras's ops
+   * promote them. Layers that consume indices or only move data (Embedding, Reshape, models) keep
+   * the dtype they are given.
+   */
+  protected readonly keepsInputDType: boolean = false;
+
   /** Runs the layer inside a model: shapes were checked when the graph was built. */
   invoke(inputs: Tensor[], ctx: CallContext): Tensor[] {
+    if (!this.keepsInputDType) inputs = inputs.map((t) => (t.dtype === 'float32' ? t : t.cast('float32')));
     const out = this.call(inputs.length === 1 ? inputs[0] : inputs, ctx);
     return Array.isArray(out) ? out : [out];
   }

@@ -9,6 +9,7 @@ import { sameDType } from './core.js';
 /** Flattens everything but the batch axis. */
 export class Flatten extends Layer {
   readonly className = 'Flatten';
+  protected override readonly keepsInputDType = true;
   constructor(args: LayerArgs = {}) {
     checkOptions('Flatten', args, [...BASE_OPTIONS, 'dataFormat']);
     super(args);
@@ -29,6 +30,7 @@ export class Flatten extends Layer {
 /** Reshapes each sample to `targetShape` (one dimension may be -1). */
 export class Reshape extends Layer {
   readonly className = 'Reshape';
+  protected override readonly keepsInputDType = true;
   readonly targetShape: readonly number[];
   constructor(targetShape: readonly number[], args: LayerArgs = {}) {
     checkOptions('Reshape', args, BASE_OPTIONS);
@@ -62,6 +64,7 @@ export class Reshape extends Layer {
 /** Permutes the non-batch axes; `dims` counts from 1 as in Keras. */
 export class Permute extends Layer {
   readonly className = 'Permute';
+  protected override readonly keepsInputDType = true;
   readonly dims: readonly number[];
   constructor(dims: readonly number[], args: LayerArgs = {}) {
     checkOptions('Permute', args, BASE_OPTIONS);

@@ -22,6 +22,7 @@ export function flattenStructure(s: SymbolicStructure): KerasTensor[] {
  */
 export class Functional extends Layer {
   readonly className: string = 'Functional';
+  protected override readonly keepsInputDType = true;
   readonly inputs: KerasTensor[];
   readonly outputs: KerasTensor[];
   /** Record keys when inputs/outputs were given by name, else the producing layers' names. */
