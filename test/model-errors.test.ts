@@ -40,7 +40,7 @@ test('targets that do not fit the loss are rejected before training', async () =
   const m = mlp();
   m.compile({ loss: 'categorical_crossentropy' });
   const before = weightsOf(m);
-  await assert.rejects(m.fit(random.uniform([6, 4]), random.uniform([6, 3])), /Target for output 'probs' expects data of shape \(None, 2\), got \(6, 3\)/);
+  await assert.rejects(m.fit(random.uniform([6, 4]), random.uniform([6, 3])), /targets of shape \(6, 3\) for output 'probs' \(predictions of shape \(None, 2\)\) do not fit its loss/);
   assert.deepEqual(weightsOf(m), before);
 });
 

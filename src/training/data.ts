@@ -64,13 +64,10 @@ function toTensor(v: ArrayLike, slot: Slot, what: string, where: string): Tensor
 /** Checks one array against its slot (rank, known dimensions, dtype) and converts the dtype where Keras would. */
 function conform(t: Tensor, slot: Slot, what: 'input' | 'output', where: string): Tensor {
   const expected = slot.shape;
-  // Targets of shape [batch] are accepted for outputs of shape [batch, 1], as Keras does.
-  const squeezedTarget = what === 'output' && t.rank === expected.length - 1 && expected[expected.length - 1] === 1;
-  const rankOk = t.rank === expected.length || squeezedTarget;
-  const dimsOk = rankOk && t.shape.every((d, i) => i === 0 || expected[i] === null || expected[i] === d);
+  // Targets are checked by their loss (sparse labels have fewer axes than the output), not here.
+  const dimsOk = what === 'output' || (t.rank === expected.length && t.shape.every((d, i) => i === 0 || expected[i] === null || expected[i] === d));
   if (!dimsOk) {
-    const kind = what === 'input' ? 'Input' : 'Target for output';
-    throw new Error(`${where}: ${kind} '${slot.name}' expects data of shape ${formatShape(expected)}, got ${formatShape(t.shape)}.`);
+    throw new Error(`${where}: Input '${slot.name}' expects data of shape ${formatShape(expected)}, got ${formatShape(t.shape)}.`);
   }
   if (what === 'input' && slot.dtype === 'int32' && t.dtype !== 'int32') {
     const v = t.values;

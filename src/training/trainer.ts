@@ -1,6 +1,7 @@
 import * as ops from '../ops/index.js';
 import { permutation } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
 import type { Variable } from '../layers/variable.js';
 import { type Callback, type CallbackModel, History, type Logs } from './callbacks.js';
 import { type Compiled, type CompileArgs, buildMetrics, resolveCompile } from './compile_config.js';
@@ -76,7 +77,7 @@ export class Trainer {
         try {
           ops.noGrad(() => o.loss!(row, pred));
         } catch (e) {
-          throw new Error(`${where}: targets for output '${o.name}' do not fit its loss: ${(e as Error).message}`);
+          throw new Error(`${where}: targets of shape ${formatShape(ys[i].shape)} for output '${o.name}' (predictions of shape ${formatShape(slots[i].shape)}) do not fit its loss: ${(e as Error).message}`);
         }
       }
     });
