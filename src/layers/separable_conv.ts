@@ -146,7 +146,7 @@ abstract class BaseSeparableConv extends BaseDepthwise {
   call(x: Tensor): Tensor {
     const d = this.depthwise(x, this.depthwiseKernel!.value);
     const p = this.pointwiseKernel!.value;
-    const y = this.window.rank === 1 ? ops.conv1d(d, ops.reshape(p, p.shape.slice(1)), null) : ops.conv2d(d, p, null);
+    const y = this.window.rank === 1 ? ops.conv1d(d, p, null) : ops.conv2d(d, p, null);
     return this.finish(y, this.bias);
   }
 
