@@ -9,6 +9,7 @@ import type { Data, Slot } from '../training/data.js';
 import type { Optimizer } from '../training/optimizers.js';
 import { type EvaluateArgs, type FitArgs, type TrainableModel, Trainer, adaptInputs } from '../training/trainer.js';
 import { Functional, type SymbolicStructure } from './functional.js';
+import { WindowTooLargeError, leastWorkingLength } from '../layers/length_inverse.js';
 import { type SummaryArgs, summary } from './summary.js';
 
 /** The concrete counterpart of a model's symbolic outputs: `predict` returns this. */
@@ -146,8 +147,37 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   }
 
   validateInputs(inputs: readonly Tensor[]): void {
-    this.checkShapes(inputs.map((t) => t.shape as SymbolicShape));
+    const shapes = inputs.map((t) => t.shape as SymbolicShape);
+    try {
+      this.checkShapes(shapes);
+    } catch (e) {
+      if (e instanceof WindowTooLargeError) throw this.explainTooShort(e, shapes);
+      throw e;
+    }
     for (const layer of this.layers) validateLayerInputs(layer, this, inputs);
+  }
+
+  /**
+   * A window ran out of length on data whose length the model left open (`shape: [null]`): find
+   * the least input length for which every layer's shape works, by running the shape checks alone.
+   */
+  private explainTooShort(e: WindowTooLargeError, shapes: readonly SymbolicShape[]): Error {
+    const open = this.inputs.flatMap((t, i) => t.shape.map((d, axis) => ({ i, axis, open: d === null && axis > 0 })).filter((a) => a.open));
+    if (open.length === 0) return e;
+    const withLength = (n: number): SymbolicShape[] =>
+      shapes.map((s, i) => s.map((d, axis) => (open.some((o) => o.i === i && o.axis === axis) ? n : d)));
+    const least = leastWorkingLength((n) => {
+      try {
+        this.checkShapes(withLength(n));
+        return true;
+      } catch (err) {
+        if (err instanceof WindowTooLargeError) return false;
+        throw err;
+      }
+    });
+    const given = open.map((o) => `'${this.inputNames[o.i]}' has length ${shapes[o.i][o.axis]} on axis ${o.axis}`).join(', ');
+    const advice = least === null ? 'No input length makes every layer fit.' : `The least input length that works is ${least}: pad or drop shorter sequences.`;
+    return new Error(`${e.message} The model's input ${given}, which is too short for the layers down to '${e.layerName}'. ${advice}`);
   }
 
   private adaptInputs(x: Data, where: string): Tensor[] {
