@@ -13,6 +13,7 @@ export { backend, setBackend, getBackend } from './backend/registry.js';
 export type { Backend } from './backend/backend.js';
 
 export * as layers from './layers/index.js';
+export * as applications from './applications/index.js';
 export { Input, InputLayer } from './layers/input.js';
 export { Layer, clearSession } from './layers/layer.js';
 export { KerasTensor, Node } from './layers/keras_tensor.js';
