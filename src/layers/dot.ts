@@ -90,7 +90,7 @@ export class Dot extends Layer {
     return ops.reshape(out, [b, ...(rest.length === 0 ? [1] : rest)]);
   }
 
-  override computeMask(): null {
+  override computeMask(_inputs: Tensor[], _masks: readonly (Tensor | null)[]): null {
     return null;
   }
 

@@ -133,7 +133,7 @@ abstract class BaseGlobalPooling extends Layer implements LengthInverse {
     return 1;
   }
 
-  override computeMask(): null {
+  override computeMask(_inputs: Tensor[], _masks: readonly (Tensor | null)[]): null {
     return null;
   }
 
