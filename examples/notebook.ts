@@ -105,8 +105,10 @@ await social.fit(random.randint(1, vocabSize, [socialSamples, 300]), targets(soc
 section('DAG: an Inception module (In [None])');
 
 try {
-  // As the notebook wrote it: pooling layers have no activation.
-  new layers.AveragePooling2D(3, { strides: 2, activation: 'relu' } as unknown as layers.Pooling2DArgs);
+  // As the notebook wrote it. Pooling layers have no activation: TypeScript rejects the option at
+  // compile time, and JavaScript callers get a TypeError at construction.
+  // @ts-expect-error: 'activation' is not an option of AveragePooling2D
+  new layers.AveragePooling2D(3, { strides: 2, activation: 'relu' });
 } catch (e) {
   console.log(`${(e as Error).name}: ${(e as Error).message}`);
 }
