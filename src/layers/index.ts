@@ -12,3 +12,8 @@ export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, add, s
 export { Dot, type DotArgs, type DotAxes } from './dot.js';
 export { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './normalization.js';
 export { type LengthInverse, hasLengthInverse, minInputLengthThrough, leastWorkingLength, WindowTooLargeError } from './length_inverse.js';
+export { Embedding, type EmbeddingArgs } from './embedding.js';
+export { LSTM, type LSTMArgs } from './recurrent/lstm.js';
+export { GRU, type GRUArgs } from './recurrent/gru.js';
+export { SimpleRNN, type SimpleRNNArgs } from './recurrent/simple_rnn.js';
+export { RecurrentLayer, type RecurrentArgs, type RecurrentActivationId } from './recurrent/base.js';
