@@ -75,7 +75,7 @@ export class Embedding extends Layer {
   call(x: Tensor): Tensor {
     this.validateInput(x);
     const indices = x.dtype === 'int32' ? x : ops.cast(x, 'int32');
-    return ops.gather(this.embeddings!.value, indices);
+    return ops.embeddingLookup(this.embeddings!.value, indices);
   }
 
   override computeMask(inputs: Tensor[], _masks: readonly (Tensor | null)[]): (Tensor | null)[] | null {

@@ -15,3 +15,4 @@ export * from './conv.js';
 export { valueAndGrads, noGrad, isRecording } from './tape.js';
 export * from './spatial.js';
 export * from './recurrent.js';
+export { embeddingLookup, sparseGradientSquares } from './embedding.js';
