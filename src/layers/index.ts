@@ -17,3 +17,4 @@ export { LSTM, type LSTMArgs } from './recurrent/lstm.js';
 export { GRU, type GRUArgs } from './recurrent/gru.js';
 export { SimpleRNN, type SimpleRNNArgs } from './recurrent/simple_rnn.js';
 export { RecurrentLayer, type RecurrentArgs, type RecurrentActivationId } from './recurrent/base.js';
+export { Bidirectional, TimeDistributed, type BidirectionalArgs, type MergeMode } from './wrappers.js';

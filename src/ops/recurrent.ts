@@ -295,3 +295,23 @@ export function simpleRnn(
   });
   return { output, h };
 }
+
+/** x [B, T, ...] with its time axis reversed (how Bidirectional puts a backward sequence back in order). */
+export function reverseTime(x: Tensor): Tensor {
+  if (x.rank < 2) throw new Error(`reverseTime expects a tensor with a time axis, got rank ${x.rank}.`);
+  const flip = (src: Float32Array): Float32Array => {
+    const [B, T] = x.shape;
+    const inner = x.size / Math.max(B * T, 1);
+    const out = new Float32Array(src.length);
+    for (let b = 0; b < B; b++) {
+      for (let t = 0; t < T; t++) {
+        const from = (b * T + t) * inner;
+        out.set(src.subarray(from, from + inner), (b * T + T - 1 - t) * inner);
+      }
+    }
+    return out;
+  };
+  const y = new Tensor(flip(floatData(x, 'reverseTime')), x.shape, 'float32');
+  record([x], [y], ([dy]) => [new Tensor(flip(floatData(dy!, 'reverseTime grad')), x.shape, 'float32')]);
+  return y;
+}

@@ -84,7 +84,7 @@ export abstract class RecurrentLayer<A extends RecurrentArgs = RecurrentArgs> ex
   /** Gate blocks in the kernels: 4 for LSTM, 3 for GRU, 1 for SimpleRNN. */
   protected abstract readonly gateCount: number;
   /** States returned with `returnState`: 2 for LSTM (h, c), 1 otherwise. */
-  protected abstract readonly stateCount: number;
+  abstract readonly stateCount: number;
   protected abstract biasShape(): number[];
   protected abstract biasInitializer(): InitializerId | Initializer;
   /** Runs the fused op: returns [output, ...final states]. */

@@ -18,7 +18,7 @@ export interface GRUArgs extends RecurrentArgs {
 export class GRU extends RecurrentLayer<GRUArgs> {
   readonly className = 'GRU';
   protected readonly gateCount = 3;
-  protected readonly stateCount = 1;
+  readonly stateCount = 1;
   readonly recurrentActivation: GateActivation;
   readonly resetAfter: boolean;
 

@@ -18,7 +18,7 @@ export interface LSTMArgs extends RecurrentArgs {
 export class LSTM extends RecurrentLayer<LSTMArgs> {
   readonly className = 'LSTM';
   protected readonly gateCount = 4;
-  protected readonly stateCount = 2;
+  readonly stateCount = 2;
   readonly recurrentActivation: GateActivation;
   readonly unitForgetBias: boolean;
 

@@ -9,7 +9,7 @@ export type SimpleRNNArgs = RecurrentArgs;
 export class SimpleRNN extends RecurrentLayer<SimpleRNNArgs> {
   readonly className = 'SimpleRNN';
   protected readonly gateCount = 1;
-  protected readonly stateCount = 1;
+  readonly stateCount = 1;
 
   constructor(units: number, args: SimpleRNNArgs = {}) {
     super('SimpleRNN', units, args, []);
