@@ -1,0 +1,154 @@
+// GEMM entry point: picks the micro-kernel family for this CPU once, handles k = 0, and splits big
+// problems across the pool along the larger output dimension (each part packs its own panels).
+#include <cmath>
+#include <cstring>
+
+#include "common.h"
+
+namespace dn {
+
+void gemm_generic(const GemmArgs& g);
+#if defined(__x86_64__)
+void gemm_avx512(const GemmArgs& g);
+void gemm_avx2(const GemmArgs& g);
+#endif
+
+namespace {
+
+typedef void (*GemmFn)(const GemmArgs&);
+
+struct Isa {
+  const char* name;
+  GemmFn fn;
+  long mr, nr;  // tile, used to align thread splits
+};
+
+bool cpu_has(const char* name) {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  if (std::strcmp(name, "avx512") == 0)
+    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+  if (std::strcmp(name, "avx2") == 0) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  return std::strcmp(name, "generic") == 0;
+}
+
+Isa make_isa(const char* name) {
+#if defined(__x86_64__)
+  if (std::strcmp(name, "avx512") == 0) return {"avx512", gemm_avx512, 12, 32};
+  if (std::strcmp(name, "avx2") == 0) return {"avx2", gemm_avx2, 6, 16};
+#endif
+  return {"generic", gemm_generic, 4, 16};
+}
+
+Isa detect() {
+  static const char* const preference[] = {"avx512", "avx2"};
+  for (const char* n : preference)
+    if (cpu_has(n)) return make_isa(n);
+  return make_isa("generic");
+}
+
+Isa& isa() {
+  static Isa chosen = detect();
+  return chosen;
+}
+
+void fill_epilogue_only(const GemmArgs& g) {
+  // k = 0: the product is zero, so only bias and activation remain.
+  if (g.accumulate) return;
+  for (long i = 0; i < g.m; ++i) {
+    float* row = g.c + i * g.ldc;
+    for (long j = 0; j < g.n; ++j) {
+      float v = g.bias ? g.bias[j] : 0.f;
+      if (g.act == ACT_RELU && v < 0.f) v = 0.f;
+      row[j] = v;
+    }
+  }
+  apply_act_block(g.c, g.ldc, g.m, g.n, g.act);
+}
+
+struct Split {
+  const GemmArgs* g;
+  long parts, chunk;
+  bool alongN;
+};
+
+void run_part(void* ctx, long t, int) {
+  const Split& s = *static_cast<const Split*>(ctx);
+  GemmArgs p = *s.g;
+  const long begin = t * s.chunk;
+  const long total = s.alongN ? p.n : p.m;
+  if (begin >= total) return;
+  const long len = (begin + s.chunk > total ? total : begin + s.chunk) - begin;
+  if (s.alongN) {
+    p.n = len;
+    p.b += begin * p.csb;
+    p.c += begin;
+    if (p.bias) p.bias += begin;
+  } else {
+    p.m = len;
+    p.a += begin * p.rsa;
+    p.c += begin * p.ldc;
+  }
+  isa().fn(p);
+}
+
+}  // namespace
+
+const char* gemm_isa() { return isa().name; }
+
+bool gemm_force_isa(const char* name) {
+  if (!cpu_has(name)) return false;
+  isa() = make_isa(name);
+  return true;
+}
+
+void gemm_serial(const GemmArgs& g) {
+  if (g.m <= 0 || g.n <= 0) return;
+  if (g.k <= 0) return fill_epilogue_only(g);
+  isa().fn(g);
+}
+
+void gemm(const GemmArgs& g) {
+  if (g.m <= 0 || g.n <= 0) return;
+  if (g.k <= 0) return fill_epilogue_only(g);
+  const int threads = pool_threads();
+  const long work = g.m * g.n * g.k;
+  if (threads <= 1 || work < kParallelWork) return isa().fn(g);
+  const Isa& is = isa();
+  Split s{&g, threads, 0, g.n >= g.m};
+  const long total = s.alongN ? g.n : g.m;
+  const long align = s.alongN ? is.nr : is.mr;
+  const long tiles = (total + align - 1) / align;
+  if (tiles < 2) return is.fn(g);
+  const long per = (tiles + threads - 1) / threads;
+  s.chunk = per * align;
+  s.parts = (total + s.chunk - 1) / s.chunk;
+  parallel_for(s.parts, run_part, &s);
+}
+
+void apply_act_block(float* c, long ldc, long m, long n, int act) {
+  if (act == ACT_SIGMOID) {
+    for (long i = 0; i < m; ++i) {
+      float* row = c + i * ldc;
+      for (long j = 0; j < n; ++j) {
+        const float x = row[j];
+        // Same branch split as the reference so large |x| never overflows exp.
+        if (x >= 0.f) {
+          row[j] = 1.f / (1.f + std::exp(-x));
+        } else {
+          const float e = std::exp(x);
+          row[j] = e / (1.f + e);
+        }
+      }
+    }
+  } else if (act == ACT_TANH) {
+    for (long i = 0; i < m; ++i) {
+      float* row = c + i * ldc;
+      for (long j = 0; j < n; ++j) row[j] = std::tanh(row[j]);
+    }
+  }
+}
+
+}  // namespace dn

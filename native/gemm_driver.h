@@ -1,0 +1,97 @@
+// The blocked GEMM loop nest (Goto/BLIS style), written once and instantiated by each ISA's
+// translation unit with its own micro-kernel. Include it only inside an anonymous namespace:
+// every function here is then private to that translation unit, so code compiled with AVX-512
+// flags can never be picked by the linker for a caller on a CPU without AVX-512.
+//
+// Requires, before inclusion: constexpr MR, NR, KC, MC, NC and a function
+//   micro(long kc, const float* Ap, const float* Bp, float* c, long ldc, int mr, int nr,
+//         bool loadC, const float* bias, bool relu)
+// that computes an MR×NR tile (writing only mr×nr of it).
+
+inline long imin(long a, long b) { return a < b ? a : b; }
+
+// Ap[p*MR + r] = A(i0 + r, p0 + p), zero past the last row.
+void pack_a(const dn::GemmArgs& g, long i0, long mc, long p0, long kc, float* __restrict dst) {
+  for (long ir = 0; ir < mc; ir += MR) {
+    const long rows = imin(MR, mc - ir);
+    float* __restrict d = dst + ir * kc;
+    const float* src = g.a + (i0 + ir) * g.rsa + p0 * g.csa;
+    if (g.rsa == 1) {
+      // Transposed storage: each k step is MR contiguous floats.
+      for (long p = 0; p < kc; ++p) {
+        const float* s = src + p * g.csa;
+        for (long r = 0; r < rows; ++r) d[p * MR + r] = s[r];
+        for (long r = rows; r < MR; ++r) d[p * MR + r] = 0.f;
+      }
+    } else if (rows == MR && g.csa == 1) {
+      for (long p = 0; p < kc; ++p)
+        for (long r = 0; r < MR; ++r) d[p * MR + r] = src[r * g.rsa + p];
+    } else {
+      for (long p = 0; p < kc; ++p) {
+        for (long r = 0; r < rows; ++r) d[p * MR + r] = src[r * g.rsa + p * g.csa];
+        for (long r = rows; r < MR; ++r) d[p * MR + r] = 0.f;
+      }
+    }
+  }
+}
+
+// Bp[p*NR + j] = B(p0 + p, j0 + j), zero past the last column.
+void pack_b(const dn::GemmArgs& g, long p0, long kc, long j0, long nc, float* __restrict dst) {
+  for (long jr = 0; jr < nc; jr += NR) {
+    const long cols = imin(NR, nc - jr);
+    float* __restrict d = dst + jr * kc;
+    const float* src = g.b + p0 * g.rsb + (j0 + jr) * g.csb;
+    if (g.csb == 1 && cols == NR) {
+      for (long p = 0; p < kc; ++p) {
+        const float* s = src + p * g.rsb;
+        for (long j = 0; j < NR; ++j) d[p * NR + j] = s[j];
+      }
+    } else if (g.rsb == 1) {
+      // Transposed storage: walk each column contiguously.
+      for (long j = 0; j < cols; ++j) {
+        const float* s = src + j * g.csb;
+        for (long p = 0; p < kc; ++p) d[p * NR + j] = s[p];
+      }
+      for (long p = 0; p < kc; ++p)
+        for (long j = cols; j < NR; ++j) d[p * NR + j] = 0.f;
+    } else {
+      for (long p = 0; p < kc; ++p) {
+        for (long j = 0; j < cols; ++j) d[p * NR + j] = src[p * g.rsb + j * g.csb];
+        for (long j = cols; j < NR; ++j) d[p * NR + j] = 0.f;
+      }
+    }
+  }
+}
+
+// Serial driver for a problem with k >= 1.
+void drive(const dn::GemmArgs& g) {
+  const long kcMax = imin(KC, g.k);
+  const long ncMax = imin(NC, ((g.n + NR - 1) / NR) * NR);
+  const long mcMax = imin(MC, ((g.m + MR - 1) / MR) * MR);
+  float* bp = dn::scratch(0, static_cast<size_t>(kcMax * ncMax));
+  float* ap = dn::scratch(1, static_cast<size_t>(kcMax * mcMax));
+  const bool relu = g.act == dn::ACT_RELU;
+  for (long jc = 0; jc < g.n; jc += NC) {
+    const long nc = imin(NC, g.n - jc);
+    for (long pc = 0; pc < g.k; pc += KC) {
+      const long kc = imin(KC, g.k - pc);
+      const bool first = pc == 0;
+      const bool last = pc + kc == g.k;
+      pack_b(g, pc, kc, jc, nc, bp);
+      for (long ic = 0; ic < g.m; ic += MC) {
+        const long mc = imin(MC, g.m - ic);
+        pack_a(g, ic, mc, pc, kc, ap);
+        for (long jr = 0; jr < nc; jr += NR) {
+          const int nr = static_cast<int>(imin(NR, nc - jr));
+          const float* bias = (last && g.bias) ? g.bias + jc + jr : nullptr;
+          for (long ir = 0; ir < mc; ir += MR) {
+            const int mr = static_cast<int>(imin(MR, mc - ir));
+            micro(kc, ap + ir * kc, bp + jr * kc, g.c + (ic + ir) * g.ldc + jc + jr, g.ldc, mr, nr,
+                  !first || g.accumulate, bias, last && relu);
+          }
+        }
+      }
+    }
+  }
+  if (g.act == dn::ACT_SIGMOID || g.act == dn::ACT_TANH) dn::apply_act_block(g.c, g.ldc, g.m, g.n, g.act);
+}
