@@ -1,5 +1,4 @@
 import type { GateActivation } from '../backend.js';
-import { sigmoid } from './matmul.js';
 
 /*
  * Reference kernels for one time step of LSTM, GRU and SimpleRNN (see the Backend interface for
@@ -10,8 +9,12 @@ import { sigmoid } from './matmul.js';
 type Fn = (x: number) => number;
 
 const hardSigmoid: Fn = (x) => (x <= -3 ? 0 : x >= 3 ? 1 : x / 6 + 0.5);
+// Through Math.exp, which V8 makes several times faster than Math.tanh; exact to float32 precision,
+// and saturating cleanly (exp overflowing to Infinity gives exactly ±1 / 0).
+const tanh: Fn = (x) => 1 - 2 / (Math.exp(2 * x) + 1);
+const sigmoid: Fn = (x) => 1 / (1 + Math.exp(-x));
 const FORWARD: Record<GateActivation, Fn> = {
-  tanh: Math.tanh,
+  tanh,
   sigmoid,
   hard_sigmoid: hardSigmoid,
   relu: (x) => (x > 0 ? x : 0),
