@@ -44,7 +44,7 @@ test('QA model (two Embedding + LSTM branches) matches Keras 3: predictions, los
   });
 });
 
-test('QA model: full parity through trainOnBatch', { todo: 'the RMSprop/Adam/Adagrad updates must use ops.sparseGradientSquares for embedding gradients' }, async () => {
+test('QA model: full parity through trainOnBatch', async () => {
   await checkParity('qa', qaModel());
 });
 

@@ -140,11 +140,16 @@ export interface Backend {
   /** True when every element is finite. */
   allFinite(x: Float32Array): boolean;
 
-  /** Fused optimizer updates, in place on the weight and its slots. Each follows Keras 3's rule. */
+  /**
+   * Fused optimizer updates, in place on the weight and its slots. Each follows Keras 3's rule.
+   * `gradSquares`, when given, replaces g² in the second-moment terms: an embedding's gradient
+   * reaches Keras 3 on TensorFlow as one slice per lookup, and a row looked up k times adds Σ gᵢ²
+   * rather than (Σ gᵢ)² (see ops/embedding.ts).
+   */
   sgdUpdate(w: Float32Array, g: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void;
-  rmspropUpdate(w: Float32Array, g: Float32Array, ms: Float32Array, mom: Float32Array | null, lr: number, rho: number, momentum: number, epsilon: number): void;
-  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vhat: Float32Array | null, lr: number, beta1: number, beta2: number, epsilon: number, step: number, weightDecay: number): void;
-  adagradUpdate(w: Float32Array, g: Float32Array, acc: Float32Array, lr: number, epsilon: number): void;
+  rmspropUpdate(w: Float32Array, g: Float32Array, ms: Float32Array, mom: Float32Array | null, lr: number, rho: number, momentum: number, epsilon: number, gradSquares?: Float32Array | null): void;
+  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vhat: Float32Array | null, lr: number, beta1: number, beta2: number, epsilon: number, step: number, weightDecay: number, gradSquares?: Float32Array | null): void;
+  adagradUpdate(w: Float32Array, g: Float32Array, acc: Float32Array, lr: number, epsilon: number, gradSquares?: Float32Array | null): void;
 
   /*
    * Recurrent cells, one time step each, for a batch of `batch` rows and `units` units. Buffers are

@@ -1,6 +1,7 @@
 import { getBackend } from '../backend/registry.js';
 import type { Variable } from '../layers/variable.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { sparseGradientSquares } from '../ops/index.js';
 import { checkOptions } from '../layers/options.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -56,10 +57,15 @@ export abstract class Optimizer {
     const gs = this.clipped(grads);
     const lr = this.learningRate;
     this.iterations++;
-    vars.forEach((v, i) => this.update(v.value.values as Float32Array, gs[i], v, lr));
+    vars.forEach((v, i) => {
+      // Embedding gradients carry per-lookup squares (TensorFlow's IndexedSlices semantics), which
+      // only hold while the gradient is not rescaled by clipping.
+      const squares = gs[i] === grads[i].values ? sparseGradientSquares(grads[i])?.values as Float32Array | undefined : undefined;
+      this.update(v.value.values as Float32Array, gs[i], v, lr, squares ?? null);
+    });
   }
 
-  protected abstract update(w: Float32Array, g: Float32Array, v: Variable, lr: number): void;
+  protected abstract update(w: Float32Array, g: Float32Array, v: Variable, lr: number, gradSquares: Float32Array | null): void;
 
   private clipped(grads: readonly Tensor[]): Float32Array[] {
     const be = getBackend();
@@ -125,9 +131,9 @@ export class RMSprop extends Optimizer {
     this.momentum = args.momentum ?? 0;
     this.epsilon = args.epsilon ?? 1e-7;
   }
-  protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number): void {
+  protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number, gradSquares: Float32Array | null): void {
     const [ms, mom] = this.slotsFor(v, this.momentum > 0 ? 2 : 1);
-    getBackend().rmspropUpdate(w, g, ms, mom ?? null, lr, this.rho, this.momentum, this.epsilon);
+    getBackend().rmspropUpdate(w, g, ms, mom ?? null, lr, this.rho, this.momentum, this.epsilon, gradSquares);
   }
 }
 
@@ -153,9 +159,9 @@ export class Adam extends Optimizer {
     this.epsilon = args.epsilon ?? 1e-7;
     this.amsgrad = args.amsgrad ?? false;
   }
-  protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number): void {
+  protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number, gradSquares: Float32Array | null): void {
     const [m, vel, vhat] = this.slotsFor(v, this.amsgrad ? 3 : 2);
-    getBackend().adamUpdate(w, g, m, vel, vhat ?? null, lr, this.beta1, this.beta2, this.epsilon, this.iterations, this.weightDecay);
+    getBackend().adamUpdate(w, g, m, vel, vhat ?? null, lr, this.beta1, this.beta2, this.epsilon, this.iterations, this.weightDecay, gradSquares);
   }
 }
 
@@ -189,9 +195,9 @@ export class Adagrad extends Optimizer {
     this.initialAccumulatorValue = args.initialAccumulatorValue ?? 0.1;
     this.epsilon = args.epsilon ?? 1e-7;
   }
-  protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number): void {
+  protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number, gradSquares: Float32Array | null): void {
     const [acc] = this.slotsFor(v, 1, this.initialAccumulatorValue);
-    getBackend().adagradUpdate(w, g, acc, lr, this.epsilon);
+    getBackend().adagradUpdate(w, g, acc, lr, this.epsilon, gradSquares);
   }
 }
 

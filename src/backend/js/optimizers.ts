@@ -16,12 +16,12 @@ export function sgdUpdate(w: Float32Array, g: Float32Array, velocity: Float32Arr
 
 export function rmspropUpdate(
   w: Float32Array, g: Float32Array, ms: Float32Array, mom: Float32Array | null,
-  lr: number, rho: number, momentum: number, epsilon: number,
+  lr: number, rho: number, momentum: number, epsilon: number, gradSquares: Float32Array | null = null,
 ): void {
   const n = w.length;
   for (let i = 0; i < n; i++) {
     const gi = g[i];
-    const v = rho * ms[i] + (1 - rho) * gi * gi;
+    const v = rho * ms[i] + (1 - rho) * (gradSquares ? gradSquares[i] : gi * gi);
     ms[i] = v;
     const inc = (lr * gi) / Math.sqrt(v + epsilon);
     if (mom) {
@@ -37,6 +37,7 @@ export function rmspropUpdate(
 export function adamUpdate(
   w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vhat: Float32Array | null,
   lr: number, beta1: number, beta2: number, epsilon: number, step: number, weightDecay: number,
+  gradSquares: Float32Array | null = null,
 ): void {
   const n = w.length;
   if (weightDecay > 0) {
@@ -47,7 +48,7 @@ export function adamUpdate(
   for (let i = 0; i < n; i++) {
     const gi = g[i];
     const mi = m[i] + (gi - m[i]) * (1 - beta1);
-    const vi = v[i] + (gi * gi - v[i]) * (1 - beta2);
+    const vi = v[i] + ((gradSquares ? gradSquares[i] : gi * gi) - v[i]) * (1 - beta2);
     m[i] = mi;
     v[i] = vi;
     let denom = vi;
@@ -59,10 +60,10 @@ export function adamUpdate(
   }
 }
 
-export function adagradUpdate(w: Float32Array, g: Float32Array, acc: Float32Array, lr: number, epsilon: number): void {
+export function adagradUpdate(w: Float32Array, g: Float32Array, acc: Float32Array, lr: number, epsilon: number, gradSquares: Float32Array | null = null): void {
   for (let i = 0; i < w.length; i++) {
     const gi = g[i];
-    acc[i] += gi * gi;
+    acc[i] += gradSquares ? gradSquares[i] : gi * gi;
     w[i] -= (lr * gi) / Math.sqrt(acc[i] + epsilon);
   }
 }

@@ -184,15 +184,19 @@ export function createNativeBackend(addon: NativeAddon): Backend {
       addon.sgdUpdate(w, g, velocity, lr, momentum, nesterov);
     },
 
-    rmspropUpdate(w, g, ms, mom, lr, rho, momentum, epsilon) {
+    rmspropUpdate(w, g, ms, mom, lr, rho, momentum, epsilon, gradSquares) {
+      // Sparse (embedding) second moments are rare and memory-bound: the reference kernel serves them.
+      if (gradSquares) return jsBackend.rmspropUpdate(w, g, ms, mom, lr, rho, momentum, epsilon, gradSquares);
       addon.rmspropUpdate(w, g, ms, mom, lr, rho, momentum, epsilon);
     },
 
-    adamUpdate(w, g, m, v, vhat, lr, beta1, beta2, epsilon, step, weightDecay) {
+    adamUpdate(w, g, m, v, vhat, lr, beta1, beta2, epsilon, step, weightDecay, gradSquares) {
+      if (gradSquares) return jsBackend.adamUpdate(w, g, m, v, vhat, lr, beta1, beta2, epsilon, step, weightDecay, gradSquares);
       addon.adamUpdate(w, g, m, v, vhat, lr, beta1, beta2, epsilon, step, weightDecay);
     },
 
-    adagradUpdate(w, g, acc, lr, epsilon) {
+    adagradUpdate(w, g, acc, lr, epsilon, gradSquares) {
+      if (gradSquares) return jsBackend.adagradUpdate(w, g, acc, lr, epsilon, gradSquares);
       addon.adagradUpdate(w, g, acc, lr, epsilon);
     },
   };
