@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import { Input, Model, layers } from '../src/index.js';
-import { checkParity } from './helpers/parity.js';
+import assert from 'node:assert/strict';
+import { fixtureArray, maxRelativeError } from './helpers/fixtures.js';
+import { checkParity, fixtureData } from './helpers/parity.js';
 
 // Tolerances from the fixtures' README: 1e-4 relative after convolution stacks.
 const CONV = { value: 1e-4, grad: 1e-4, weight: 1e-5 };
@@ -56,4 +58,37 @@ test('dual camera (a model with SeparableConv2D and BatchNormalization used as a
   const pooled = new layers.GlobalAveragePooling2D().apply(joined);
   const out = new layers.Dense(3, { activation: 'softmax', name: 'dense_8' }).apply(pooled);
   await checkParity('dual_camera', new Model([left, right], out, { name: 'dual_camera' }), CONV);
+});
+
+function socialModel() {
+  const posts = Input({ shape: [null], dtype: 'int32', name: 'posts' });
+  let h = new layers.Embedding(500, 8, { name: 'embedding_2' }).apply(posts);
+  h = new layers.Conv1D(8, 5, { activation: 'relu', name: 'conv1d' }).apply(h);
+  h = new layers.MaxPooling1D(5).apply(h);
+  h = new layers.Conv1D(12, 5, { activation: 'relu', name: 'conv1d_1' }).apply(h);
+  h = new layers.Conv1D(12, 5, { activation: 'relu', name: 'conv1d_2' }).apply(h);
+  h = new layers.MaxPooling1D(5).apply(h);
+  h = new layers.Conv1D(12, 5, { activation: 'relu', name: 'conv1d_3' }).apply(h);
+  h = new layers.Conv1D(12, 5, { activation: 'relu', name: 'conv1d_4' }).apply(h);
+  h = new layers.GlobalMaxPooling1D().apply(h);
+  h = new layers.Dense(16, { activation: 'relu', name: 'dense_4' }).apply(h);
+  const age = new layers.Dense(1, { name: 'age' }).apply(h);
+  const income = new layers.Dense(10, { activation: 'softmax', name: 'income' }).apply(h);
+  const gender = new layers.Dense(1, { activation: 'sigmoid', name: 'gender' }).apply(h);
+  return new Model(posts, [age, income, gender], { name: 'social' });
+}
+
+test("the notebook's multi-output social model (Embedding, Conv1D/MaxPooling1D stack, three heads) predicts as Keras 3", () => {
+  const model = socialModel();
+  const { manifest, xs } = fixtureData('social');
+  model.setWeights(manifest.weights.map((w) => fixtureArray('social', w.file)));
+  const preds = model.predict(xs[0]);
+  manifest.predictions.forEach((p, i) => {
+    const err = maxRelativeError(preds[i], fixtureArray('social', p.file));
+    assert.ok(err <= CONV.value, `prediction ${p.output}: relative error ${err}`);
+  });
+});
+
+test('the social model matches Keras 3: loss by head with loss weights, gradients, one RMSprop step', async () => {
+  await checkParity('social', socialModel(), CONV);
 });
