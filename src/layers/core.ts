@@ -18,6 +18,7 @@ export interface DenseArgs extends LayerArgs {
 /** `activation(x · kernel + bias)` on the last axis. */
 export class Dense extends Layer {
   readonly className = 'Dense';
+  override supportsMasking = true;
   readonly units: number;
   readonly activation: ActivationId | ActivationFn | undefined;
   readonly useBias: boolean;
@@ -77,6 +78,7 @@ export interface ActivationArgs extends LayerArgs {}
 
 export class Activation extends Layer {
   readonly className = 'Activation';
+  override supportsMasking = true;
   readonly activation: ActivationId | ActivationFn;
 
   constructor(activation: ActivationId | ActivationFn, args: ActivationArgs = {}) {
@@ -103,6 +105,7 @@ export interface DropoutArgs extends LayerArgs {
 /** Zeroes a `rate` fraction of its inputs during training (and scales the rest up); identity at inference. */
 export class Dropout extends Layer {
   readonly className = 'Dropout';
+  override supportsMasking = true;
   readonly rate: number;
   private readonly noiseShape: readonly (number | null)[] | undefined;
 

@@ -123,7 +123,8 @@ export class Functional extends Layer {
       const inMasks = node.inputs.map((t) => masks.get(t) ?? null);
       const hasMask = inMasks.some((m) => m !== null);
       const outs = node.layer.invoke(args, hasMask ? { training: ctx.training, masks: inMasks } : { training: ctx.training });
-      const outMasks = hasMask ? node.layer.computeMask(args, inMasks) : null;
+      // Every layer is asked: some (Embedding with maskZero) create a mask from unmasked inputs.
+      const outMasks = node.layer.computeMask(args, inMasks);
       node.outputs.forEach((o, i) => {
         values.set(o, outs[i]);
         const m = outMasks?.[i];
