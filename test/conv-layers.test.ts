@@ -147,6 +147,7 @@ test('bad arguments and inputs give clear errors', () => {
   assert.throws(() => new layers.Conv2D(0, 3), /filters must be a positive integer/);
   assert.throws(() => new layers.Conv2D(4, [3, 0]), /kernelSize must be a positive integer/);
   assert.throws(() => new layers.Conv2DTranspose(4, 3, { strides: 2, outputPadding: 2 }), /outputPadding must be less than strides/);
+  assert.throws(() => new layers.Conv2DTranspose(4, 2, { strides: 2, padding: 'same', outputPadding: 0 }).apply(Input({ shape: [5, 5, 3] })), /choose another outputPadding/);
   const built = new layers.Conv2D(2, 3);
   built.apply(Input({ shape: [8, 8, 3] }));
   assert.throws(() => built.apply(Input({ shape: [8, 8, 4] })), /was built for 3 input channels/);

@@ -13,6 +13,8 @@ test('ZeroPadding1D/2D: shapes, values and gradients', () => {
   assert.deepEqual(shapeOf(new layers.ZeroPadding2D(), [4, 5, 3]), [null, 6, 7, 3]);
   assert.deepEqual(shapeOf(new layers.ZeroPadding2D([1, 2]), [4, 5, 3]), [null, 6, 9, 3]);
   assert.deepEqual(shapeOf(new layers.ZeroPadding2D([[0, 1], [2, 3]]), [4, 5, 3]), [null, 5, 10, 3]);
+  assert.deepEqual(new layers.ZeroPadding1D([1, 3]).getConfig().padding, [1, 3]);
+  assert.deepEqual(new layers.ZeroPadding2D([1, 2]).getConfig().padding, [[1, 1], [2, 2]]);
   assert.deepEqual(Array.from(new layers.ZeroPadding1D([1, 2]).apply(tensor([[[1], [2]]])).values), [0, 1, 2, 0, 0]);
   const y = new layers.ZeroPadding2D([[1, 0], [0, 1]]).apply(tensor([[[[1], [2]], [[3], [4]]]]));
   assert.deepEqual(y.shape, [1, 3, 3, 1]);

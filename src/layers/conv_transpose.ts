@@ -83,6 +83,16 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
     return ops.convTransposeOutputLength(length, w.kernel, w.stride, w.padding === 'same' ? 'same' : 'valid', this.outputPadding?.[i] ?? null, w.dilation);
   }
 
+  /** TensorFlow also needs the convolution of the output to give back the input's length. */
+  private checkedOutputLength(length: number, i: number, shape: SymbolicShape): number {
+    const out = this.outputLength(length, i);
+    const w = this.window.axes[i];
+    if (ops.convOutputLength(out, w.kernel, w.stride, w.padding === 'same' ? 'same' : 'valid', w.dilation).length !== length) {
+      throw new Error(`${this.className} layer '${this.name}': outputPadding ${JSON.stringify(this.outputPadding)} gives an output length ${out} that a ${w.kernel}-wide window with stride ${w.stride} and padding '${w.padding}' does not map back to the input length ${length} (input shape ${formatShape(shape)}); choose another outputPadding.`);
+    }
+    return out;
+  }
+
   override computeOutputShape(inputShape: ShapeArg): SymbolicShape {
     const s = singleShape(this, inputShape);
     const c = this.inputChannels(s);
@@ -93,7 +103,7 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
     const lengths = this.window.axes.map((_, i) => {
       const n = s[i + 1];
       if (n === 0) throw new Error(`${this.className} layer '${this.name}' got an empty input (input shape ${formatShape(s)}).`);
-      return n === null ? null : this.outputLength(n, i);
+      return n === null ? null : this.checkedOutputLength(n, i, s);
     });
     return [s[0], ...lengths, this.filters];
   }

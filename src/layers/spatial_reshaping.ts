@@ -77,7 +77,7 @@ abstract class ZeroPadding extends SpatialReshape {
     return this.margins.reduce((t, [before, after], i) => ops.padAxis(t, i + 1, before, after), x);
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), padding: this.margins };
+    return { ...super.getConfig(), padding: this.spatialRank === 1 ? this.margins[0] : this.margins };
   }
 }
 
@@ -128,7 +128,7 @@ abstract class Cropping extends SpatialReshape {
     return this.margins.reduce((t, [before, after], i) => ops.sliceAxis(t, i + 1, before, t.shape[i + 1] - before - after), x);
   }
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), cropping: this.margins };
+    return { ...super.getConfig(), cropping: this.spatialRank === 1 ? this.margins[0] : this.margins };
   }
 }
 
