@@ -2,14 +2,66 @@ import { type DType, allocData } from '../tensor/dtype.js';
 import { type Shape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
-/** A fresh float32 tensor of `shape` with its buffer, for an op to fill. */
+/**
+ * Buffers for one training step. Allocating a typed array costs far more than the arithmetic of a
+ * small layer, so while a pool is active (`withBufferPool`), ops take their float32 outputs from it
+ * and the trainer hands every buffer back when the step is over: a long `fit` reuses one step's
+ * working set instead of feeding the garbage collector. Nothing allocated inside the scope may
+ * outlive it; the trainer reads what it needs (losses, metrics) before the scope closes.
+ */
+export class BufferPool {
+  private readonly free = new Map<number, Float32Array[]>();
+  private readonly lent: Float32Array[] = [];
+
+  take(size: number): Float32Array {
+    const buf = this.free.get(size)?.pop();
+    if (buf) {
+      buf.fill(0);
+      this.lent.push(buf);
+      return buf;
+    }
+    const fresh = new Float32Array(size);
+    this.lent.push(fresh);
+    return fresh;
+  }
+
+  releaseAll(): void {
+    for (const buf of this.lent) {
+      let list = this.free.get(buf.length);
+      if (!list) this.free.set(buf.length, (list = []));
+      list.push(buf);
+    }
+    this.lent.length = 0;
+  }
+}
+
+let activePool: BufferPool | null = null;
+
+/** Runs `f` with op outputs drawn from `pool`, then returns every buffer to it. */
+export function withBufferPool<T>(pool: BufferPool, f: () => T): T {
+  if (activePool) return f();
+  activePool = pool;
+  try {
+    return f();
+  } finally {
+    activePool = null;
+    pool.releaseAll();
+  }
+}
+
+function floatBuffer(size: number): Float32Array {
+  return activePool ? activePool.take(size) : new Float32Array(size);
+}
+
+/** A fresh, zeroed float32 tensor of `shape` with its buffer, for an op to fill. */
 export function emptyFloat(shape: Shape): { t: Tensor; data: Float32Array } {
-  const data = new Float32Array(sizeOf(shape));
+  const data = floatBuffer(sizeOf(shape));
   return { t: new Tensor(data, shape, 'float32'), data };
 }
 
 export function empty(shape: Shape, dtype: DType): Tensor {
-  return new Tensor(allocData(dtype, sizeOf(shape)), shape, dtype);
+  const size = sizeOf(shape);
+  return new Tensor(dtype === 'float32' ? floatBuffer(size) : allocData(dtype, size), shape, dtype);
 }
 
 export function floatData(t: Tensor, what: string): Float32Array {

@@ -13,6 +13,7 @@ export * from './matmul.js';
 export * from './nn.js';
 export * from './conv.js';
 export { valueAndGrads, noGrad, isRecording } from './tape.js';
+export { BufferPool, withBufferPool } from './create.js';
 export * from './spatial.js';
 export * from './recurrent.js';
 export { embeddingLookup, sparseGradientSquares } from './embedding.js';

@@ -109,11 +109,31 @@ export function takeRows(x: Tensor, indices: Int32Array | readonly number[]): Te
   const y = empty([indices.length, ...x.shape.slice(1)], x.dtype);
   const src = x.values;
   const dst = y.values;
-  for (let i = 0; i < indices.length; i++) {
-    const s = indices[i] * row;
-    dst.set(src.subarray(s, s + row), i * row);
-  }
+  if (src instanceof Float32Array) gatherRowsF32(src, dst as Float32Array, indices, row);
+  else if (src instanceof Int32Array) gatherRowsI32(src, dst as Int32Array, indices, row);
+  else gatherRowsU8(src, dst as Uint8Array, indices, row);
   return y;
+}
+
+// One copy loop per element type keeps each loop monomorphic; `set(subarray(...))` would allocate
+// a view per row, which dominates for the short rows of a batch.
+function gatherRowsF32(src: Float32Array, dst: Float32Array, indices: Int32Array | readonly number[], row: number): void {
+  for (let i = 0, d = 0; i < indices.length; i++) {
+    const s = indices[i] * row;
+    for (let j = 0; j < row; j++) dst[d++] = src[s + j];
+  }
+}
+function gatherRowsI32(src: Int32Array, dst: Int32Array, indices: Int32Array | readonly number[], row: number): void {
+  for (let i = 0, d = 0; i < indices.length; i++) {
+    const s = indices[i] * row;
+    for (let j = 0; j < row; j++) dst[d++] = src[s + j];
+  }
+}
+function gatherRowsU8(src: Uint8Array, dst: Uint8Array, indices: Int32Array | readonly number[], row: number): void {
+  for (let i = 0, d = 0; i < indices.length; i++) {
+    const s = indices[i] * row;
+    for (let j = 0; j < row; j++) dst[d++] = src[s + j];
+  }
 }
 
 /** A contiguous run of rows [start, end) along axis 0, sharing storage (no gradient). */

@@ -53,6 +53,8 @@ const FIT_OPTIONS = ['epochs', 'batchSize', 'verbose', 'shuffle', 'validationSpl
 /** compile's state and the loops of fit / evaluate / predict for one model. */
 export class Trainer {
   readonly compiled: Compiled;
+  /** The working set of one step, reused by every step of every loop. */
+  private readonly pool = new ops.BufferPool();
   private metrics: { output: number; key: string; metric: Metric }[] | null = null;
 
   constructor(private readonly model: TrainableModel, args: CompileArgs) {
@@ -135,7 +137,10 @@ export class Trainer {
     return this.metrics;
   }
 
-  /** One optimizer step. Weights change only after the forward and backward passes succeeded. */
+  /**
+   * One optimizer step. Weights change only after the forward and backward passes succeeded.
+   * Runs inside the step's buffer pool: `preds` may only be read before the pool is released.
+   */
   trainStep(batch: Batch): { loss: number; each: number[]; preds: Tensor[] } {
     const vars = this.model.trainableWeights;
     const frozen = this.model.nonTrainableWeights;
@@ -217,10 +222,11 @@ export class Trainer {
       for (let step = 0; step < steps && !this.model.stopTraining; step++) {
         const start = step * batchSize;
         const end = Math.min(start + batchSize, n);
-        const batch = makeBatch(xs, ys, sw, start, end, order);
         for (const cb of callbacks) await cb.onTrainBatchBegin(step);
-        const result = this.trainStep(batch);
-        logs = this.record(tracker, result, batch, end - start);
+        logs = ops.withBufferPool(this.pool, () => {
+          const batch = makeBatch(xs, ys, sw, start, end, order);
+          return this.record(tracker, this.trainStep(batch), batch, end - start);
+        });
         bar.update(end, logs);
         for (const cb of callbacks) await cb.onTrainBatchEnd(step, { ...logs });
       }
@@ -257,8 +263,10 @@ export class Trainer {
     try {
       for (let start = 0; start < n; start += batchSize) {
         const end = Math.min(start + batchSize, n);
-        const batch = makeBatch(xs, ys, sw, start, end, null);
-        logs = this.record(tracker, this.testStep(batch), batch, end - start);
+        logs = ops.withBufferPool(this.pool, () => {
+          const batch = makeBatch(xs, ys, sw, start, end, null);
+          return this.record(tracker, this.testStep(batch), batch, end - start);
+        });
         bar.update(end, logs);
       }
     } finally {
@@ -290,7 +298,7 @@ export class Trainer {
     const tracker = new LossTracker(this.compiled.outputs.filter((o) => o.loss).map((o) => o.name));
     this.resetMetrics();
     const batch = { xs, ys, sw };
-    return this.record(tracker, this.trainStep(batch), batch, n);
+    return ops.withBufferPool(this.pool, () => this.record(tracker, this.trainStep(batch), batch, n));
   }
 
   testOnBatch(x: Data, y: Data, sampleWeight?: FitArgs['sampleWeight']): Logs {
