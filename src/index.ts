@@ -1,5 +1,9 @@
 // Dendrite's public API: the Keras functional API in TypeScript. Only public names live here.
 import './ops/index.js';
+import { initBackend } from './backend/native/loader.js';
+
+// The native backend when its addon loads (DENDRITE_BACKEND=js|native forces one), else TypeScript.
+initBackend();
 
 export { Tensor, tensor, scalar, zeros, ones, fill, type NestedArray, type TensorLike } from './tensor/tensor.js';
 export type { DType, TypedArray } from './tensor/dtype.js';
@@ -10,6 +14,7 @@ export * as ops from './ops/index.js';
 export { valueAndGrads, noGrad } from './ops/index.js';
 
 export { backend, setBackend, getBackend } from './backend/registry.js';
+export { nativeInfo } from './backend/native/loader.js';
 export type { Backend } from './backend/backend.js';
 
 export * as layers from './layers/index.js';
