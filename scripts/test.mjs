@@ -1,6 +1,6 @@
 // Runs every test file with Node's own test runner through tsx (TypeScript, no build step).
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 
@@ -22,5 +22,14 @@ if (only.length === 0) {
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
 const files = only.length ? only : collect('test').sort();
-const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--test', '--test-concurrency=2', ...files], { stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const run = (list, env) =>
+  spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', '--test', '--test-concurrency=2', ...list], { stdio: 'inherit', env: { ...process.env, ...env } }).status ?? 1;
+
+// The default backend first (native when its addon is built), then, when that was native, the
+// same suite on the TypeScript reference backend: the Keras fixtures must pass on both.
+let status = run(files, {});
+if (status === 0 && only.length === 0 && !process.env.DENDRITE_BACKEND && existsSync('build/Release/dendrite_native.node')) {
+  console.log('\n# The same tests on the TypeScript backend (DENDRITE_BACKEND=js)\n');
+  status = run(files.filter((f) => !/native-/.test(f)), { DENDRITE_BACKEND: 'js' });
+}
+process.exit(status);
