@@ -3,7 +3,7 @@
 # the addon picks a kernel family at load time. Never -march=native: the build must be portable.
 {
   'variables': {
-    'dn_cflags': ['-O3', '-fno-math-errno', '-fno-trapping-math', '-fPIC', '-Wno-unused-function'],
+    'dn_cflags': ['-O3', '-fno-math-errno', '-fno-trapping-math', '-fPIC', '-Wno-unused-function', '-Wno-maybe-uninitialized'],
   },
   'targets': [
     {

@@ -44,8 +44,19 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+napi_value PeakGflops(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  const double seconds = a.num(0);
+  if (!a.ok()) return nullptr;
+  napi_value r;
+  napi_create_double(env, fma_peak_gflops(seconds > 0 && seconds < 10 ? seconds : 0.2), &r);
+  return r;
+}
+
 napi_value Init(napi_env env, napi_value exports) {
-  const Entry entries[] = {{"isa", Isa}, {"forceIsa", ForceIsa}, {"threads", Threads}, {"setThreads", SetThreads}};
+  const Entry entries[] = {
+      {"isa", Isa}, {"forceIsa", ForceIsa}, {"threads", Threads}, {"setThreads", SetThreads}, {"peakGflops", PeakGflops},
+  };
   define(env, exports, entries, sizeof(entries) / sizeof(entries[0]));
   register_math(env, exports);
   register_nn(env, exports);

@@ -30,6 +30,9 @@ void gemm_serial(const GemmArgs& g);
 const char* gemm_isa();
 // Forces a family (for tests and benchmarks); returns false if the CPU lacks it.
 bool gemm_force_isa(const char* name);
+// One core's FMA throughput with the selected family's vectors (0 for the portable build), the
+// ceiling that benchmarks report achieved GFLOP/s against.
+double fma_peak_gflops(double seconds);
 
 // Applies sigmoid/tanh to an m×n block (relu is fused into the micro-kernels).
 void apply_act_block(float* c, long ldc, long m, long n, int act);

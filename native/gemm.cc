@@ -1,5 +1,6 @@
 // GEMM entry point: picks the micro-kernel family for this CPU once, handles k = 0, and splits big
 // problems across the pool along the larger output dimension (each part packs its own panels).
+#include <chrono>
 #include <cmath>
 #include <cstring>
 
@@ -11,6 +12,8 @@ void gemm_generic(const GemmArgs& g);
 #if defined(__x86_64__)
 void gemm_avx512(const GemmArgs& g);
 void gemm_avx2(const GemmArgs& g);
+double fma_peak_avx512(long iters);
+double fma_peak_avx2(long iters);
 #endif
 
 namespace {
@@ -97,6 +100,25 @@ void run_part(void* ctx, long t, int) {
 }  // namespace
 
 const char* gemm_isa() { return isa().name; }
+
+double fma_peak_gflops(double seconds) {
+  double (*probe)(long) = nullptr;
+#if defined(__x86_64__)
+  if (std::strcmp(isa().name, "avx512") == 0) probe = fma_peak_avx512;
+  else if (std::strcmp(isa().name, "avx2") == 0) probe = fma_peak_avx2;
+#endif
+  if (!probe) return 0;
+  // Best of short rounds, so a context switch in one round does not count.
+  double best = 0;
+  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  do {
+    const auto t0 = std::chrono::steady_clock::now();
+    const double flops = probe(200000);
+    const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (dt > 0 && flops / dt / 1e9 > best) best = flops / dt / 1e9;
+  } while (std::chrono::steady_clock::now() < end);
+  return best;
+}
 
 bool gemm_force_isa(const char* name) {
   if (!cpu_has(name)) return false;

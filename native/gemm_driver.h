@@ -3,14 +3,15 @@
 // every function here is then private to that translation unit, so code compiled with AVX-512
 // flags can never be picked by the linker for a caller on a CPU without AVX-512.
 //
-// Requires, before inclusion: constexpr MR, NR, KC, MC, NC and a function
-//   micro(long kc, const float* Ap, const float* Bp, float* c, long ldc, int mr, int nr,
-//         bool loadC, const float* bias, bool relu)
-// that computes an MR×NR tile (writing only mr×nr of it).
+// A Kernel type provides constexpr MR, NR, KC, MC, NC and
+//   static void run(long kc, const float* Ap, const float* Bp, float* c, long ldc, int mr, int nr,
+//                   bool loadC, const float* bias, bool relu)
+// computing an MR×NR tile of which it writes only mr×nr.
 
 inline long imin(long a, long b) { return a < b ? a : b; }
 
 // Ap[p*MR + r] = A(i0 + r, p0 + p), zero past the last row.
+template <long MR>
 void pack_a(const dn::GemmArgs& g, long i0, long mc, long p0, long kc, float* __restrict dst) {
   for (long ir = 0; ir < mc; ir += MR) {
     const long rows = imin(MR, mc - ir);
@@ -36,6 +37,7 @@ void pack_a(const dn::GemmArgs& g, long i0, long mc, long p0, long kc, float* __
 }
 
 // Bp[p*NR + j] = B(p0 + p, j0 + j), zero past the last column.
+template <long NR>
 void pack_b(const dn::GemmArgs& g, long p0, long kc, long j0, long nc, float* __restrict dst) {
   for (long jr = 0; jr < nc; jr += NR) {
     const long cols = imin(NR, nc - jr);
@@ -64,7 +66,9 @@ void pack_b(const dn::GemmArgs& g, long p0, long kc, long j0, long nc, float* __
 }
 
 // Serial driver for a problem with k >= 1.
+template <class K>
 void drive(const dn::GemmArgs& g) {
+  constexpr long MR = K::MR, NR = K::NR, KC = K::KC, MC = K::MC, NC = K::NC;
   const long kcMax = imin(KC, g.k);
   const long ncMax = imin(NC, ((g.n + NR - 1) / NR) * NR);
   const long mcMax = imin(MC, ((g.m + MR - 1) / MR) * MR);
@@ -77,17 +81,17 @@ void drive(const dn::GemmArgs& g) {
       const long kc = imin(KC, g.k - pc);
       const bool first = pc == 0;
       const bool last = pc + kc == g.k;
-      pack_b(g, pc, kc, jc, nc, bp);
+      pack_b<NR>(g, pc, kc, jc, nc, bp);
       for (long ic = 0; ic < g.m; ic += MC) {
         const long mc = imin(MC, g.m - ic);
-        pack_a(g, ic, mc, pc, kc, ap);
+        pack_a<MR>(g, ic, mc, pc, kc, ap);
         for (long jr = 0; jr < nc; jr += NR) {
           const int nr = static_cast<int>(imin(NR, nc - jr));
           const float* bias = (last && g.bias) ? g.bias + jc + jr : nullptr;
           for (long ir = 0; ir < mc; ir += MR) {
             const int mr = static_cast<int>(imin(MR, mc - ir));
-            micro(kc, ap + ir * kc, bp + jr * kc, g.c + (ic + ir) * g.ldc + jc + jr, g.ldc, mr, nr,
-                  !first || g.accumulate, bias, last && relu);
+            K::run(kc, ap + ir * kc, bp + jr * kc, g.c + (ic + ir) * g.ldc + jc + jr, g.ldc, mr, nr,
+                   !first || g.accumulate, bias, last && relu);
           }
         }
       }

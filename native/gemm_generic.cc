@@ -4,10 +4,14 @@
 
 namespace {
 
-constexpr long MR = 4, NR = 16, KC = 256, MC = 128, NC = 2048;
+struct Tile {
+  static constexpr long MR = 4, NR = 16, KC = 256, MC = 128, NC = 2048;
+  static void run(long kc, const float* __restrict A, const float* __restrict B, float* c, long ldc, int mr, int nr,
+                  bool loadC, const float* bias, bool relu);
+};
 
-void micro(long kc, const float* __restrict A, const float* __restrict B, float* c, long ldc, int mr, int nr,
-           bool loadC, const float* bias, bool relu) {
+void Tile::run(long kc, const float* __restrict A, const float* __restrict B, float* c, long ldc, int mr, int nr,
+               bool loadC, const float* bias, bool relu) {
   float acc[MR][NR] = {};
   for (long p = 0; p < kc; ++p) {
     for (int r = 0; r < MR; ++r) {
@@ -34,5 +38,5 @@ void micro(long kc, const float* __restrict A, const float* __restrict B, float*
 }  // namespace
 
 namespace dn {
-void gemm_generic(const GemmArgs& g) { drive(g); }
+void gemm_generic(const GemmArgs& g) { drive<Tile>(g); }
 }  // namespace dn

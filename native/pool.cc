@@ -72,7 +72,11 @@ class Pool {
     }
     sleep_cv_.notify_all();
     work(0);
-    while (pending_.load(std::memory_order_acquire) != 0) cpu_relax();
+    // Yield now and then: on an oversubscribed machine the worker we wait for may need this core.
+    for (unsigned spins = 1; pending_.load(std::memory_order_acquire) != 0; ++spins) {
+      cpu_relax();
+      if ((spins & 1023) == 0) std::this_thread::yield();
+    }
   }
 
  private:
@@ -93,7 +97,7 @@ class Pool {
       unsigned g;
       while ((g = generation_.load(std::memory_order_acquire)) == seen && spins < 20000) {
         cpu_relax();
-        ++spins;
+        if ((++spins & 1023) == 0) std::this_thread::yield();
       }
       if (g == seen) {
         std::unique_lock<std::mutex> lk(sleep_mutex_);

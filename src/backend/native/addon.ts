@@ -10,6 +10,8 @@ export interface NativeAddon {
   forceIsa(name: string): boolean;
   threads(): number;
   setThreads(n: number): void;
+  /** One core's FMA throughput (GFLOP/s) with the selected SIMD family, measured for `seconds`; 0 for the portable build. */
+  peakGflops(seconds: number): number;
 
   matmul(a: F32, b: F32, out: F32, m: number, n: number, k: number, transA: boolean, transB: boolean,
     bias: F32 | null, act: number, accumulate: boolean): void;
