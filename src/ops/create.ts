@@ -49,7 +49,8 @@ export function withBufferPool<T>(pool: BufferPool, f: () => T): T {
   }
 }
 
-function floatBuffer(size: number): Float32Array {
+/** A zeroed float32 buffer: from the step pool when one is active. */
+export function floatBuffer(size: number): Float32Array {
   return activePool ? activePool.take(size) : new Float32Array(size);
 }
 

@@ -1,6 +1,6 @@
 import { getBackend } from '../backend/registry.js';
 import { Tensor } from '../tensor/tensor.js';
-import { emptyFloat, floatData } from './create.js';
+import { emptyFloat, floatData, floatBuffer } from './create.js';
 import { record } from './tape.js';
 
 /**
@@ -33,7 +33,7 @@ export function embeddingLookup(table: Tensor, indices: Tensor): Tensor {
     getBackend().scatterAdd(g, dim, idx, dtd);
     squareSums.set(dt, () => {
       const be = getBackend();
-      const sq = new Float32Array(g.length);
+      const sq = floatBuffer(g.length);
       be.binary('mul', g, [g.length], g, [g.length], sq, [g.length]);
       const { t, data: out } = emptyFloat(table.shape);
       be.scatterAdd(sq, dim, idx, out);

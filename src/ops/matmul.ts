@@ -2,7 +2,7 @@ import type { FusedActivation } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { emptyFloat, floatData } from './create.js';
+import { emptyFloat, floatData, floatBuffer } from './create.js';
 import { reshape } from './shape_ops.js';
 import { unbroadcast } from './reduce.js';
 import { record } from './tape.js';
@@ -10,7 +10,7 @@ import { record } from './tape.js';
 /** dz from dy for an activation fused into a matmul epilogue; each is expressible through y alone. */
 function activationGrad(act: FusedActivation, y: Float32Array, dy: Float32Array): Float32Array {
   if (act === 'linear') return dy;
-  const out = new Float32Array(dy.length);
+  const out = floatBuffer(dy.length);
   switch (act) {
     case 'relu':
       for (let i = 0; i < out.length; i++) out[i] = y[i] > 0 ? dy[i] : 0;

@@ -2,7 +2,7 @@ import { getBackend } from '../backend/registry.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
 import { nextUniform } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { emptyFloat, floatData } from './create.js';
+import { emptyFloat, floatData, floatBuffer } from './create.js';
 import { transpose } from './shape_ops.js';
 import { record } from './tape.js';
 
@@ -50,7 +50,7 @@ export function softmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor): T
   const cols = logits.shape[logits.rank - 1];
   const rows = logits.size / cols;
   const { t: loss, data: lossData } = emptyFloat(logits.shape.slice(0, -1));
-  const grad = new Float32Array(logits.size);
+  const grad = floatBuffer(logits.size);
   const labelData = floatData(labels, 'crossentropy labels');
   getBackend().softmaxCrossEntropy(floatData(logits, 'crossentropy'), labelData, rows, cols, lossData, grad);
   record([logits, labels], [loss], ([dy]) => {
@@ -88,7 +88,7 @@ export function dropout(x: Tensor, rate: number, noiseShape?: readonly number[])
   if (rate <= 0) return x;
   const keep = 1 - rate;
   const shape = noiseShape ?? x.shape;
-  const mask = new Float32Array(shape.reduce((p, d) => p * d, 1));
+  const mask = floatBuffer(shape.reduce((p, d) => p * d, 1));
   for (let i = 0; i < mask.length; i++) mask[i] = nextUniform() < keep ? 1 / keep : 0;
   const m = new Tensor(mask, shape, 'float32');
   const xd = floatData(x, 'dropout');

@@ -1,6 +1,6 @@
 import type { GateActivation } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
-import { floatData } from './create.js';
+import { floatData, floatBuffer } from './create.js';
 import { SequencePlan, checkRecurrentWeights } from './recurrent_seq.js';
 import { record } from './tape.js';
 
@@ -77,8 +77,8 @@ export function lstm(
   const kd = floatData(kernel, 'LSTM');
   const rd = floatData(recurrentKernel, 'LSTM');
   const gates = seq.project(kd, bias ? floatData(bias, 'LSTM') : null, G);
-  const C = new Float32Array((T + 1) * B * u);
-  const scratch = new Float32Array(B * u);
+  const C = floatBuffer((T + 1) * B * u);
+  const scratch = floatBuffer(B * u);
   for (let s = 0; s < T; s++) {
     const t = seq.time(s);
     const z = seq.block(gates, t, G);
@@ -92,12 +92,12 @@ export function lstm(
   const c = new Tensor(seq.block(C, seq.finalSlot, u).slice(), [B, u], 'float32');
 
   record(weightInputs(x, kernel, recurrentKernel, bias), [output, h, c], ([dOut, dH, dC]) => {
-    const dG = new Float32Array(T * B * G);
+    const dG = floatBuffer(T * B * G);
     let dhNext: Float32Array = seq.initialDh(dOut, dH, o.returnSequences, o.zeroOut);
-    let dcNext: Float32Array = dC ? floatData(dC, 'LSTM grad').slice() : new Float32Array(B * u);
-    let dhPrev: Float32Array = new Float32Array(B * u);
-    let dcPrev: Float32Array = new Float32Array(B * u);
-    const dOutStep = new Float32Array(B * u);
+    let dcNext: Float32Array = dC ? floatData(dC, 'LSTM grad').slice() : floatBuffer(B * u);
+    let dhPrev: Float32Array = floatBuffer(B * u);
+    let dcPrev: Float32Array = floatBuffer(B * u);
+    const dOutStep = floatBuffer(B * u);
     for (let s = T - 1; s >= 0; s--) {
       const t = seq.time(s);
       const dz = seq.block(dG, t, G);
@@ -141,8 +141,8 @@ function gruResetAfter(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | nul
   const gates = seq.project(kd, bd ? bd.subarray(0, G) : null, G);
   const recBias = bd ? bd.subarray(G) : null;
   // h·U + b_rec for every step: its candidate third is needed again by the backward pass.
-  const rec = new Float32Array(T * B * G);
-  const scratch = new Float32Array(B * u);
+  const rec = floatBuffer(T * B * G);
+  const scratch = floatBuffer(B * u);
   for (let s = 0; s < T; s++) {
     const t = seq.time(s);
     const hPrev = seq.block(seq.H, seq.inSlot(t), u);
@@ -153,11 +153,11 @@ function gruResetAfter(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | nul
   const { output, h } = seq.outputs(o.returnSequences, o.zeroOut);
 
   record(weightInputs(x, kernel, rk, bias), [output, h], ([dOut, dH]) => {
-    const dX = new Float32Array(T * B * G);
-    const dRec = new Float32Array(T * B * G);
+    const dX = floatBuffer(T * B * G);
+    const dRec = floatBuffer(T * B * G);
     let dhNext: Float32Array = seq.initialDh(dOut, dH, o.returnSequences, o.zeroOut);
-    let dhPrev: Float32Array = new Float32Array(B * u);
-    const dOutStep = new Float32Array(B * u);
+    let dhPrev: Float32Array = floatBuffer(B * u);
+    const dOutStep = floatBuffer(B * u);
     for (let s = T - 1; s >= 0; s--) {
       const t = seq.time(s);
       const drec = seq.block(dRec, t, G);
@@ -171,7 +171,7 @@ function gruResetAfter(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | nul
     const { dx, dKernel, dBias } = seq.inputGrads(dX, kd, G);
     let dB: Float32Array | null = null;
     if (bias) {
-      dB = new Float32Array(2 * G);
+      dB = floatBuffer(2 * G);
       dB.set(dBias);
       be.reduceSum(dRec, 1, T * B, G, dB.subarray(G));
     }
@@ -189,15 +189,15 @@ function gruResetBefore(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | nu
   const kd = floatData(kernel, 'GRU');
   // The reset gate sits between the two parts of the recurrent kernel, so they are used separately.
   const rd = floatData(rk, 'GRU');
-  const uZR = new Float32Array(u * 2 * u);
-  const uH = new Float32Array(u * u);
+  const uZR = floatBuffer(u * 2 * u);
+  const uH = floatBuffer(u * u);
   be.sliceBlock(rd, u, G, 0, 2 * u, uZR);
   be.sliceBlock(rd, u, G, 2 * u, u, uH);
   const gates = seq.project(kd, bias ? floatData(bias, 'GRU') : null, G);
-  const RH = new Float32Array(T * B * u);
-  const recZR = new Float32Array(B * 2 * u);
-  const recH = new Float32Array(B * u);
-  const scratch = new Float32Array(B * u);
+  const RH = floatBuffer(T * B * u);
+  const recZR = floatBuffer(B * 2 * u);
+  const recH = floatBuffer(B * u);
+  const scratch = floatBuffer(B * u);
   for (let s = 0; s < T; s++) {
     const t = seq.time(s);
     const hPrev = seq.block(seq.H, seq.inSlot(t), u);
@@ -212,13 +212,13 @@ function gruResetBefore(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | nu
   const { output, h } = seq.outputs(o.returnSequences, o.zeroOut);
 
   record(weightInputs(x, kernel, rk, bias), [output, h], ([dOut, dH]) => {
-    const DZR = new Float32Array(T * B * 2 * u);
-    const DAH = new Float32Array(T * B * u);
+    const DZR = floatBuffer(T * B * 2 * u);
+    const DAH = floatBuffer(T * B * u);
     let dhNext: Float32Array = seq.initialDh(dOut, dH, o.returnSequences, o.zeroOut);
-    let dhPrev: Float32Array = new Float32Array(B * u);
-    const dOutStep = new Float32Array(B * u);
-    const drh = new Float32Array(B * u);
-    const dhRec = new Float32Array(B * u);
+    let dhPrev: Float32Array = floatBuffer(B * u);
+    const dOutStep = floatBuffer(B * u);
+    const drh = floatBuffer(B * u);
+    const dhRec = floatBuffer(B * u);
     for (let s = T - 1; s >= 0; s--) {
       const t = seq.time(s);
       const g = seq.block(gates, t, G);
@@ -240,12 +240,12 @@ function gruResetBefore(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | nu
       [dhNext, dhPrev] = [dhPrev, dhNext];
     }
     const dUZR = seq.recurrentKernelGrad(seq.hIn(), DZR, 2 * u);
-    const dUH = new Float32Array(u * u);
+    const dUH = floatBuffer(u * u);
     be.matmul(RH, DAH, dUH, u, u, T * B, true, false, null, 'linear', false);
-    const dR = new Float32Array(u * G);
+    const dR = floatBuffer(u * G);
     be.copyBlock(dUZR, u, 2 * u, dR, G, 0);
     be.copyBlock(dUH, u, u, dR, G, 2 * u);
-    const dX = new Float32Array(T * B * G);
+    const dX = floatBuffer(T * B * G);
     be.copyBlock(DZR, T * B, 2 * u, dX, G, 0);
     be.copyBlock(DAH, T * B, u, dX, G, 2 * u);
     const { dx, dKernel, dBias } = seq.inputGrads(dX, kd, G);
@@ -266,7 +266,7 @@ export function simpleRnn(
   const kd = floatData(kernel, 'SimpleRNN');
   const rd = floatData(recurrentKernel, 'SimpleRNN');
   const Z = seq.project(kd, bias ? floatData(bias, 'SimpleRNN') : null, u);
-  const scratch = new Float32Array(B * u);
+  const scratch = floatBuffer(B * u);
   for (let s = 0; s < T; s++) {
     const t = seq.time(s);
     const z = seq.block(Z, t, u);
@@ -277,10 +277,10 @@ export function simpleRnn(
   const { output, h } = seq.outputs(o.returnSequences, o.zeroOut);
 
   record(weightInputs(x, kernel, recurrentKernel, bias), [output, h], ([dOut, dH]) => {
-    const dZ = new Float32Array(T * B * u);
+    const dZ = floatBuffer(T * B * u);
     let dhNext: Float32Array = seq.initialDh(dOut, dH, o.returnSequences, o.zeroOut);
-    let dhPrev: Float32Array = new Float32Array(B * u);
-    const dOutStep = new Float32Array(B * u);
+    let dhPrev: Float32Array = floatBuffer(B * u);
+    const dOutStep = floatBuffer(B * u);
     for (let s = T - 1; s >= 0; s--) {
       const t = seq.time(s);
       const dz = seq.block(dZ, t, u);
@@ -302,7 +302,7 @@ export function reverseTime(x: Tensor): Tensor {
   const flip = (src: Float32Array): Float32Array => {
     const [B, T] = x.shape;
     const inner = x.size / Math.max(B * T, 1);
-    const out = new Float32Array(src.length);
+    const out = floatBuffer(src.length);
     for (let b = 0; b < B; b++) {
       for (let t = 0; t < T; t++) {
         const from = (b * T + t) * inner;

@@ -1,7 +1,7 @@
 import { getBackend } from '../backend/registry.js';
 import { normalizeAxis } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { emptyFloat, floatData } from './create.js';
+import { emptyFloat, floatData, floatBuffer } from './create.js';
 import { record } from './tape.js';
 
 function normalizeAxes(axis: number | readonly number[] | undefined, rank: number): number[] {
@@ -27,7 +27,7 @@ function sumRaw(x: Float32Array, shape: readonly number[], axes: readonly number
     const a = axes[k];
     const outer = cur.slice(0, a).reduce((p, d) => p * d, 1);
     const inner = cur.slice(a + 1).reduce((p, d) => p * d, 1);
-    const out = new Float32Array(outer * inner);
+    const out = floatBuffer(outer * inner);
     getBackend().reduceSum(data, outer, cur[a], inner, out);
     data = out;
     cur = [...cur.slice(0, a), 1, ...cur.slice(a + 1)];
@@ -77,7 +77,7 @@ export function argMax(x: Tensor, axis = -1): Tensor {
   const a = normalizeAxis(axis, x.rank);
   const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
   const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
-  const out = new Float32Array(outer * inner);
+  const out = floatBuffer(outer * inner);
   const idx = new Int32Array(outer * inner);
   getBackend().reduceMax(floatData(x, 'argMax'), outer, x.shape[a], inner, out, idx);
   return new Tensor(idx, reducedShape(x.shape, [a], false), 'int32');
@@ -87,7 +87,7 @@ export function argMax(x: Tensor, axis = -1): Tensor {
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   if (x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
   const { t: y, data } = emptyFloat(shape);
-  const zero = new Float32Array(1);
+  const zero = floatBuffer(1);
   getBackend().binary('add', floatData(x, 'broadcastTo'), x.shape, zero, [1], data, shape);
   record([x], [y], ([dy]) => [unbroadcast(dy!, x.shape)]);
   return y;

@@ -109,7 +109,9 @@ export function takeRows(x: Tensor, indices: Int32Array | readonly number[]): Te
   const y = empty([indices.length, ...x.shape.slice(1)], x.dtype);
   const src = x.values;
   const dst = y.values;
-  if (src instanceof Float32Array) gatherRowsF32(src, dst as Float32Array, indices, row);
+  // Float rows go through the backend's embedding gather: the same operation, native when available.
+  if (src instanceof Float32Array && indices instanceof Int32Array) getBackend().gather(src, row, indices, dst as Float32Array);
+  else if (src instanceof Float32Array) gatherRowsF32(src, dst as Float32Array, indices, row);
   else if (src instanceof Int32Array) gatherRowsI32(src, dst as Int32Array, indices, row);
   else gatherRowsU8(src, dst as Uint8Array, indices, row);
   return y;
