@@ -13,7 +13,7 @@ function warn(reason) {
   console.warn(
     `\ndendrite: the native CPU backend was not built (${reason}).\n` +
       'dendrite: everything still works on the TypeScript backend, only slower. To build it, install\n' +
-      'dendrite: python3, make and a C++17 compiler, then run `npm rebuild dendrite` (or `node scripts/build-native.mjs`).\n',
+      'dendrite: python3, make and a C++17 compiler, then run `npm rebuild dendrite`.\n',
   );
   process.exit(0);
 }
@@ -49,12 +49,15 @@ if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node'
   args.push(`--nodedir=${prefix}`);
 }
 
+const verbose = process.argv.includes('--verbose');
 const started = Date.now();
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+const r = spawnSync(process.execPath, args, { cwd: root, stdio: verbose ? 'inherit' : ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
 const built = join(root, 'build', 'Release', 'dendrite_native.node');
 if (r.status !== 0 || !existsSync(built)) {
-  const log = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
-  if (log) console.warn(log);
-  warn(r.error ? r.error.message : `node-gyp exited with code ${r.status}`);
+  // The first compiler or tool error names the cause; the full log is one --verbose away.
+  const log = `${r.stdout ?? ''}\n${r.stderr ?? ''}`.split('\n');
+  const first = log.find((l) => /\berror\b/i.test(l) && !/^gyp ERR! (stack|System|command|cwd|node)/.test(l));
+  const detail = r.error ? r.error.message : first ? first.trim() : `node-gyp exited with code ${r.status}`;
+  warn(`${detail}; run \`node scripts/build-native.mjs --verbose\` in the dendrite directory for the full log`);
 }
 console.log(`dendrite: native CPU backend built in ${((Date.now() - started) / 1000).toFixed(1)} s`);
