@@ -8,6 +8,7 @@ import { type Compiled, type CompileArgs, buildMetrics, resolveCompile } from '.
 import { type Data, type Slot, adaptData, sampleCount } from './data.js';
 import type { Metric } from './metrics.js';
 import { ProgressBar, emit } from './progress.js';
+import { type Batch, LossTracker, makeBatch } from './batching.js';
 
 /** What the trainer needs of a model; `models/` implements it, so training never imports models. */
 export interface TrainableModel extends CallbackModel {
@@ -40,12 +41,6 @@ export interface EvaluateArgs {
   verbose?: 0 | 1 | 2;
   sampleWeight?: Tensor | Float32Array | readonly number[];
   callbacks?: readonly Callback[];
-}
-
-interface Batch {
-  xs: Tensor[];
-  ys: Tensor[];
-  sw: Float32Array | null;
 }
 
 const FIT_OPTIONS = ['epochs', 'batchSize', 'verbose', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'initialEpoch', 'sampleWeight', 'classWeight'];
@@ -315,36 +310,4 @@ export function adaptInputs(model: TrainableModel, x: Data, where: string): Tens
   sampleCount(xs, model.inputSlots().map((s) => s.name), where);
   model.validateInputs(xs);
   return xs;
-}
-
-/** Batch-size-weighted means of the total and per-output losses over an epoch, as Keras logs them. */
-class LossTracker {
-  private total = 0;
-  private readonly each: number[];
-  private count = 0;
-  constructor(private readonly names: readonly string[]) {
-    this.each = names.map(() => 0);
-  }
-  add(loss: number, each: readonly number[], size: number): void {
-    this.total += loss * size;
-    each.forEach((v, i) => (this.each[i] += v * size));
-    this.count += size;
-  }
-  logs(): Logs {
-    const logs: Logs = { loss: this.total / this.count };
-    if (this.names.length > 1) this.names.forEach((name, i) => (logs[`${name}_loss`] = this.each[i] / this.count));
-    return logs;
-  }
-}
-
-function makeBatch(xs: readonly Tensor[], ys: readonly Tensor[], sw: Float32Array | null, start: number, end: number, order: Int32Array | null): Batch {
-  if (!order) {
-    return { xs: xs.map((t) => ops.rowRange(t, start, end)), ys: ys.map((t) => ops.rowRange(t, start, end)), sw: sw?.subarray(start, end) ?? null };
-  }
-  const idx = order.subarray(start, end);
-  return {
-    xs: xs.map((t) => ops.takeRows(t, idx)),
-    ys: ys.map((t) => ops.takeRows(t, idx)),
-    sw: sw ? Float32Array.from(idx, (i) => sw[i]) : null,
-  };
 }
