@@ -24,6 +24,8 @@
         'native/depthwise.cc',
         'native/pooling.cc',
         'native/optim.cc',
+        'native/recurrent.cc',
+        'native/bind_rnn.cc',
       ],
       'cflags': ['<@(dn_cflags)'],
       'cflags_cc': ['<@(dn_cflags)'],

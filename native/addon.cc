@@ -60,6 +60,7 @@ napi_value Init(napi_env env, napi_value exports) {
   define(env, exports, entries, sizeof(entries) / sizeof(entries[0]));
   register_math(env, exports);
   register_nn(env, exports);
+  register_rnn(env, exports);
   return exports;
 }
 

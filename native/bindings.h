@@ -21,5 +21,6 @@ inline void define(napi_env env, napi_value exports, const Entry* entries, size_
 
 void register_math(napi_env env, napi_value exports);
 void register_nn(napi_env env, napi_value exports);
+void register_rnn(napi_env env, napi_value exports);
 
 }  // namespace dn

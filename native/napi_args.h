@@ -67,6 +67,12 @@ struct Args {
     return v;
   }
 
+  View u8(size_t i, bool nullable = false) {
+    View v = typed(i, nullable);
+    if (!error && v.data && v.type != EL_U8) error = "expected a Uint8Array";
+    return v;
+  }
+
   double num(size_t i) {
     double d = 0;
     if (!error && (i >= argc || napi_get_value_double(env, argv[i], &d) != napi_ok)) error = "expected a number";

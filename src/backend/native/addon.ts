@@ -3,6 +3,7 @@
  * passed through untouched; op names and geometry objects are encoded by ./backend.ts first.
  */
 type F32 = Float32Array;
+type Mask = Uint8Array | null;
 type Typed = Float32Array | Int32Array | Uint8Array;
 
 export interface NativeAddon {
@@ -53,6 +54,21 @@ export interface NativeAddon {
   adamUpdate(w: F32, g: F32, m: F32, v: F32, vhat: F32 | null, lr: number, beta1: number, beta2: number, epsilon: number,
     step: number, weightDecay: number): void;
   adagradUpdate(w: F32, g: F32, acc: F32, lr: number, epsilon: number): void;
+
+  // Recurrent gate kernels; act / recAct are GATE_CODE values (./codes.ts).
+  lstmGatesForward(z: F32, cPrev: F32, hPrev: F32, c: F32, h: F32, mask: Mask, batch: number, units: number, act: number, recAct: number): void;
+  lstmGatesBackward(gates: F32, cPrev: F32, c: F32, dhNext: F32, dOut: F32 | null, dcNext: F32, dz: F32, dhPrev: F32, dcPrev: F32,
+    mask: Mask, batch: number, units: number, act: number, recAct: number): void;
+  gruGatesForward(xg: F32, rec: F32, hPrev: F32, h: F32, mask: Mask, batch: number, units: number, act: number, recAct: number): void;
+  gruGatesBackward(gates: F32, rec: F32, hPrev: F32, dhNext: F32, dOut: F32 | null, dx: F32, drec: F32, dhPrev: F32,
+    mask: Mask, batch: number, units: number, act: number, recAct: number): void;
+  gruResetForward(xg: F32, recZR: F32, hRec: F32, rh: F32, batch: number, units: number, recAct: number): void;
+  gruCandidateForward(xg: F32, recH: F32, hPrev: F32, h: F32, mask: Mask, batch: number, units: number, act: number): void;
+  gruCandidateBackward(gates: F32, hPrev: F32, dhNext: F32, dOut: F32 | null, dzr: F32, dah: F32, dhPrev: F32,
+    mask: Mask, batch: number, units: number, act: number, recAct: number): void;
+  gruResetBackward(gates: F32, hRec: F32, drh: F32, dzr: F32, dhRec: F32, mask: Mask, batch: number, units: number, recAct: number): void;
+  rnnStepForward(z: F32, hPrev: F32, h: F32, mask: Mask, batch: number, units: number, act: number): void;
+  rnnStepBackward(y: F32, dhNext: F32, dOut: F32 | null, dz: F32, dhPrev: F32, mask: Mask, batch: number, units: number, act: number): void;
 }
 
 const REQUIRED: readonly (keyof NativeAddon)[] = [
@@ -61,6 +77,8 @@ const REQUIRED: readonly (keyof NativeAddon)[] = [
   'scatterAdd', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'depthwiseConv2d',
   'depthwiseConv2dBackpropInput', 'depthwiseConv2dBackpropFilter', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d',
   'avgPool2dGrad', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'adagradUpdate',
+  'lstmGatesForward', 'lstmGatesBackward', 'gruGatesForward', 'gruGatesBackward', 'gruResetForward',
+  'gruCandidateForward', 'gruCandidateBackward', 'gruResetBackward', 'rnnStepForward', 'rnnStepBackward',
 ];
 
 /** True when `mod` exports every function this version of the TypeScript side calls (guards against a stale build). */

@@ -2,6 +2,7 @@ import type { Backend, Conv2DGeometry, DepthwiseGeometry, In, NumArray, Pool2DGe
 import { jsBackend } from '../js/index.js';
 import type { NativeAddon } from './addon.js';
 import { ACT_CODE, BINARY_CODE, COMPARISON_MIN_CODE, MAX_NATIVE_RANK, UNARY_CODE } from './codes.js';
+import { recurrentKernels } from './recurrent.js';
 
 // Scratch arrays for packed shapes and geometry: calls are synchronous, so one of each suffices
 // and a kernel call allocates nothing.
@@ -46,6 +47,7 @@ const sameType = (x: In, out: NumArray): boolean => x.constructor === out.constr
 export function createNativeBackend(addon: NativeAddon): Backend {
   return {
     ...jsBackend,
+    ...recurrentKernels(addon),
     name: 'native',
 
     matmul(a, b, out, m, n, k, transA, transB, bias, act, accumulate) {

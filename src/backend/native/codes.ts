@@ -1,4 +1,4 @@
-import type { BinaryOp, FusedActivation, UnaryOp } from '../backend.js';
+import type { BinaryOp, FusedActivation, GateActivation, UnaryOp } from '../backend.js';
 
 // Integer codes for op names, in the order of the enums in native/kernels.h and native/common.h.
 // Records typed over the unions make the compiler flag any op added to backend.ts but not here.
@@ -15,6 +15,9 @@ export const BINARY_CODE: Readonly<Record<BinaryOp, number>> = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6,
   equal: 7, notEqual: 8, greater: 9, greaterEqual: 10, less: 11, lessEqual: 12,
 };
+
+/** GateAct in native/recurrent.h. */
+export const GATE_CODE: Readonly<Record<GateActivation, number>> = { tanh: 0, sigmoid: 1, hard_sigmoid: 2, relu: 3, linear: 4 };
 
 /** Binary ops whose result is 0/1, the only ones the native side writes into a bool (Uint8Array) output. */
 export const COMPARISON_MIN_CODE = BINARY_CODE.equal;

@@ -1,0 +1,183 @@
+// Node-API bindings for the recurrent gate kernels. Every buffer is checked against batch × its
+// row width before the kernel runs; optional buffers (dOut, mask) may be null.
+#include "bindings.h"
+#include "napi_args.h"
+#include "recurrent.h"
+
+namespace dn {
+namespace {
+
+struct Rows {
+  Args& a;
+  long batch;
+  // A buffer of `width` floats per row (or mask bytes when width is 1 and the view is a mask).
+  bool fits(const View& v, long width, const char* what) {
+    if (!v.data && v.length == 0 && batch * width == 0) return true;
+    return a.need(v, static_cast<size_t>(batch * width), what);
+  }
+  bool fits_opt(const View& v, long width, const char* what) { return !v.data || fits(v, width, what); }
+};
+
+napi_value LstmGatesForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  View z = a.f32(0), cPrev = a.f32(1), hPrev = a.f32(2), c = a.f32(3), h = a.f32(4), mask = a.u8(5, true);
+  const long batch = a.integer(6), u = a.integer(7);
+  const int act = static_cast<int>(a.integer(8)), recAct = static_cast<int>(a.integer(9));
+  Rows r{a, batch};
+  if (!a.ok() || !r.fits(z, 4 * u, "lstm: z is too small") || !r.fits(cPrev, u, "lstm: cPrev is too small") ||
+      !r.fits(hPrev, u, "lstm: hPrev is too small") || !r.fits(c, u, "lstm: c is too small") ||
+      !r.fits(h, u, "lstm: h is too small") || !r.fits_opt(mask, 1, "lstm: mask is too small"))
+    return nullptr;
+  lstm_gates_forward(z.f32(), cPrev.f32(), hPrev.f32(), c.f32(), h.f32(), mask.u8(), batch, u, act, recAct);
+  return nullptr;
+}
+
+napi_value LstmGatesBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  View gates = a.f32(0), cPrev = a.f32(1), c = a.f32(2), dhNext = a.f32(3), dOut = a.f32(4, true), dcNext = a.f32(5);
+  View dz = a.f32(6), dhPrev = a.f32(7), dcPrev = a.f32(8), mask = a.u8(9, true);
+  const long batch = a.integer(10), u = a.integer(11);
+  const int act = static_cast<int>(a.integer(12)), recAct = static_cast<int>(a.integer(13));
+  Rows r{a, batch};
+  if (!a.ok() || !r.fits(gates, 4 * u, "lstm: gates is too small") || !r.fits(cPrev, u, "lstm: cPrev is too small") ||
+      !r.fits(c, u, "lstm: c is too small") || !r.fits(dhNext, u, "lstm: dhNext is too small") ||
+      !r.fits_opt(dOut, u, "lstm: dOut is too small") || !r.fits(dcNext, u, "lstm: dcNext is too small") ||
+      !r.fits(dz, 4 * u, "lstm: dz is too small") || !r.fits(dhPrev, u, "lstm: dhPrev is too small") ||
+      !r.fits(dcPrev, u, "lstm: dcPrev is too small") || !r.fits_opt(mask, 1, "lstm: mask is too small"))
+    return nullptr;
+  lstm_gates_backward(gates.f32(), cPrev.f32(), c.f32(), dhNext.f32(), dOut.f32(), dcNext.f32(), dz.f32(), dhPrev.f32(),
+                      dcPrev.f32(), mask.u8(), batch, u, act, recAct);
+  return nullptr;
+}
+
+napi_value GruGatesForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  View xg = a.f32(0), rec = a.f32(1), hPrev = a.f32(2), h = a.f32(3), mask = a.u8(4, true);
+  const long batch = a.integer(5), u = a.integer(6);
+  const int act = static_cast<int>(a.integer(7)), recAct = static_cast<int>(a.integer(8));
+  Rows r{a, batch};
+  if (!a.ok() || !r.fits(xg, 3 * u, "gru: xg is too small") || !r.fits(rec, 3 * u, "gru: rec is too small") ||
+      !r.fits(hPrev, u, "gru: hPrev is too small") || !r.fits(h, u, "gru: h is too small") ||
+      !r.fits_opt(mask, 1, "gru: mask is too small"))
+    return nullptr;
+  gru_gates_forward(xg.f32(), rec.f32(), hPrev.f32(), h.f32(), mask.u8(), batch, u, act, recAct);
+  return nullptr;
+}
+
+napi_value GruGatesBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  View gates = a.f32(0), rec = a.f32(1), hPrev = a.f32(2), dhNext = a.f32(3), dOut = a.f32(4, true);
+  View dx = a.f32(5), drec = a.f32(6), dhPrev = a.f32(7), mask = a.u8(8, true);
+  const long batch = a.integer(9), u = a.integer(10);
+  const int act = static_cast<int>(a.integer(11)), recAct = static_cast<int>(a.integer(12));
+  Rows r{a, batch};
+  if (!a.ok() || !r.fits(gates, 3 * u, "gru: gates is too small") || !r.fits(rec, 3 * u, "gru: rec is too small") ||
+      !r.fits(hPrev, u, "gru: hPrev is too small") || !r.fits(dhNext, u, "gru: dhNext is too small") ||
+      !r.fits_opt(dOut, u, "gru: dOut is too small") || !r.fits(dx, 3 * u, "gru: dx is too small") ||
+      !r.fits(drec, 3 * u, "gru: drec is too small") || !r.fits(dhPrev, u, "gru: dhPrev is too small") ||
+      !r.fits_opt(mask, 1, "gru: mask is too small"))
+    return nullptr;
+  gru_gates_backward(gates.f32(), rec.f32(), hPrev.f32(), dhNext.f32(), dOut.f32(), dx.f32(), drec.f32(), dhPrev.f32(),
+                     mask.u8(), batch, u, act, recAct);
+  return nullptr;
+}
+
+napi_value GruResetForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  View xg = a.f32(0), recZR = a.f32(1), hRec = a.f32(2), rh = a.f32(3);
+  const long batch = a.integer(4), u = a.integer(5);
+  const int recAct = static_cast<int>(a.integer(6));
+  Rows r{a, batch};
+  if (!a.ok() || !r.fits(xg, 3 * u, "gru: xg is too small") || !r.fits(recZR, 2 * u, "gru: recZR is too small") ||
+      !r.fits(hRec, u, "gru: hRec is too small") || !r.fits(rh, u, "gru: rh is too small"))
+    return nullptr;
+  gru_reset_forward(xg.f32(), recZR.f32(), hRec.f32(), rh.f32(), batch, u, recAct);
+  return nullptr;
+}
+
+napi_value GruCandidateForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  View xg = a.f32(0), recH = a.f32(1), hPrev = a.f32(2), h = a.f32(3), mask = a.u8(4, true);
+  const long batch = a.integer(5), u = a.integer(6);
+  const int act = static_cast<int>(a.integer(7));
+  Rows r{a, batch};
+  if (!a.ok() || !r.fits(xg, 3 * u, "gru: xg is too small") || !r.fits(recH, u, "gru: recH is too small") ||
+      !r.fits(hPrev, u, "gru: hPrev is too small") || !r.fits(h, u, "gru: h is too small") ||
+      !r.fits_opt(mask, 1, "gru: mask is too small"))
+    return nullptr;
+  gru_candidate_forward(xg.f32(), recH.f32(), hPrev.f32(), h.f32(), mask.u8(), batch, u, act);
+  return nullptr;
+}
+
+napi_value GruCandidateBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  View gates = a.f32(0), hPrev = a.f32(1), dhNext = a.f32(2), dOut = a.f32(3, true);
+  View dzr = a.f32(4), dah = a.f32(5), dhPrev = a.f32(6), mask = a.u8(7, true);
+  const long batch = a.integer(8), u = a.integer(9);
+  const int act = static_cast<int>(a.integer(10)), recAct = static_cast<int>(a.integer(11));
+  Rows r{a, batch};
+  if (!a.ok() || !r.fits(gates, 3 * u, "gru: gates is too small") || !r.fits(hPrev, u, "gru: hPrev is too small") ||
+      !r.fits(dhNext, u, "gru: dhNext is too small") || !r.fits_opt(dOut, u, "gru: dOut is too small") ||
+      !r.fits(dzr, 2 * u, "gru: dzr is too small") || !r.fits(dah, u, "gru: dah is too small") ||
+      !r.fits(dhPrev, u, "gru: dhPrev is too small") || !r.fits_opt(mask, 1, "gru: mask is too small"))
+    return nullptr;
+  gru_candidate_backward(gates.f32(), hPrev.f32(), dhNext.f32(), dOut.f32(), dzr.f32(), dah.f32(), dhPrev.f32(), mask.u8(),
+                         batch, u, act, recAct);
+  return nullptr;
+}
+
+napi_value GruResetBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  View gates = a.f32(0), hRec = a.f32(1), drh = a.f32(2), dzr = a.f32(3), dhRec = a.f32(4), mask = a.u8(5, true);
+  const long batch = a.integer(6), u = a.integer(7);
+  const int recAct = static_cast<int>(a.integer(8));
+  Rows r{a, batch};
+  if (!a.ok() || !r.fits(gates, 3 * u, "gru: gates is too small") || !r.fits(hRec, u, "gru: hRec is too small") ||
+      !r.fits(drh, u, "gru: drh is too small") || !r.fits(dzr, 2 * u, "gru: dzr is too small") ||
+      !r.fits(dhRec, u, "gru: dhRec is too small") || !r.fits_opt(mask, 1, "gru: mask is too small"))
+    return nullptr;
+  gru_reset_backward(gates.f32(), hRec.f32(), drh.f32(), dzr.f32(), dhRec.f32(), mask.u8(), batch, u, recAct);
+  return nullptr;
+}
+
+napi_value RnnStepForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  View z = a.f32(0), hPrev = a.f32(1), h = a.f32(2), mask = a.u8(3, true);
+  const long batch = a.integer(4), u = a.integer(5);
+  const int act = static_cast<int>(a.integer(6));
+  Rows r{a, batch};
+  if (!a.ok() || !r.fits(z, u, "rnn: z is too small") || !r.fits(hPrev, u, "rnn: hPrev is too small") ||
+      !r.fits(h, u, "rnn: h is too small") || !r.fits_opt(mask, 1, "rnn: mask is too small"))
+    return nullptr;
+  rnn_step_forward(z.f32(), hPrev.f32(), h.f32(), mask.u8(), batch, u, act);
+  return nullptr;
+}
+
+napi_value RnnStepBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  View y = a.f32(0), dhNext = a.f32(1), dOut = a.f32(2, true), dz = a.f32(3), dhPrev = a.f32(4), mask = a.u8(5, true);
+  const long batch = a.integer(6), u = a.integer(7);
+  const int act = static_cast<int>(a.integer(8));
+  Rows r{a, batch};
+  if (!a.ok() || !r.fits(y, u, "rnn: y is too small") || !r.fits(dhNext, u, "rnn: dhNext is too small") ||
+      !r.fits_opt(dOut, u, "rnn: dOut is too small") || !r.fits(dz, u, "rnn: dz is too small") ||
+      !r.fits(dhPrev, u, "rnn: dhPrev is too small") || !r.fits_opt(mask, 1, "rnn: mask is too small"))
+    return nullptr;
+  rnn_step_backward(y.f32(), dhNext.f32(), dOut.f32(), dz.f32(), dhPrev.f32(), mask.u8(), batch, u, act);
+  return nullptr;
+}
+
+}  // namespace
+
+void register_rnn(napi_env env, napi_value exports) {
+  const Entry entries[] = {
+      {"lstmGatesForward", LstmGatesForward},       {"lstmGatesBackward", LstmGatesBackward},
+      {"gruGatesForward", GruGatesForward},         {"gruGatesBackward", GruGatesBackward},
+      {"gruResetForward", GruResetForward},         {"gruCandidateForward", GruCandidateForward},
+      {"gruCandidateBackward", GruCandidateBackward}, {"gruResetBackward", GruResetBackward},
+      {"rnnStepForward", RnnStepForward},           {"rnnStepBackward", RnnStepBackward},
+  };
+  define(env, exports, entries, sizeof(entries) / sizeof(entries[0]));
+}
+
+}  // namespace dn
