@@ -64,9 +64,10 @@ interface Attempt {
   version: string | null;
 }
 
-function attempt(command: string, args: string[], req: ChildRequest, capMs: number): Promise<Attempt> {
+function attempt(command: string, args: string[], req: ChildRequest, capMs: number, onResult: (id: string, o: Outcome) => void): Promise<Attempt> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'] });
+    // Its own process group, so that the kill reaches anything it started as well.
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
     const a: Attempt = { results: new Map(), current: null, killed: false, code: null, rssMB: null, version: null };
     let timer: NodeJS.Timeout | undefined;
     let buffer = '';
@@ -78,11 +79,12 @@ function attempt(command: string, args: string[], req: ChildRequest, capMs: numb
         clearTimeout(timer);
         timer = setTimeout(() => {
           a.killed = true;
-          child.kill('SIGKILL');
+          if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
         }, capMs);
       } else if (e.event === 'result') {
         clearTimeout(timer);
         a.results.set(e.id, e.outcome);
+        onResult(e.id, e.outcome);
         a.current = null;
       } else {
         a.rssMB = e.rssMB;
@@ -112,11 +114,11 @@ function attempt(command: string, args: string[], req: ChildRequest, capMs: numb
  * Runs every item in a child process; an item still running after `capMs` is killed and reported
  * as skipped, and a fresh child carries on with the rest.
  */
-export async function runChild(command: string, args: string[], req: ChildRequest, capMs: number): Promise<ChildResult> {
+export async function runChild(command: string, args: string[], req: ChildRequest, capMs: number, onResult: (id: string, o: Outcome) => void): Promise<ChildResult> {
   const out: ChildResult = { results: new Map(), rssMB: null, version: null };
   let remaining = req.items;
   while (remaining.length > 0) {
-    const a = await attempt(command, args, { ...req, items: remaining }, capMs);
+    const a = await attempt(command, args, { ...req, items: remaining }, capMs, onResult);
     for (const [id, o] of a.results) out.results.set(id, o);
     out.rssMB = Math.max(out.rssMB ?? 0, a.rssMB ?? 0) || null;
     out.version ??= a.version;
@@ -125,6 +127,7 @@ export async function runChild(command: string, args: string[], req: ChildReques
         ? { status: 'skipped', reason: `not done after the ${Math.round(capMs / 1000)} s cap (stopped)`, estimate: NaN }
         : { status: 'failed', reason: `peer process exited with code ${a.code}` };
       out.results.set(a.current, o);
+      onResult(a.current, o);
     }
     const next = remaining.filter((i) => !out.results.has(i.id));
     if (next.length === remaining.length) {

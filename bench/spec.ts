@@ -128,9 +128,9 @@ function train(quick: boolean): TrainSpec[] {
     },
     {
       id: 'W3',
-      title: `multi-output Conv1D stack, ${quick ? 128 : 512} posts of length 2,000, batch 64`,
+      title: `multi-output Conv1D stack, ${quick ? 64 : 512} posts of length 2,000, batch 64`,
       model: 'social',
-      samples: quick ? 128 : 512,
+      samples: quick ? 64 : 512,
       batch: 64,
       inputs: [{ name: 'posts', shape: [w3Length], dtype: 'int32', high: 50000 }],
       targets: [
@@ -159,7 +159,7 @@ export function sizeProfile(quick: boolean, budgetSeconds?: number): SizeProfile
     quick,
     warmupEpochs: 1,
     measuredEpochs: quick ? 2 : 3,
-    budgetSeconds: budgetSeconds ?? (quick ? 5 : 40),
+    budgetSeconds: budgetSeconds ?? (quick ? 10 : 40),
     train: train(quick),
     predict: [
       { id: 'P1', title: `W1's MLP predicting ${quick ? '20,000' : '100,000'} samples, batch 1,024`, of: 'W1', samples: quick ? 20_000 : 100_000, batch: 1024 },
