@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { layers, type Layer } from '../src/index.js';
+
+const samples: Layer[] = [
+  new layers.Dense(7, { activation: 'tanh', useBias: false }),
+  new layers.Activation('softmax'),
+  new layers.Dropout(0.3),
+  new layers.Flatten(),
+  new layers.Reshape([4, -1]),
+  new layers.Permute([2, 1]),
+  new layers.RepeatVector(3),
+  new layers.Conv1D(8, 5, { strides: 2, padding: 'same', activation: 'relu' }),
+  new layers.Conv2D(4, [3, 2], { dilationRate: 2 }),
+  new layers.SeparableConv2D(16, 3, { depthMultiplier: 2, padding: 'same' }),
+  new layers.DepthwiseConv2D(3),
+  new layers.Conv2DTranspose(4, 3, { strides: 2 }),
+  new layers.MaxPooling1D(5),
+  new layers.AveragePooling2D(3, { strides: 2, padding: 'same' }),
+  new layers.GlobalMaxPooling1D(),
+  new layers.GlobalAveragePooling2D({ keepdims: true }),
+  new layers.ZeroPadding2D(1),
+  new layers.Cropping1D([1, 2]),
+  new layers.UpSampling2D(2),
+  new layers.Add(),
+  new layers.Concatenate({ axis: 1 }),
+  new layers.Dot(1),
+  new layers.BatchNormalization({ momentum: 0.9 }),
+  new layers.LayerNormalization({ epsilon: 1e-5 }),
+  new layers.Embedding(100, 8, { maskZero: true }),
+  new layers.LSTM(16, { returnSequences: true, goBackwards: true }),
+  new layers.GRU(8, { resetAfter: false }),
+  new layers.SimpleRNN(4, { activation: 'relu' }),
+];
+
+test('every layer rebuilds from its config with the same config', () => {
+  for (const layer of samples) {
+    const { className, config } = layers.serializeLayer(layer);
+    const again = layers.deserializeLayer(className, config);
+    assert.equal(again.className, layer.className);
+    assert.deepEqual(again.getConfig(), config, className);
+  }
+});
+
+test('an unknown class or a config with an unknown key is rejected', () => {
+  assert.throws(() => layers.deserializeLayer('Bogus', {}), /Unknown layer class 'Bogus'/);
+  assert.throws(() => layers.deserializeLayer('Dense', { units: 2, kernelSize: 3 }), /Dense got an unexpected option 'kernelSize'/);
+});
