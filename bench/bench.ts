@@ -148,7 +148,7 @@ async function main(): Promise<void> {
     results.set(p.engine.id, p.results);
     if (p.rssMB !== null) peerRss.push(`${p.engine.label} ${Math.round(p.rssMB).toLocaleString('en-US')} MB`);
   }
-  if (peerRss.length) notes.push(`Peak RSS of each peer's process: ${peerRss.join('; ')}.`);
+  if (peerRss.length) notes.push(`Peak RSS of each peer's child process (those that ran to the end): ${peerRss.join('; ')}.`);
 
   const row = (id: string, title: string, trainFlops?: number): Row => ({
     id,

@@ -21,7 +21,9 @@ export interface ChildResult {
 }
 
 type ChildEvent =
+  | { event: 'ready'; version: string }
   | { event: 'start'; id: string }
+  | { event: 'probe'; id: string; ms: number; samples: number }
   | { event: 'result'; id: string; outcome: Outcome }
   | { event: 'done'; rssMB: number; version: string };
 
@@ -48,7 +50,11 @@ function parseEvent(line: string): ChildEvent | null {
     return null; // a library's own stdout chatter
   }
   if (!isRecord(x)) return null;
+  if (x.event === 'ready' && typeof x.version === 'string') return { event: 'ready', version: x.version };
   if (x.event === 'start' && typeof x.id === 'string') return { event: 'start', id: x.id };
+  if (x.event === 'probe' && typeof x.id === 'string' && typeof x.ms === 'number' && typeof x.samples === 'number') {
+    return { event: 'probe', id: x.id, ms: x.ms, samples: x.samples };
+  }
   if (x.event === 'result' && typeof x.id === 'string') return { event: 'result', id: x.id, outcome: toOutcome(x.outcome) };
   if (x.event === 'done') return { event: 'done', rssMB: typeof x.rssMB === 'number' ? x.rssMB : NaN, version: typeof x.version === 'string' ? x.version : '?' };
   return null;
@@ -59,6 +65,8 @@ interface Attempt {
   /** The item running when the process ended, if any. */
   current: string | null;
   killed: boolean;
+  /** The current item's latest probe step, if it got that far. */
+  probe: { ms: number; samples: number } | null;
   code: number | null;
   rssMB: number | null;
   version: string | null;
@@ -68,19 +76,24 @@ function attempt(command: string, args: string[], req: ChildRequest, capMs: numb
   return new Promise((resolve, reject) => {
     // Its own process group, so that the kill reaches anything it started as well.
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
-    const a: Attempt = { results: new Map(), current: null, killed: false, code: null, rssMB: null, version: null };
+    const a: Attempt = { results: new Map(), current: null, killed: false, probe: null, code: null, rssMB: null, version: null };
     let timer: NodeJS.Timeout | undefined;
     let buffer = '';
     const onLine = (line: string): void => {
       const e = parseEvent(line);
       if (!e) return;
-      if (e.event === 'start') {
+      if (e.event === 'ready') {
+        a.version = e.version; // told up front: a child stopped at the cap never reaches 'done'
+      } else if (e.event === 'start') {
         a.current = e.id;
+        a.probe = null;
         clearTimeout(timer);
         timer = setTimeout(() => {
           a.killed = true;
           if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
         }, capMs);
+      } else if (e.event === 'probe') {
+        a.probe = { ms: e.ms, samples: e.samples };
       } else if (e.event === 'result') {
         clearTimeout(timer);
         a.results.set(e.id, e.outcome);
@@ -110,6 +123,16 @@ function attempt(command: string, args: string[], req: ChildRequest, capMs: numb
   });
 }
 
+/** The outcome of an item stopped at the cap, with an estimate from its probe step if it had one. */
+function capped(capMs: number, probe: Attempt['probe'], item: Item | undefined): Outcome {
+  const cap = `stopped at the ${Math.round(capMs / 1000)} s cap`;
+  if (!probe || !item) return { status: 'skipped', reason: cap, estimate: NaN };
+  // Linear in samples, as measure.ts's own skip estimate; a first step also pays for set-up.
+  const estimate = (probe.ms * item.samples) / probe.samples;
+  const s = estimate / 1000;
+  return { status: 'skipped', reason: `${cap}; a ${probe.samples}-sample step took ${(probe.ms / 1000).toFixed(1)} s, ~${s >= 100 ? s.toFixed(0) : s.toFixed(1)} s/epoch scaled`, estimate };
+}
+
 /**
  * Runs every item in a child process; an item still running after `capMs` is killed and reported
  * as skipped, and a fresh child carries on with the rest.
@@ -123,9 +146,8 @@ export async function runChild(command: string, args: string[], req: ChildReques
     out.rssMB = Math.max(out.rssMB ?? 0, a.rssMB ?? 0) || null;
     out.version ??= a.version;
     if (a.current) {
-      const o: Outcome = a.killed
-        ? { status: 'skipped', reason: `not done after the ${Math.round(capMs / 1000)} s cap (stopped)`, estimate: NaN }
-        : { status: 'failed', reason: `peer process exited with code ${a.code}` };
+      const item = remaining.find((i) => i.id === a.current);
+      const o: Outcome = a.killed ? capped(capMs, a.probe, item) : { status: 'failed', reason: `peer process exited with code ${a.code}` };
       out.results.set(a.current, o);
       onResult(a.current, o);
     }

@@ -42,12 +42,12 @@ export class DataCache {
   }
 }
 
-export async function runItem(runner: Runner, item: Item, protocol: Protocol, data: DataCache): Promise<Outcome> {
+export async function runItem(runner: Runner, item: Item, protocol: Protocol, data: DataCache, onProbe?: (ms: number, samples: number) => void): Promise<Outcome> {
   const missing = runner.missing?.(item.spec) ?? [];
   if (missing.length) return { status: 'unavailable', reason: missing.join(', ') };
   const d = data.get(item.spec, item.samples);
   return item.kind === 'train'
-    ? measureTraining(() => runner.train(item.spec, d), item.samples, item.batch, protocol)
+    ? measureTraining(() => runner.train(item.spec, d), item.samples, item.batch, protocol, onProbe)
     : measurePredict(() => runner.predict(item.spec, d, item.batch), item.samples, item.batch, protocol);
 }
 

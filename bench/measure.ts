@@ -88,7 +88,14 @@ class Watchdog {
 }
 
 /** Median ms per epoch, or skipped/failed. */
-export async function measureTraining(open: () => Promise<TrainSession>, samples: number, batch: number, p: Protocol): Promise<Outcome> {
+export async function measureTraining(
+  open: () => Promise<TrainSession>,
+  samples: number,
+  batch: number,
+  p: Protocol,
+  /** Told each probe step's time, so that a run stopped from outside can still give an estimate. */
+  onProbe: (ms: number, samples: number) => void = () => {},
+): Promise<Outcome> {
   let s: TrainSession | undefined;
   try {
     const session = await open();
@@ -98,8 +105,9 @@ export async function measureTraining(open: () => Promise<TrainSession>, samples
     // A tiny step first: one full batch of W4 on tfjs CPU alone takes minutes, and no epoch can be
     // faster than one small step per batch, so this rules out hopeless runs cheaply.
     const probe = Math.min(8, batch);
-    await s.step(probe); // pays for graph building and kernel set-up
+    onProbe(await timed(() => session.step(probe)), probe); // pays for graph building and kernel set-up
     const tProbe = await timed(() => session.step(probe));
+    onProbe(tProbe, probe);
     if (tProbe * batches > 4 * budgetMs) return skipped((tProbe * samples) / probe, `${probe}-sample step scaled`);
     const watch = new Watchdog(batches, budgetMs);
     const times = await s.fitEpochs(p.warmup + p.measured, watch.afterBatch);

@@ -63,10 +63,14 @@ export function renderTables(r: BenchResult): string {
   const [dendrite, ...peers] = r.engines;
   const names = r.engines.map((e) => e.label);
   const out: string[] = [];
-  out.push('Training, ms per epoch (median of ' + `${r.protocol.measured} after ${r.protocol.warmup} warm-up; lower is better)`, '');
-  out.push(table(['workload', ...names], r.train.map((w) => [`${w.id} ${w.title}`, ...r.engines.map((e) => cell(w.results[e.id]))])));
-  out.push('', 'Prediction, samples per second (median; higher is better)', '');
-  out.push(table(['workload', ...names], r.predict.map((w) => [`${w.id} ${w.title}`, ...r.engines.map((e) => cell(w.results[e.id]))])));
+  if (r.train.length) {
+    out.push(`Training, ms per epoch (median of ${r.protocol.measured} after ${r.protocol.warmup} warm-up; lower is better)`, '');
+    out.push(table(['workload', ...names], r.train.map((w) => [`${w.id} ${w.title}`, ...r.engines.map((e) => cell(w.results[e.id]))])));
+  }
+  if (r.predict.length) {
+    out.push('', 'Prediction, samples per second (median; higher is better)', '');
+    out.push(table(['workload', ...names], r.predict.map((w) => [`${w.id} ${w.title}`, ...r.engines.map((e) => cell(w.results[e.id]))])));
+  }
   if (peers.length > 0) {
     out.push('', `Dendrite's speed-up over each peer (peer time / Dendrite time; >1 means Dendrite is faster)`, '');
     const ratioRows = [

@@ -10,6 +10,7 @@ const backend = req.options.backend === 'wasm' ? 'wasm' : 'cpu';
 const data = new DataCache();
 try {
   const tf = await useTfjs(backend);
+  emit({ event: 'ready', version: tf.version.tfjs });
   const runner: Runner = {
     label: `tfjs ${backend}`,
     train: async (spec, d) => tfjsTraining(tf, spec, d),
@@ -17,7 +18,8 @@ try {
   };
   for (const item of req.items) {
     emit({ event: 'start', id: item.id });
-    emit({ event: 'result', id: item.id, outcome: await runItem(runner, item, req.protocol, data) });
+    const onProbe = (ms: number, samples: number): void => emit({ event: 'probe', id: item.id, ms, samples });
+    emit({ event: 'result', id: item.id, outcome: await runItem(runner, item, req.protocol, data, onProbe) });
   }
   emit({ event: 'done', rssMB: process.resourceUsage().maxRSS / 1024, version: tf.version.tfjs });
 } catch (e) {

@@ -175,13 +175,14 @@ def skipped(ms, basis, unit="epoch"):
     return {"status": "skipped", "reason": f"estimated {s:.0f} s/{unit} ({basis})" if s >= 100 else f"estimated {s:.1f} s/{unit} ({basis})", "estimate": ms}
 
 
-def measure_training(spec, proto):
+def measure_training(spec, proto, on_probe):
     tr = Trainer(spec)
     n, b, budget = spec["samples"], spec["batch"], proto["budgetSeconds"] * 1000
     batches = math.ceil(n / b)
     probe = min(8, b)
-    tr.step(probe)
+    on_probe(timed(lambda: tr.step(probe)), probe)  # the first step pays for set-up
     t_probe = timed(lambda: tr.step(probe))
+    on_probe(t_probe, probe)
     if t_probe * batches > 4 * budget:
         return skipped(t_probe * n / probe, f"{probe}-sample step scaled")
     watch = Watchdog(batches, budget)
@@ -230,10 +231,12 @@ def main():
     req = json.load(sys.stdin)
     proto = req["protocol"]
     torch.set_num_threads(int(req["options"].get("threads", 1)))
+    emit({"event": "ready", "version": torch.__version__})
     for item in req["items"]:
         emit({"event": "start", "id": item["id"]})
         if item["kind"] == "train":
-            outcome = guarded(measure_training, item["spec"], proto)
+            on_probe = lambda ms, n, id=item["id"]: emit({"event": "probe", "id": id, "ms": ms, "samples": n})
+            outcome = guarded(measure_training, item["spec"], proto, on_probe)
         else:
             outcome = guarded(measure_predict, item["spec"], item["samples"], item["batch"], proto)
         emit({"event": "result", "id": item["id"], "outcome": outcome})
