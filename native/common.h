@@ -6,6 +6,21 @@
 
 namespace dn {
 
+// An im2col matrix that is never materialised: the GEMM packs its panels straight from the NHWC
+// input. Row r is output pixel r (all samples, row0 onwards); column p is kernel tap p / cPer,
+// channel p % cPer (offset by the group's first channel, already applied to x). When transposed,
+// rows and columns swap roles (A(i, p) = im2col(p, i)), which is what the filter gradient needs.
+struct ConvA {
+  const float* x;
+  long inH, inW, inC, inSize;  // inC is the pixel stride (all groups' channels)
+  long outW, P;                // P = outH * outW output pixels per sample
+  long kW, cPer;
+  long strideH, strideW, dilationH, dilationW, padTop, padLeft;
+  long row0;  // first output pixel (A's row 0, or A's column 0 when transposed)
+  long k0;    // first tap·channel index (A's column 0, or A's row 0 when transposed)
+  bool transposed;
+};
+
 // Matches the codes the TypeScript side passes (src/backend/native/codes.ts).
 enum Act : int { ACT_LINEAR = 0, ACT_RELU = 1, ACT_SIGMOID = 2, ACT_TANH = 3 };
 
@@ -20,6 +35,7 @@ struct GemmArgs {
   const float* bias;  // n values or null
   int act;
   bool accumulate;
+  const ConvA* conv = nullptr;  // when set, A is this implicit im2col matrix and a/rsa/csa are unused
 };
 
 // Threaded above a work threshold, otherwise on the calling thread.

@@ -1,7 +1,9 @@
-// 2D convolution (NHWC data, HWIO kernel, groups) as im2col + packed GEMM over chunks of output
-// rows. Output rows of all samples are contiguous in NHWC, so a chunk may span samples and the
-// GEMM's M stays large even for small images. Column buffers are per thread and sized to stay in
-// L2; groups need no copies because the GEMM takes strided operands.
+// 2D convolution (NHWC data, HWIO kernel, groups) on the packed GEMM. Forward and filter gradient
+// are one GEMM each per group over an implicit im2col matrix (the GEMM packs its panels straight
+// from the input, so no column buffer is written and read back). Output rows of all samples are
+// contiguous in NHWC, so M spans the batch. The input gradient needs a col2im scatter after its
+// GEMM and runs over chunks of rows with a per-thread column buffer. Groups need no copies because
+// the GEMM takes strided operands.
 #include <cstdlib>
 #include <cstring>
 
@@ -81,29 +83,16 @@ void col2im_add(const float* cols, const ConvGeom& g, const Plan& p, long r0, lo
 
 bool worth_threads(long work) { return pool_threads() > 1 && work >= kParallelWork; }
 
-// ---- forward ----
-
-struct FwdCtx {
-  const float *x, *kernel, *bias;
-  float* out;
-  const ConvGeom* g;
-  Plan p;
-  long chunk, chunks;
-};
-
-void fwd_task(void* vctx, long task, int) {
-  const FwdCtx& c = *static_cast<const FwdCtx*>(vctx);
-  const ConvGeom& g = *c.g;
-  const long grp = task / c.chunks, r0 = (task % c.chunks) * c.chunk;
-  const long nrows = r0 + c.chunk > c.p.rows ? c.p.rows - r0 : c.chunk;
-  float* cols = scratch(2, static_cast<size_t>(nrows * c.p.Kg));
-  im2col(c.x, g, c.p, r0, nrows, grp * c.p.cPer, cols);
-  GemmArgs a{nrows, c.p.outPer, c.p.Kg,
-             cols, c.p.Kg, 1,
-             c.kernel + grp * c.p.outPer, g.outC, 1,
-             c.out + r0 * g.outC + grp * c.p.outPer, g.outC,
-             c.bias ? c.bias + grp * c.p.outPer : nullptr, ACT_LINEAR, false};
-  gemm_serial(a);
+ConvA implicit(const float* x, const ConvGeom& g, const Plan& p, long c0, bool transposed) {
+  ConvA a{};
+  a.x = x + c0;
+  a.inH = g.inH; a.inW = g.inW; a.inC = g.inC; a.inSize = p.inSize;
+  a.outW = g.outW; a.P = p.P;
+  a.kW = g.kW; a.cPer = p.cPer;
+  a.strideH = g.strideH; a.strideW = g.strideW; a.dilationH = g.dilationH; a.dilationW = g.dilationW;
+  a.padTop = g.padTop; a.padLeft = g.padLeft;
+  a.transposed = transposed;
+  return a;
 }
 
 // ---- backprop input ----
@@ -138,36 +127,6 @@ void bwd_in_sample(void* vctx, long n, int) {
   }
 }
 
-// ---- backprop filter ----
-
-struct BwdFilterCtx {
-  const float *x, *dy;
-  float** partials;  // one dkernel-sized accumulator per task
-  const ConvGeom* g;
-  Plan p;
-  long chunk, chunks, tasks;
-};
-
-void bwd_filter_task(void* vctx, long t, int) {
-  const BwdFilterCtx& c = *static_cast<const BwdFilterCtx*>(vctx);
-  const ConvGeom& g = *c.g;
-  float* dk = c.partials[t];
-  for (long ch = t; ch < c.chunks; ch += c.tasks) {
-    const long r0 = ch * c.chunk;
-    const long nrows = r0 + c.chunk > c.p.rows ? c.p.rows - r0 : c.chunk;
-    float* cols = scratch(2, static_cast<size_t>(nrows * c.p.Kg));
-    for (long grp = 0; grp < g.groups; ++grp) {
-      im2col(c.x, g, c.p, r0, nrows, grp * c.p.cPer, cols);
-      // dk[kidx, grp·outPer + j] += Σ_r cols[r, kidx] · dy[r, grp·outPer + j]
-      GemmArgs a{c.p.Kg, c.p.outPer, nrows,
-                 cols, 1, c.p.Kg,
-                 c.dy + r0 * g.outC + grp * c.p.outPer, g.outC, 1,
-                 dk + grp * c.p.outPer, g.outC, nullptr, ACT_LINEAR, true};
-      gemm_serial(a);
-    }
-  }
-}
-
 }  // namespace
 
 void conv2d(const float* x, const float* kernel, const float* bias, float* out, const ConvGeom& g) {
@@ -177,14 +136,16 @@ void conv2d(const float* x, const float* kernel, const float* bias, float* out, 
     gemm(GemmArgs{p.rows, g.outC, g.inC, x, g.inC, 1, kernel, g.outC, 1, out, g.outC, bias, ACT_LINEAR, false});
     return;
   }
-  const bool par = worth_threads(p.rows * p.Kg * g.outC);
-  FwdCtx c{x, kernel, bias, out, &g, p, 0, 0};
-  c.chunk = chunk_rows(p.rows, p.Kg, par ? 2L * pool_threads() : 1);
-  c.chunks = (p.rows + c.chunk - 1) / c.chunk;
-  const long tasks = c.chunks * g.groups;
-  if (par) parallel_for(tasks, fwd_task, &c);
-  else
-    for (long t = 0; t < tasks; ++t) fwd_task(&c, t, 0);
+  for (long grp = 0; grp < g.groups; ++grp) {
+    const ConvA a = implicit(x, g, p, grp * p.cPer, false);
+    GemmArgs args{p.rows, p.outPer, p.Kg,
+                  nullptr, 0, 0,
+                  kernel + grp * p.outPer, g.outC, 1,
+                  out + grp * p.outPer, g.outC,
+                  bias ? bias + grp * p.outPer : nullptr, ACT_LINEAR, false};
+    args.conv = &a;
+    gemm(args);
+  }
 }
 
 void conv2d_backprop_input(const float* dy, const float* kernel, float* dx, const ConvGeom& g) {
@@ -204,35 +165,24 @@ void conv2d_backprop_input(const float* dy, const float* kernel, float* dx, cons
 
 void conv2d_backprop_filter(const float* x, const float* dy, float* dkernel, const ConvGeom& g) {
   const Plan p = plan(g);
-  const long kSize = p.Kg * g.outC;
+  if (p.rows == 0) {
+    std::memset(dkernel, 0, static_cast<size_t>(p.Kg * g.outC) * sizeof(float));
+    return;
+  }
   if (p.pointwise) {
-    if (p.rows == 0) {
-      std::memset(dkernel, 0, static_cast<size_t>(kSize) * sizeof(float));
-      return;
-    }
     gemm(GemmArgs{g.inC, g.outC, p.rows, x, 1, g.inC, dy, g.outC, 1, dkernel, g.outC, nullptr, ACT_LINEAR, false});
     return;
   }
-  const bool par = worth_threads(p.rows * p.Kg * g.outC);
-  const long tasks = par ? pool_threads() : 1;
-  BwdFilterCtx c{x, dy, nullptr, &g, p, 0, 0, tasks};
-  c.chunk = chunk_rows(p.rows, p.Kg, tasks);
-  c.chunks = p.rows > 0 ? (p.rows + c.chunk - 1) / c.chunk : 0;
-  float* stackParts[64];
-  float** parts = tasks <= 64 ? stackParts : static_cast<float**>(std::malloc(sizeof(float*) * tasks));
-  float* extra = tasks > 1 ? static_cast<float*>(std::malloc(sizeof(float) * kSize * (tasks - 1))) : nullptr;
-  parts[0] = dkernel;
-  for (long t = 1; t < tasks; ++t) parts[t] = extra + (t - 1) * kSize;
-  for (long t = 0; t < tasks; ++t) std::memset(parts[t], 0, static_cast<size_t>(kSize) * sizeof(float));
-  c.partials = parts;
-  if (tasks > 1) parallel_for(tasks, bwd_filter_task, &c);
-  else bwd_filter_task(&c, 0, 0);
-  for (long t = 1; t < tasks; ++t) {
-    const float* __restrict s = parts[t];
-    for (long i = 0; i < kSize; ++i) dkernel[i] += s[i];
+  // dkernel[kidx, grp·outPer + j] = Σ_rows im2col[row, kidx] · dy[row, grp·outPer + j]
+  for (long grp = 0; grp < g.groups; ++grp) {
+    const ConvA a = implicit(x, g, p, grp * p.cPer, true);
+    GemmArgs args{p.Kg, p.outPer, p.rows,
+                  nullptr, 0, 0,
+                  dy + grp * p.outPer, g.outC, 1,
+                  dkernel + grp * p.outPer, g.outC, nullptr, ACT_LINEAR, false};
+    args.conv = &a;
+    gemm(args);
   }
-  std::free(extra);
-  if (parts != stackParts) std::free(parts);
 }
 
 }  // namespace dn

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "kernels.h"
+#include "vmath.h"
 
 namespace dn {
 namespace {
@@ -30,13 +31,21 @@ void map_grad(const float* __restrict x, const float* __restrict y, const float*
   for (size_t i = 0; i < n; ++i) out[i] = dy[i] * f(x[i], y[i]);
 }
 
+// A select, not dy·0, so that an infinite or NaN dy where x ≤ 0 still gives 0 as in the reference.
+void relu_grad(const float* __restrict x, const float* __restrict dy, float* __restrict out, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    const float d = dy[i];  // an unconditional load lets the compiler use a blend
+    out[i] = x[i] > 0.f ? d : 0.f;
+  }
+}
+
 }  // namespace
 
 void unary_f32(int op, const float* x, float* out, size_t n, float alpha) {
   switch (op) {
     case U_NEG: return map(x, out, n, [](float v) { return -v; });
     case U_ABS: return map(x, out, n, [](float v) { return std::fabs(v); });
-    case U_EXP: return map(x, out, n, [](float v) { return std::exp(v); });
+    case U_EXP: return vmath().exp(x, out, static_cast<long>(n));
     case U_LOG: return map(x, out, n, [](float v) { return std::log(v); });
     case U_SQRT: return map(x, out, n, [](float v) { return std::sqrt(v); });
     case U_RSQRT: return map(x, out, n, [](float v) { return 1.f / std::sqrt(v); });
@@ -47,8 +56,8 @@ void unary_f32(int op, const float* x, float* out, size_t n, float alpha) {
     case U_ROUND: return map(x, out, n, [](float v) { return std::nearbyint(v); });  // ties to even
     case U_RELU: return map(x, out, n, [](float v) { return v > 0.f ? v : 0.f; });
     case U_RELU6: return map(x, out, n, [](float v) { return v < 0.f ? 0.f : v > 6.f ? 6.f : v; });
-    case U_SIGMOID: return map(x, out, n, sigmoidf);
-    case U_TANH: return map(x, out, n, [](float v) { return std::tanh(v); });
+    case U_SIGMOID: return vmath().sigmoid(x, out, static_cast<long>(n));
+    case U_TANH: return vmath().tanh(x, out, static_cast<long>(n));
     case U_ELU: return map(x, out, n, [alpha](float v) { return v > 0.f ? v : alpha * std::expm1(v); });
     case U_SELU:
       return map(x, out, n, [](float v) { return v > 0.f ? kSeluScale * v : kSeluScale * kSeluAlpha * std::expm1(v); });
@@ -91,9 +100,7 @@ void unary_grad(int op, const float* x, const float* y, const float* dy, float* 
     case U_RECIPROCAL: return map_grad(x, y, dy, out, n, [](float, float r) { return -r * r; });
     case U_SIGN: case U_FLOOR: case U_ROUND: case U_IS_NOT_FINITE:
       return map_grad(x, y, dy, out, n, [](float, float) { return 0.f; });
-    case U_RELU:
-      for (size_t i = 0; i < n; ++i) out[i] = x[i] > 0.f ? dy[i] : 0.f;
-      return;
+    case U_RELU: return relu_grad(x, dy, out, n);
     case U_RELU6: return map_grad(x, y, dy, out, n, [](float v, float) { return v > 0.f && v < 6.f ? 1.f : 0.f; });
     case U_SIGMOID: return map_grad(x, y, dy, out, n, [](float, float r) { return r * (1.f - r); });
     case U_TANH: return map_grad(x, y, dy, out, n, [](float, float r) { return 1.f - r * r; });

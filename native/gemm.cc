@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common.h"
+#include "vmath.h"
 
 namespace dn {
 
@@ -14,16 +15,21 @@ void gemm_avx512(const GemmArgs& g);
 void gemm_avx2(const GemmArgs& g);
 double fma_peak_avx512(long iters);
 double fma_peak_avx2(long iters);
+extern const VMath kVMath_avx512;
+extern const VMath kVMath_avx2;
 #endif
+extern const VMath kVMath_generic;
 
 namespace {
 
 typedef void (*GemmFn)(const GemmArgs&);
 
+// A SIMD family: its GEMM, its tile (to align thread splits) and its vector math.
 struct Isa {
   const char* name;
   GemmFn fn;
-  long mr, nr;  // tile, used to align thread splits
+  long mr, nr;
+  const VMath* vm;
 };
 
 bool cpu_has(const char* name) {
@@ -39,10 +45,10 @@ bool cpu_has(const char* name) {
 
 Isa make_isa(const char* name) {
 #if defined(__x86_64__)
-  if (std::strcmp(name, "avx512") == 0) return {"avx512", gemm_avx512, 12, 32};
-  if (std::strcmp(name, "avx2") == 0) return {"avx2", gemm_avx2, 6, 16};
+  if (std::strcmp(name, "avx512") == 0) return {"avx512", gemm_avx512, 12, 32, &kVMath_avx512};
+  if (std::strcmp(name, "avx2") == 0) return {"avx2", gemm_avx2, 6, 16, &kVMath_avx2};
 #endif
-  return {"generic", gemm_generic, 4, 16};
+  return {"generic", gemm_generic, 4, 16, &kVMath_generic};
 }
 
 Isa detect() {
@@ -84,11 +90,20 @@ void run_part(void* ctx, long t, int) {
   const long total = s.alongN ? p.n : p.m;
   if (begin >= total) return;
   const long len = (begin + s.chunk > total ? total : begin + s.chunk) - begin;
+  ConvA conv{};
   if (s.alongN) {
     p.n = len;
     p.b += begin * p.csb;
     p.c += begin;
     if (p.bias) p.bias += begin;
+  } else if (p.conv) {
+    // Implicit im2col: a row offset moves through output pixels, or through taps when transposed.
+    conv = *p.conv;
+    p.m = len;
+    if (conv.transposed) conv.k0 += begin;
+    else conv.row0 += begin;
+    p.conv = &conv;
+    p.c += begin * p.ldc;
   } else {
     p.m = len;
     p.a += begin * p.rsa;
@@ -100,6 +115,8 @@ void run_part(void* ctx, long t, int) {
 }  // namespace
 
 const char* gemm_isa() { return isa().name; }
+
+const VMath& vmath() { return *isa().vm; }
 
 double fma_peak_gflops(double seconds) {
   double (*probe)(long) = nullptr;
@@ -151,25 +168,12 @@ void gemm(const GemmArgs& g) {
 }
 
 void apply_act_block(float* c, long ldc, long m, long n, int act) {
-  if (act == ACT_SIGMOID) {
-    for (long i = 0; i < m; ++i) {
-      float* row = c + i * ldc;
-      for (long j = 0; j < n; ++j) {
-        const float x = row[j];
-        // Same branch split as the reference so large |x| never overflows exp.
-        if (x >= 0.f) {
-          row[j] = 1.f / (1.f + std::exp(-x));
-        } else {
-          const float e = std::exp(x);
-          row[j] = e / (1.f + e);
-        }
-      }
-    }
-  } else if (act == ACT_TANH) {
-    for (long i = 0; i < m; ++i) {
-      float* row = c + i * ldc;
-      for (long j = 0; j < n; ++j) row[j] = std::tanh(row[j]);
-    }
+  if (act != ACT_SIGMOID && act != ACT_TANH) return;
+  const VMath& vm = vmath();
+  for (long i = 0; i < m; ++i) {
+    float* row = c + i * ldc;
+    if (act == ACT_SIGMOID) vm.sigmoid(row, row, n);
+    else vm.tanh(row, row, n);
   }
 }
 

@@ -78,7 +78,9 @@ double fma_peak_avx512(long iters) {
     for (int i = 0; i < 24; ++i) acc[i] = _mm512_fmadd_ps(acc[i], a, b);
   __m512 s = _mm512_setzero_ps();
   for (int i = 0; i < 24; ++i) s = _mm512_add_ps(s, acc[i]);
-  volatile float sink = _mm512_reduce_add_ps(s);
+  float lanes[16];
+  _mm512_storeu_ps(lanes, s);
+  volatile float sink = lanes[0];
   (void)sink;
   return static_cast<double>(iters) * 24 * 32;
 }

@@ -22,6 +22,17 @@ inline Window window(const PoolGeom& g, long oh, long ow) {
   return w;
 }
 
+// Folds one window element into the running max of every channel. Later elements win only when
+// strictly larger (so NaN never replaces a value), as in the reference; selects, not branches.
+void max_merge(const float* __restrict src, float* __restrict o, int32_t* __restrict a, long C, int32_t base) {
+  for (int32_t c = 0; c < static_cast<int32_t>(C); ++c) {
+    const float v = src[c], cur = o[c];
+    const int32_t take = -static_cast<int32_t>(v > cur);  // all ones when v wins
+    o[c] = v > cur ? v : cur;
+    a[c] = ((base + c) & take) | (a[c] & ~take);
+  }
+}
+
 }  // namespace
 
 void max_pool2d(const float* x, float* out, int32_t* argmax, const PoolGeom& g) {
@@ -33,21 +44,24 @@ void max_pool2d(const float* x, float* out, int32_t* argmax, const PoolGeom& g) 
         const long pos = ((n * g.outH + oh) * g.outW + ow) * C;
         float* __restrict o = out + pos;
         int32_t* __restrict a = argmax + pos;
+        if (w.h0 >= w.h1 || w.w0 >= w.w1) {
+          for (long c = 0; c < C; ++c) {
+            o[c] = -INFINITY;
+            a[c] = -1;
+          }
+          continue;
+        }
+        // The window's first element seeds the result.
+        const long first = ((n * g.inH + w.h0) * g.inW + w.w0) * C;
         for (long c = 0; c < C; ++c) {
-          o[c] = -INFINITY;
-          a[c] = -1;
+          o[c] = x[first + c];
+          a[c] = static_cast<int32_t>(first + c);
         }
         for (long h = w.h0; h < w.h1; ++h) {
-          for (long ww = w.w0; ww < w.w1; ++ww) {
+          for (long ww = (h == w.h0 ? w.w0 + 1 : w.w0); ww < w.w1; ++ww) {
             const long base = ((n * g.inH + h) * g.inW + ww) * C;
-            const float* __restrict src = x + base;
-            for (long c = 0; c < C; ++c) {
-              // The first element of a window always wins, then only strictly larger ones (NaN never).
-              if (src[c] > o[c] || a[c] < 0) {
-                o[c] = src[c];
-                a[c] = static_cast<int32_t>(base + c);
-              }
-            }
+            const float* src = x + base;
+            max_merge(src, o, a, C, static_cast<int32_t>(base));
           }
         }
       }

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "kernels.h"
+#include "vmath.h"
 
 namespace dn {
 
@@ -12,12 +13,7 @@ void softmax(const float* x, float* out, long rows, long cols) {
     float* __restrict o = out + r * cols;
     float mx = -INFINITY;
     for (long c = 0; c < cols; ++c) mx = xr[c] > mx ? xr[c] : mx;
-    float sum = 0.f;
-    for (long c = 0; c < cols; ++c) {
-      const float e = std::exp(xr[c] - mx);
-      o[c] = e;
-      sum += e;
-    }
+    const float sum = vmath().exp_shift_sum(xr, mx, o, cols);
     const float inv = 1.f / sum;
     for (long c = 0; c < cols; ++c) o[c] *= inv;
   }
@@ -41,12 +37,7 @@ void softmax_cross_entropy(const float* logits, const float* labels, long rows, 
     float* __restrict gr = grad + r * cols;
     float mx = -INFINITY;
     for (long c = 0; c < cols; ++c) mx = z[c] > mx ? z[c] : mx;
-    float sum = 0.f;
-    for (long c = 0; c < cols; ++c) {
-      const float e = std::exp(z[c] - mx);
-      gr[c] = e;  // reuse grad as the exp buffer
-      sum += e;
-    }
+    const float sum = vmath().exp_shift_sum(z, mx, gr, cols);  // grad doubles as the exp buffer
     const float logSum = std::log(sum) + mx;
     const float inv = 1.f / sum;
     float l = 0.f;

@@ -162,6 +162,35 @@ nativeTest('unary and unaryGrad match the reference for every op', (b) => {
   assert.deepEqual([...io], [3, 0, -5]);
 });
 
+nativeTest('vectorized exp, tanh and sigmoid stay within a few ulp over their whole range, on every ISA', (_b, a) => {
+  const detected = a.isa();
+  const x = Float32Array.from({ length: 100001 }, (_, i) => -100 + i * 0.002);
+  const small = Float32Array.from({ length: 4001 }, (_, i) => (i - 2000) * 1e-4);
+  const refs: [UnaryOp, (v: number) => number][] = [
+    ['exp', Math.exp], ['tanh', Math.tanh], ['sigmoid', (v) => 1 / (1 + Math.exp(-v))],
+  ];
+  try {
+    for (const isa of ['generic', 'avx2', 'avx512']) {
+      if (!a.forceIsa(isa)) continue;
+      const b = createNativeBackend(a);
+      for (const [op, f] of refs) {
+        for (const xs of [x, small]) {
+          const y = new Float32Array(xs.length);
+          b.unary(op, xs, y, 0);
+          for (let i = 0; i < xs.length; i++) {
+            const e = Math.fround(f(xs[i]));
+            // Results below float32's normal range may flush to 0; everything else within ~8 ulp.
+            const ok = y[i] === e || (Math.abs(e) < 1.2e-38 ? Math.abs(y[i]) < 1.2e-38 : Math.abs(y[i] - e) <= 5e-7 * Math.abs(e));
+            if (!ok) assert.fail(`${isa} ${op}(${xs[i]}) = ${y[i]}, expected ${e}`);
+          }
+        }
+      }
+    }
+  } finally {
+    a.forceIsa(detected);
+  }
+});
+
 const BINARY: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'equal', 'notEqual', 'greater',
   'greaterEqual', 'less', 'lessEqual'];
 const COMPARISONS = new Set<BinaryOp>(['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual']);
