@@ -59,7 +59,7 @@ int pool_threads();
 void pool_set_threads(int n);
 void parallel_for(long tasks, TaskFn fn, void* ctx);
 // Smallest amount of multiply-adds (or equivalent) for which waking workers pays off.
-constexpr long kParallelWork = 1L << 21;
+constexpr long kParallelWork = 1L << 22;
 
 // 64-byte aligned per-thread scratch; slot selects one of a few independent buffers.
 float* scratch(int slot, size_t floats);

@@ -92,10 +92,11 @@ class Pool {
   // thread is still starting must not be mistaken for an old one.
   void worker_loop(int thread, unsigned seen) {
     for (;;) {
-      // Spin for a while (~50 µs) so back-to-back kernels do not pay a futex wake each.
+      // Spin briefly (tens of µs) so back-to-back big kernels do not pay a futex wake each; not
+      // longer, because on a busy machine a spinning worker takes time from the main thread.
       int spins = 0;
       unsigned g;
-      while ((g = generation_.load(std::memory_order_acquire)) == seen && spins < 20000) {
+      while ((g = generation_.load(std::memory_order_acquire)) == seen && spins < 4000) {
         cpu_relax();
         if ((++spins & 1023) == 0) std::this_thread::yield();
       }
