@@ -44,6 +44,16 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Bumped whenever a binding's arguments change, so the loader can refuse a stale build instead of
+// calling it with arguments it would misread (kNativeAbi in src/backend/native/addon.ts).
+constexpr int kAbi = 2;
+
+napi_value Abi(napi_env env, napi_callback_info) {
+  napi_value r;
+  napi_create_int32(env, kAbi, &r);
+  return r;
+}
+
 napi_value PeakGflops(napi_env env, napi_callback_info info) {
   Args a(env, info);
   const double seconds = a.num(0);
@@ -55,7 +65,7 @@ napi_value PeakGflops(napi_env env, napi_callback_info info) {
 
 napi_value Init(napi_env env, napi_value exports) {
   const Entry entries[] = {
-      {"isa", Isa}, {"forceIsa", ForceIsa}, {"threads", Threads}, {"setThreads", SetThreads}, {"peakGflops", PeakGflops},
+      {"isa", Isa}, {"forceIsa", ForceIsa}, {"threads", Threads}, {"setThreads", SetThreads}, {"peakGflops", PeakGflops}, {"abi", Abi},
   };
   define(env, exports, entries, sizeof(entries) / sizeof(entries[0]));
   register_math(env, exports);

@@ -185,11 +185,13 @@ napi_value RmspropUpdate(napi_env env, napi_callback_info info) {
   View w = a.f32(0), g = a.f32(1), ms = a.f32(2), mom = a.f32(3, true);
   const float lr = static_cast<float>(a.num(4)), rho = static_cast<float>(a.num(5));
   const float momentum = static_cast<float>(a.num(6)), eps = static_cast<float>(a.num(7));
+  View sq = a.f32(8, true);
   const size_t n = w.length;
   if (!a.ok() || !a.need(g, n, "rmspropUpdate: g is too small") || !a.need(ms, n, "rmspropUpdate: ms is too small") ||
-      (mom.data && !a.need(mom, n, "rmspropUpdate: momentum slot is too small")))
+      (mom.data && !a.need(mom, n, "rmspropUpdate: momentum slot is too small")) ||
+      (sq.data && !a.need(sq, n, "rmspropUpdate: gradSquares is too small")))
     return nullptr;
-  rmsprop_update(w.f32(), g.f32(), ms.f32(), mom.f32(), n, lr, rho, momentum, eps);
+  rmsprop_update(w.f32(), g.f32(), ms.f32(), mom.f32(), n, lr, rho, momentum, eps, sq.f32());
   return nullptr;
 }
 
@@ -197,11 +199,13 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
   Args a(env, info);
   View w = a.f32(0), g = a.f32(1), m = a.f32(2), v = a.f32(3), vhat = a.f32(4, true);
   const double lr = a.num(5), b1 = a.num(6), b2 = a.num(7), eps = a.num(8), step = a.num(9), wd = a.num(10);
+  View sq = a.f32(11, true);
   const size_t n = w.length;
   if (!a.ok() || !a.need(g, n, "adamUpdate: g is too small") || !a.need(m, n, "adamUpdate: m is too small") ||
-      !a.need(v, n, "adamUpdate: v is too small") || (vhat.data && !a.need(vhat, n, "adamUpdate: vhat is too small")))
+      !a.need(v, n, "adamUpdate: v is too small") || (vhat.data && !a.need(vhat, n, "adamUpdate: vhat is too small")) ||
+      (sq.data && !a.need(sq, n, "adamUpdate: gradSquares is too small")))
     return nullptr;
-  adam_update(w.f32(), g.f32(), m.f32(), v.f32(), vhat.f32(), n, lr, b1, b2, eps, step, wd);
+  adam_update(w.f32(), g.f32(), m.f32(), v.f32(), vhat.f32(), n, lr, b1, b2, eps, step, wd, sq.f32());
   return nullptr;
 }
 
@@ -209,10 +213,12 @@ napi_value AdagradUpdate(napi_env env, napi_callback_info info) {
   Args a(env, info);
   View w = a.f32(0), g = a.f32(1), acc = a.f32(2);
   const float lr = static_cast<float>(a.num(3)), eps = static_cast<float>(a.num(4));
+  View sq = a.f32(5, true);
   const size_t n = w.length;
-  if (!a.ok() || !a.need(g, n, "adagradUpdate: g is too small") || !a.need(acc, n, "adagradUpdate: acc is too small"))
+  if (!a.ok() || !a.need(g, n, "adagradUpdate: g is too small") || !a.need(acc, n, "adagradUpdate: acc is too small") ||
+      (sq.data && !a.need(sq, n, "adagradUpdate: gradSquares is too small")))
     return nullptr;
-  adagrad_update(w.f32(), g.f32(), acc.f32(), n, lr, eps);
+  adagrad_update(w.f32(), g.f32(), acc.f32(), n, lr, eps, sq.f32());
   return nullptr;
 }
 

@@ -65,9 +65,11 @@ void avg_pool2d(const float* x, float* out, const PoolGeom& g);
 void avg_pool2d_grad(const float* dy, float* dx, const PoolGeom& g);
 
 void sgd_update(float* w, const float* g, float* velocity, size_t n, float lr, float momentum, bool nesterov);
-void rmsprop_update(float* w, const float* g, float* ms, float* mom, size_t n, float lr, float rho, float momentum, float eps);
+// sq, when not null, replaces g² in the second-moment terms (an embedding's per-lookup squares).
+void rmsprop_update(float* w, const float* g, float* ms, float* mom, size_t n, float lr, float rho, float momentum, float eps,
+                    const float* sq);
 void adam_update(float* w, const float* g, float* m, float* v, float* vhat, size_t n, double lr, double beta1, double beta2,
-                 double eps, double step, double weightDecay);
-void adagrad_update(float* w, const float* g, float* acc, size_t n, float lr, float eps);
+                 double eps, double step, double weightDecay, const float* sq);
+void adagrad_update(float* w, const float* g, float* acc, size_t n, float lr, float eps, const float* sq);
 
 }  // namespace dn

@@ -20,11 +20,11 @@ void sgd_update(float* __restrict w, const float* __restrict g, float* __restric
 }
 
 void rmsprop_update(float* __restrict w, const float* __restrict g, float* __restrict ms, float* __restrict mom, size_t n,
-                    float lr, float rho, float momentum, float eps) {
+                    float lr, float rho, float momentum, float eps, const float* __restrict sq) {
   const float oneMinusRho = 1.f - rho;
   for (size_t i = 0; i < n; ++i) {
     const float gi = g[i];
-    const float v = rho * ms[i] + oneMinusRho * gi * gi;
+    const float v = rho * ms[i] + oneMinusRho * (sq ? sq[i] : gi * gi);
     ms[i] = v;
     const float inc = lr * gi / std::sqrt(v + eps);
     if (mom) {
@@ -39,7 +39,7 @@ void rmsprop_update(float* __restrict w, const float* __restrict g, float* __res
 
 void adam_update(float* __restrict w, const float* __restrict g, float* __restrict m, float* __restrict v,
                  float* __restrict vhat, size_t n, double lr, double beta1, double beta2, double eps, double step,
-                 double weightDecay) {
+                 double weightDecay, const float* __restrict sq) {
   if (weightDecay > 0) {
     const float decay = static_cast<float>(lr * weightDecay);
     for (size_t i = 0; i < n; ++i) w[i] -= w[i] * decay;
@@ -50,7 +50,7 @@ void adam_update(float* __restrict w, const float* __restrict g, float* __restri
   for (size_t i = 0; i < n; ++i) {
     const float gi = g[i];
     const float mi = m[i] + (gi - m[i]) * b1;
-    const float vi = v[i] + (gi * gi - v[i]) * b2;
+    const float vi = v[i] + ((sq ? sq[i] : gi * gi) - v[i]) * b2;
     m[i] = mi;
     v[i] = vi;
     float denom = vi;
@@ -62,10 +62,11 @@ void adam_update(float* __restrict w, const float* __restrict g, float* __restri
   }
 }
 
-void adagrad_update(float* __restrict w, const float* __restrict g, float* __restrict acc, size_t n, float lr, float eps) {
+void adagrad_update(float* __restrict w, const float* __restrict g, float* __restrict acc, size_t n, float lr, float eps,
+                    const float* __restrict sq) {
   for (size_t i = 0; i < n; ++i) {
     const float gi = g[i];
-    acc[i] += gi * gi;
+    acc[i] += sq ? sq[i] : gi * gi;
     w[i] -= lr * gi / std::sqrt(acc[i] + eps);
   }
 }

@@ -511,6 +511,7 @@ nativeTest('max and average pooling, forward and backward', (b) => {
 
 nativeTest('fused optimizer updates match the reference over several steps', (b) => {
   const n = 333;
+  const squares = seededValues(n, 99, 0, 0.5);
   type Slots = Float32Array[];
   const run = (bk: Backend, slots: Slots, step: (bk: Backend, w: Float32Array, g: Float32Array, s: Slots, t: number) => void): Float32Array[] => {
     const w = seededValues(n, 1);
@@ -526,6 +527,10 @@ nativeTest('fused optimizer updates match the reference over several steps', (b)
     ['adam', () => [new Float32Array(n), new Float32Array(n)], (bk, w, g, s, t) => bk.adamUpdate(w, g, s[0], s[1], null, 0.001, 0.9, 0.999, 1e-7, t, 0)],
     ['adamw amsgrad', () => [new Float32Array(n), new Float32Array(n), new Float32Array(n)], (bk, w, g, s, t) => bk.adamUpdate(w, g, s[0], s[1], s[2], 0.001, 0.9, 0.999, 1e-7, t, 0.004)],
     ['adagrad', () => [new Float32Array(n).fill(0.1)], (bk, w, g, s) => bk.adagradUpdate(w, g, s[0], 0.01, 1e-7)],
+    // Embedding tables: per-lookup gradient squares replace g².
+    ['rmsprop sparse squares', () => [new Float32Array(n)], (bk, w, g, s) => bk.rmspropUpdate(w, g, s[0], null, 0.01, 0.9, 0, 1e-7, squares)],
+    ['adam sparse squares', () => [new Float32Array(n), new Float32Array(n)], (bk, w, g, s, t) => bk.adamUpdate(w, g, s[0], s[1], null, 0.001, 0.9, 0.999, 1e-7, t, 0, squares)],
+    ['adagrad sparse squares', () => [new Float32Array(n).fill(0.1)], (bk, w, g, s) => bk.adagradUpdate(w, g, s[0], 0.01, 1e-7, squares)],
   ];
   for (const [name, slots, step] of cases) {
     const e = run(jsBackend, slots(), step);

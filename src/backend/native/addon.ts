@@ -6,7 +6,12 @@ type F32 = Float32Array;
 type Mask = Uint8Array | null;
 type Typed = Float32Array | Int32Array | Uint8Array;
 
+/** The binding layout this TypeScript expects (kAbi in native/addon.cc). */
+export const NATIVE_ABI = 2;
+
 export interface NativeAddon {
+  /** Version of the binding layout; see NATIVE_ABI. */
+  abi(): number;
   isa(): string;
   forceIsa(name: string): boolean;
   threads(): number;
@@ -50,10 +55,12 @@ export interface NativeAddon {
   avgPool2dGrad(dy: F32, dx: F32, geom: Int32Array): void;
 
   sgdUpdate(w: F32, g: F32, velocity: F32 | null, lr: number, momentum: number, nesterov: boolean): void;
-  rmspropUpdate(w: F32, g: F32, ms: F32, mom: F32 | null, lr: number, rho: number, momentum: number, epsilon: number): void;
+  /** gradSquares (or null) replaces g² in the second moment, as in the Backend interface. */
+  rmspropUpdate(w: F32, g: F32, ms: F32, mom: F32 | null, lr: number, rho: number, momentum: number, epsilon: number,
+    gradSquares: F32 | null): void;
   adamUpdate(w: F32, g: F32, m: F32, v: F32, vhat: F32 | null, lr: number, beta1: number, beta2: number, epsilon: number,
-    step: number, weightDecay: number): void;
-  adagradUpdate(w: F32, g: F32, acc: F32, lr: number, epsilon: number): void;
+    step: number, weightDecay: number, gradSquares: F32 | null): void;
+  adagradUpdate(w: F32, g: F32, acc: F32, lr: number, epsilon: number, gradSquares: F32 | null): void;
 
   // Recurrent gate kernels; act / recAct are GATE_CODE values (./codes.ts).
   lstmGatesForward(z: F32, cPrev: F32, hPrev: F32, c: F32, h: F32, mask: Mask, batch: number, units: number, act: number, recAct: number): void;
@@ -72,7 +79,7 @@ export interface NativeAddon {
 }
 
 const REQUIRED: readonly (keyof NativeAddon)[] = [
-  'isa', 'threads', 'matmul', 'unary', 'unaryGrad', 'binary', 'reduceSum', 'reduceMax', 'transpose', 'copyBlock',
+  'abi', 'isa', 'threads', 'matmul', 'unary', 'unaryGrad', 'binary', 'reduceSum', 'reduceMax', 'transpose', 'copyBlock',
   'sliceBlock', 'cast', 'sumSquares', 'allFinite', 'softmax', 'softmaxGrad', 'softmaxCrossEntropy', 'gather',
   'scatterAdd', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'depthwiseConv2d',
   'depthwiseConv2dBackpropInput', 'depthwiseConv2dBackpropFilter', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d',
@@ -81,9 +88,13 @@ const REQUIRED: readonly (keyof NativeAddon)[] = [
   'gruCandidateForward', 'gruCandidateBackward', 'gruResetBackward', 'rnnStepForward', 'rnnStepBackward',
 ];
 
-/** True when `mod` exports every function this version of the TypeScript side calls (guards against a stale build). */
+/**
+ * True when `mod` exports every function this version of the TypeScript side calls, with the
+ * argument layout it expects (guards against a stale build).
+ */
 export function isNativeAddon(mod: unknown): mod is NativeAddon {
   if (typeof mod !== 'object' || mod === null) return false;
   const rec = mod as Record<string, unknown>;
-  return REQUIRED.every((name) => typeof rec[name] === 'function');
+  if (!REQUIRED.every((name) => typeof rec[name] === 'function')) return false;
+  return (rec.abi as () => unknown)() === NATIVE_ABI;
 }

@@ -186,20 +186,17 @@ export function createNativeBackend(addon: NativeAddon): Backend {
       addon.sgdUpdate(w, g, velocity, lr, momentum, nesterov);
     },
 
+    // gradSquares: an embedding's per-lookup second moments (whole tables, so worth the native pass).
     rmspropUpdate(w, g, ms, mom, lr, rho, momentum, epsilon, gradSquares) {
-      // Sparse (embedding) second moments are rare and memory-bound: the reference kernel serves them.
-      if (gradSquares) return jsBackend.rmspropUpdate(w, g, ms, mom, lr, rho, momentum, epsilon, gradSquares);
-      addon.rmspropUpdate(w, g, ms, mom, lr, rho, momentum, epsilon);
+      addon.rmspropUpdate(w, g, ms, mom, lr, rho, momentum, epsilon, gradSquares ?? null);
     },
 
     adamUpdate(w, g, m, v, vhat, lr, beta1, beta2, epsilon, step, weightDecay, gradSquares) {
-      if (gradSquares) return jsBackend.adamUpdate(w, g, m, v, vhat, lr, beta1, beta2, epsilon, step, weightDecay, gradSquares);
-      addon.adamUpdate(w, g, m, v, vhat, lr, beta1, beta2, epsilon, step, weightDecay);
+      addon.adamUpdate(w, g, m, v, vhat, lr, beta1, beta2, epsilon, step, weightDecay, gradSquares ?? null);
     },
 
     adagradUpdate(w, g, acc, lr, epsilon, gradSquares) {
-      if (gradSquares) return jsBackend.adagradUpdate(w, g, acc, lr, epsilon, gradSquares);
-      addon.adagradUpdate(w, g, acc, lr, epsilon);
+      addon.adagradUpdate(w, g, acc, lr, epsilon, gradSquares ?? null);
     },
   };
 }
