@@ -217,13 +217,21 @@ export class Trainer {
       for (let step = 0; step < steps && !this.model.stopTraining; step++) {
         const start = step * batchSize;
         const end = Math.min(start + batchSize, n);
-        for (const cb of callbacks) await cb.onTrainBatchBegin(step);
+        // Batch hooks are awaited only when they return a promise: a microtask per hook per step
+        // is measurable on small models.
+        for (const cb of callbacks) {
+          const pending = cb.onTrainBatchBegin(step);
+          if (pending) await pending;
+        }
         logs = ops.withBufferPool(this.pool, () => {
           const batch = makeBatch(xs, ys, sw, start, end, order);
           return this.record(tracker, this.trainStep(batch), batch, end - start);
         });
         bar.update(end, logs);
-        for (const cb of callbacks) await cb.onTrainBatchEnd(step, { ...logs });
+        for (const cb of callbacks) {
+          const pending = cb.onTrainBatchEnd(step, { ...logs });
+          if (pending) await pending;
+        }
       }
       if (val) {
         const valLogs = this.runEvaluation(val.xs, val.ys, val.sw, batchSize, 0);
