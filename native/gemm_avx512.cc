@@ -6,6 +6,9 @@
 #if defined(__x86_64__)
 #include <immintrin.h>
 
+#include <array>
+#include <utility>
+
 namespace {
 
 __mmask16 col_mask(int cols) {
@@ -64,6 +67,7 @@ struct Tile {
 };
 
 #include "gemm_driver.h"
+#include "gemm_small_avx512.h"
 
 }  // namespace
 
@@ -86,7 +90,8 @@ double fma_peak_avx512(long iters) {
 }
 
 void gemm_avx512(const GemmArgs& g) {
-  if (g.n <= 16) drive<Tile<1>>(g);
+  if (small_fits(g)) small_gemm(g);
+  else if (g.n <= 16) drive<Tile<1>>(g);
   else drive<Tile<2>>(g);
 }
 }  // namespace dn
