@@ -92,6 +92,22 @@ nativeTest('matmul: awkward sizes, every transpose combination, every ISA and th
   });
 });
 
+// The unpacked small-problem path (k ≤ 256): every row tail of its 12-row tile, several 32-wide
+// column blocks, and k on both sides of its limit, at the MLP and LSTM step shapes.
+nativeTest('matmul: the unpacked small path at training shapes, row tails and its k limit', (b, a) => {
+  forEachIsaAndThreads(a, (label) => {
+    for (const [m, n, k] of [[128, 32, 64], [64, 32, 128], [128, 128, 32], [128, 16, 64], [25, 70, 256], [11, 50, 257], [140, 75, 9]] as const) {
+      for (const tA of [false, true]) {
+        for (const tB of [false, true]) {
+          gemmCase(b, m, n, k, tA, tB, true, 'relu', false, label);
+          gemmCase(b, m, n, k, tA, tB, false, 'linear', true, label);
+        }
+      }
+    }
+    for (let m = 1; m <= 13; m++) gemmCase(b, m, 20, 5, false, false, true, 'tanh', false, label);
+  });
+});
+
 nativeTest('matmul: fused bias and activation epilogues, accumulate, k = 0', (b) => {
   for (const act of ACTS) {
     for (const [m, n, k] of [[13, 33, 17], [128, 10, 32], [1, 1, 1], [33, 7, 300]] as const) {
@@ -330,7 +346,8 @@ nativeTest('sumSquares and allFinite', (b) => {
 // ---------------------------------------------------------------- softmax, embeddings
 
 nativeTest('softmax, softmaxGrad and fused softmax cross-entropy', (b) => {
-  for (const [rows, cols] of [[1, 1], [3, 7], [128, 10], [13, 33], [2, 500]] as const) {
+  // 700×10 spans two chunks of the short-row block path; 5×64 is the first long row.
+  for (const [rows, cols] of [[1, 1], [3, 7], [128, 10], [13, 33], [2, 500], [700, 10], [5, 63], [5, 64]] as const) {
     const x = rand(rows * cols, -10, 10);
     const e = new Float32Array(rows * cols);
     const a = new Float32Array(rows * cols);
