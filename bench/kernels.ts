@@ -1,0 +1,154 @@
+// Per-call latency of the kernels a small training step is made of, at the W1 (MLP, batch 128)
+// and W2 (LSTM 32 / 16 units, batch 128) shapes, native vs the TypeScript reference:
+//   npx tsx bench/kernels.ts [--rounds R] [--only SUBSTRING] [--json]
+// Small models are bound by per-call latency, not FLOPs, so this reports median µs per call over
+// R rounds (the median, not the best, because other processes share the machine).
+import { jsBackend } from '../src/backend/js/index.js';
+import { createNativeBackend } from '../src/backend/native/backend.js';
+import { loadNativeAddon } from '../src/backend/native/loader.js';
+import type { Backend } from '../src/backend/backend.js';
+
+function fill(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    out[i] = s / 4294967296 - 0.5;
+  }
+  return out;
+}
+
+interface Case { name: string; flop: number; make(be: Backend): () => void }
+
+// matmul out[m×n] = op(A)[m×k]·op(B)[k×n]; transposed operands are stored transposed, as in backward.
+function mm(name: string, m: number, n: number, k: number, tA: boolean, tB: boolean, bias: boolean, act: 'linear' | 'relu', acc: boolean): Case {
+  return {
+    name: `matmul ${name} ${m}×${n}×${k}${tA ? ' Aᵀ' : ''}${tB ? ' Bᵀ' : ''}${bias ? ' +bias' : ''}${act !== 'linear' ? ' ' + act : ''}${acc ? ' +=' : ''}`,
+    flop: 2 * m * n * k,
+    make(be) {
+      const a = fill(m * k, 1), b = fill(k * n, 2), c = new Float32Array(m * n), bv = bias ? fill(n, 3) : null;
+      return () => be.matmul(a, b, c, m, n, k, tA, tB, bv, act, acc);
+    },
+  };
+}
+
+function cases(): Case[] {
+  const B = 128;
+  const out: Case[] = [
+    // W1 forward
+    mm('W1 fwd1', B, 32, 64, false, false, true, 'relu', false),
+    mm('W1 fwd2', B, 32, 32, false, false, true, 'relu', false),
+    mm('W1 fwd3', B, 10, 32, false, false, true, 'linear', false),
+    // W1 backward: weight grads xᵀ·dy, input grads dy·Wᵀ
+    mm('W1 dW1', 64, 32, B, true, false, false, 'linear', false),
+    mm('W1 dW2', 32, 32, B, true, false, false, 'linear', false),
+    mm('W1 dW3', 32, 10, B, true, false, false, 'linear', false),
+    mm('W1 dx3', B, 32, 10, false, true, false, 'linear', false),
+    mm('W1 dx2', B, 32, 32, false, true, false, 'linear', false),
+    // W2 per time step: z += h·U and dh += dz·Uᵀ
+    mm('W2 hU32', B, 128, 32, false, false, false, 'linear', true),
+    mm('W2 hU16', B, 64, 16, false, false, false, 'linear', true),
+    mm('W2 dhU32', B, 32, 128, false, true, false, 'linear', true),
+    mm('W2 dhU16', B, 16, 64, false, true, false, 'linear', true),
+  ];
+  const sm = (name: string, f: (be: Backend, x: Float32Array, y: Float32Array, o: Float32Array, l: Float32Array) => void): Case => ({
+    name, flop: 0,
+    make(be) {
+      const x = fill(B * 10, 4), y = new Float32Array(B * 10), o = new Float32Array(B * 10), l = new Float32Array(B);
+      for (let r = 0; r < B; r++) y[r * 10 + (r % 10)] = 1;
+      return () => f(be, x, y, o, l);
+    },
+  });
+  out.push(
+    sm('softmax 128×10', (be, x, _y, o) => be.softmax(x, o, B, 10)),
+    sm('softmaxCrossEntropy 128×10', (be, x, y, o, l) => be.softmaxCrossEntropy(x, y, B, 10, l, o)),
+    sm('softmaxGrad 128×10', (be, x, y, o) => be.softmaxGrad(x, y, o, B, 10)),
+  );
+  for (const n of [32, 10]) {
+    out.push({ name: `reduceSum [1,128,${n}]→${n}`, flop: 0, make(be) {
+      const x = fill(B * n, 5), o = new Float32Array(n);
+      return () => be.reduceSum(x, 1, B, n, o);
+    } });
+  }
+  out.push(
+    { name: 'unaryGrad relu 128×32', flop: 0, make(be) {
+      const x = fill(B * 32, 6), y = fill(B * 32, 7), dy = fill(B * 32, 8), o = new Float32Array(B * 32);
+      return () => be.unaryGrad('relu', x, y, dy, o, 0);
+    } },
+    { name: 'binary add [128,32]+[32]', flop: 0, make(be) {
+      const a = fill(B * 32, 9), b = fill(32, 10), o = new Float32Array(B * 32);
+      return () => be.binary('add', a, [B, 32], b, [32], o, [B, 32]);
+    } },
+    { name: 'binary mul 128×32 (same shape)', flop: 0, make(be) {
+      const a = fill(B * 32, 9), b = fill(B * 32, 10), o = new Float32Array(B * 32);
+      return () => be.binary('mul', a, [B, 32], b, [B, 32], o, [B, 32]);
+    } },
+  );
+  for (const n of [64 * 32, 32]) {
+    out.push({ name: `rmspropUpdate n=${n}`, flop: 0, make(be) {
+      const w = fill(n, 11), g = fill(n, 12), ms = new Float32Array(n);
+      return () => be.rmspropUpdate(w, g, ms, null, 1e-9, 0.9, 0, 1e-7);
+    } });
+  }
+  out.push({ name: 'gather 128 rows of 64 from 1000', flop: 0, make(be) {
+    const table = fill(1000 * 64, 13), idx = new Int32Array(B), o = new Float32Array(B * 64);
+    for (let i = 0; i < B; i++) idx[i] = (i * 7919) % 1000;
+    return () => be.gather(table, 64, idx, o);
+  } });
+  for (const u of [32, 16]) {
+    out.push({ name: `lstmGatesForward 128×${u}`, flop: 0, make(be) {
+      const z = fill(B * 4 * u, 14), cp = fill(B * u, 15), hp = fill(B * u, 16), c = new Float32Array(B * u), h = new Float32Array(B * u);
+      return () => be.lstmGatesForward(z, cp, hp, c, h, null, B, u, 'tanh', 'sigmoid');
+    } });
+    out.push({ name: `lstmGatesBackward 128×${u}`, flop: 0, make(be) {
+      const g = fill(B * 4 * u, 17), cp = fill(B * u, 18), c = fill(B * u, 19), dh = fill(B * u, 20), dc = fill(B * u, 21);
+      const dz = new Float32Array(B * 4 * u), dhp = new Float32Array(B * u), dcp = new Float32Array(B * u);
+      return () => be.lstmGatesBackward(g, cp, c, dh, null, dc, dz, dhp, dcp, null, B, u, 'tanh', 'sigmoid');
+    } });
+  }
+  return out;
+}
+
+/** Median µs per call over `rounds` rounds of ~2 ms each. */
+function time(fn: () => void, rounds: number): number {
+  for (let i = 0; i < 50; i++) fn();
+  let t0 = performance.now();
+  let per = 1;
+  while (performance.now() - t0 < 2) { for (let i = 0; i < per; i++) fn(); per *= 2; }
+  t0 = performance.now();
+  for (let i = 0; i < per; i++) fn();
+  const calls = Math.max(1, Math.round(per * 2 / Math.max(1e-3, performance.now() - t0)));
+  const samples: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const s = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) fn();
+    samples.push(Number(process.hrtime.bigint() - s) / 1e3 / calls);
+  }
+  samples.sort((x, y) => x - y);
+  return samples[samples.length >> 1];
+}
+
+function main(): void {
+  const args = process.argv.slice(2);
+  const opt = (k: string): string | undefined => { const i = args.indexOf(k); return i >= 0 ? args[i + 1] : undefined; };
+  const rounds = Number(opt('--rounds') ?? 15);
+  const only = opt('--only');
+  const load = loadNativeAddon();
+  if (!load.addon) throw new Error(`native addon not available: ${load.reason}`);
+  const native = createNativeBackend(load.addon);
+  const rows: { kernel: string; nativeUs: number; jsUs: number; gflops: number }[] = [];
+  for (const c of cases()) {
+    if (only && !c.name.includes(only)) continue;
+    const nativeUs = time(c.make(native), rounds);
+    const jsUs = time(c.make(jsBackend), Math.max(3, rounds >> 2));
+    rows.push({ kernel: c.name, nativeUs, jsUs, gflops: c.flop ? c.flop / nativeUs / 1e3 : 0 });
+  }
+  if (args.includes('--json')) { console.log(JSON.stringify({ isa: load.addon.isa(), rows }, null, 1)); return; }
+  console.log(`isa ${load.addon.isa()}, threads ${load.addon.threads()}, median of ${rounds} rounds`);
+  console.log('kernel'.padEnd(44) + 'native µs'.padStart(11) + 'js µs'.padStart(10) + 'GFLOP/s'.padStart(9));
+  for (const r of rows) {
+    console.log(r.kernel.padEnd(44) + r.nativeUs.toFixed(2).padStart(11) + r.jsUs.toFixed(2).padStart(10) + (r.gflops ? r.gflops.toFixed(1) : '').padStart(9));
+  }
+}
+
+main();
