@@ -3,7 +3,8 @@
 // reads A straight from the caller's array (row-major or transposed, broadcast per element) and
 // B's rows straight from memory (row-major B) or from one small transposed copy (transposed B).
 // Column tails use masked loads and stores, row tails a narrower instantiation, so nothing reads
-// past either operand. Everything runs on the calling thread. Include only inside an anonymous
+// past either operand. A call runs on one thread (gemm() may give each thread a slice of rows or
+// columns above the pool threshold). Include only inside an anonymous
 // namespace of an AVX-512 translation unit (see gemm_driver.h).
 
 // Rows per tile: 12×32 keeps 24 accumulators, 2 B vectors and a broadcast in 32 registers.
@@ -63,27 +64,41 @@ constexpr std::array<SmallTileFn, sizeof...(R)> small_tiles(std::integer_sequenc
   return {&small_tile<R + 1, NV, TA>...};
 }
 
+// k is cut into blocks of kSmallKC so that a block's A rows and B panel stay in L2 when k is long
+// (a weight gradient summed over every time step); the first block writes C, later ones add.
+constexpr long kSmallKC = 256;
+
 template <int NV, bool TA>
 void small_blocks(const dn::GemmArgs& g, const float* b, long ldb) {
   static constexpr auto tiles = small_tiles<NV, TA>(std::make_integer_sequence<int, kSmallMR>{});
   const long lda = TA ? g.csa : g.rsa;
-  const bool relu = g.act == dn::ACT_RELU;
-  for (long j0 = 0; j0 < g.n; j0 += 16 * NV) {
-    const long nr = g.n - j0 < 16 * NV ? g.n - j0 : 16 * NV;
-    const float* bias = g.bias ? g.bias + j0 : nullptr;
+  for (long p0 = 0; p0 < g.k; p0 += kSmallKC) {
+    const long kc = g.k - p0 < kSmallKC ? g.k - p0 : kSmallKC;
+    const bool last = p0 + kc == g.k;
+    const bool loadC = g.accumulate || p0 > 0;
+    const bool relu = last && g.act == dn::ACT_RELU;
+    const float* bk = b + p0 * ldb;
+    const float* ak = g.a + p0 * g.csa;
+    // Rows outside, columns inside: the 12 A rows stay in L1 while the B panel is swept.
     for (long i0 = 0; i0 < g.m; i0 += kSmallMR) {
       const long mr = g.m - i0 < kSmallMR ? g.m - i0 : kSmallMR;
-      const float* a = g.a + i0 * g.rsa;
-      tiles[mr - 1](g.k, a, lda, b + j0, ldb, g.c + i0 * g.ldc + j0, g.ldc, nr, g.accumulate, bias, relu);
+      const float* a = ak + i0 * g.rsa;
+      for (long j0 = 0; j0 < g.n; j0 += 16 * NV) {
+        const long nr = g.n - j0 < 16 * NV ? g.n - j0 : 16 * NV;
+        const float* bias = last && g.bias ? g.bias + j0 : nullptr;
+        tiles[mr - 1](kc, a, lda, bk + j0, ldb, g.c + i0 * g.ldc + j0, g.ldc, nr, loadC, bias, relu);
+      }
     }
   }
 }
 
-// True when the unpacked path is the faster one: no implicit im2col, a unit stride on one side
-// of A, B's k×32 column panel within L1, and too little work for the pool.
+// True when the unpacked path is the faster one: no implicit im2col, a unit stride on one side of
+// A and of B, and either a short k (B's k×32 panel in L1, any number of rows) or few rows and
+// columns (a long k is then blocked). Bigger products amortise packing and go to the blocked GEMM.
 inline bool small_fits(const dn::GemmArgs& g) {
   if (g.conv || (g.csa != 1 && g.rsa != 1) || (g.csb != 1 && g.rsb != 1)) return false;
-  return g.k <= 256 && g.m * g.n * g.k < dn::kParallelWork;
+  if (g.csb != 1 && g.k * g.n > (1L << 16)) return false;  // the transposed copy of B stays small
+  return g.n <= 256 && (g.k <= kSmallKC || g.m <= 128);
 }
 
 void small_gemm(const dn::GemmArgs& g) {
