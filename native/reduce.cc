@@ -74,7 +74,9 @@ void transpose_t(const T* x, const int32_t* shape, const int32_t* perm, int rank
   long src = 0;
   for (long i = 0; i < n; i += len) {
     T* __restrict o = out + i;
-    for (long j = 0; j < len; ++j) o[j] = x[src + j * st];
+    // The last axis kept in place ([B,T,F] → [T,B,F] of a sequence): whole runs are plain copies.
+    if (st == 1) std::memcpy(o, x + src, static_cast<size_t>(len) * sizeof(T));
+    else for (long j = 0; j < len; ++j) o[j] = x[src + j * st];
     for (int d = last - 1; d >= 0; --d) {
       src += step[d];
       if (++idx[d] < outShape[d]) break;
