@@ -71,10 +71,16 @@ void total_dh(const float* __restrict dhNext, const float* __restrict dOut, floa
 void lstm_gates_forward(float* z, const float* cPrev, const float* hPrev, float* c, float* h, const uint8_t* mask,
                         long batch, long u, int act, int recAct) {
   float* tc = scratch(3, static_cast<size_t>(u));
+  const bool fused = act == GA_TANH && recAct == GA_SIGMOID;  // Keras' defaults: one fused loop
+  const VMath& vm = vmath();
   for (long b = 0; b < batch; ++b) {
     if (masked(mask, b)) {
       copy_row(cPrev, c, b, u);
       copy_row(hPrev, h, b, u);
+      continue;
+    }
+    if (fused) {
+      vm.lstm_row_forward(z + b * 4 * u, cPrev + b * u, c + b * u, h + b * u, u);
       continue;
     }
     float* __restrict zr = z + b * 4 * u;
@@ -99,8 +105,15 @@ void lstm_gates_backward(const float* gates, const float* cPrev, const float* c,
   float* __restrict tc = t + u;      // u: act(c)
   float* __restrict dtc = t + 2 * u; // u: act'(c)
   float* __restrict gd = t + 3 * u;  // 4u: derivative of each gate's activation
+  const bool fused = act == GA_TANH && recAct == GA_SIGMOID;  // Keras' defaults: one fused loop
+  const VMath& vm = vmath();
   for (long b = 0; b < batch; ++b) {
     const long so = b * u;
+    if (fused && !masked(mask, b)) {
+      vm.lstm_row_backward(gates + b * 4 * u, cPrev + so, c + so, dhNext + so, dOut ? dOut + so : nullptr, dcNext + so,
+                           dz + b * 4 * u, dhPrev + so, dcPrev + so, u);
+      continue;
+    }
     total_dh(dhNext + so, dOut ? dOut + so : nullptr, dh, u);
     if (masked(mask, b)) {
       zero_row(dz, b, 4 * u);

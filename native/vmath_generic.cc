@@ -6,9 +6,10 @@
 
 namespace {
 #include "vmath_impl.h"
+#include "lstm_impl.h"
 }  // namespace
 
 namespace dn {
-extern const VMath kVMath_generic = {vexp, vtanh, vsigmoid, vexp_shift_sum};
+extern const VMath kVMath_generic = {vexp, vtanh, vsigmoid, vexp_shift_sum, lstm_row_forward, lstm_row_backward};
 }  // namespace dn
 
