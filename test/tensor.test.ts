@@ -38,7 +38,7 @@ test('setSeed makes random draws reproducible; randint is high-exclusive int32',
   const n = random.normal([1000]);
   setSeed(123);
   assert.deepEqual(random.uniform([5]).arraySync(), a);
-  const mean = n.dataSync().reduce((p, v) => p + v, 0) / 1000;
+  const mean = Array.from(n.dataSync()).reduce((p, v) => p + v, 0) / 1000;
   assert.ok(Math.abs(mean) < 0.15);
   const r = random.randint(1, 3, [1000]);
   assert.equal(r.dtype, 'int32');

@@ -52,14 +52,21 @@ export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, opts: Con
   const kd = floatData(kernel, 'conv2d kernel');
   const { t: y, data } = emptyFloat([g.batch, g.outH, g.outW, g.outC]);
   getBackend().conv2d(xd, kd, bias ? floatData(bias, 'conv2d bias') : null, data, g);
-  record(bias ? [x, kernel, bias] : [x, kernel], [y], ([dy]) => {
+  record(bias ? [x, kernel, bias] : [x, kernel], [y], ([dy], needed) => {
     const dyd = floatData(dy!, 'conv2d grad');
-    const { t: dx, data: dxd } = emptyFloat(x.shape);
-    const { t: dk, data: dkd } = emptyFloat(kernel.shape);
-    getBackend().conv2dBackpropInput(dyd, kd, dxd, g);
-    getBackend().conv2dBackpropFilter(xd, dyd, dkd, g);
-    const grads: Tensor[] = [dx, dk];
-    if (bias) {
+    const grads: (Tensor | null)[] = [null, null];
+    // The input gradient of a first layer (its input is data) costs a whole convolution: skip it.
+    if (needed[0]) {
+      const { t: dx, data: dxd } = emptyFloat(x.shape);
+      getBackend().conv2dBackpropInput(dyd, kd, dxd, g);
+      grads[0] = dx;
+    }
+    if (needed[1]) {
+      const { t: dk, data: dkd } = emptyFloat(kernel.shape);
+      getBackend().conv2dBackpropFilter(xd, dyd, dkd, g);
+      grads[1] = dk;
+    }
+    if (bias && needed[2]) {
       const { t: db, data: dbd } = emptyFloat(bias.shape);
       getBackend().reduceSum(dyd, 1, dyd.length / g.outC, g.outC, dbd);
       grads.push(db);

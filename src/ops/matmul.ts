@@ -47,18 +47,24 @@ export function matMul(a: Tensor, b: Tensor, opts: MatMulOptions = {}): Tensor {
   const { t: y, data } = emptyFloat([m, n]);
   getBackend().matmul(ad, bd, data, m, n, k, transposeA, transposeB, biasData, activation, false);
   const inputs = bias ? [a, b, bias] : [a, b];
-  record(inputs, [y], ([dy]) => {
+  record(inputs, [y], ([dy], needed) => {
     const dz = activationGrad(activation, data, floatData(dy!, 'matMul grad'));
     const be = getBackend();
-    const { t: da, data: dad } = emptyFloat(a.shape);
-    const { t: db, data: dbd } = emptyFloat(b.shape);
+    const grads: (Tensor | null)[] = [null, null];
     // dA = dZ·Bᵀ (or B·dZᵀ when A was transposed); dB = Aᵀ·dZ (or dZᵀ·A when B was transposed).
-    if (!transposeA) be.matmul(dz, bd, dad, m, k, n, false, !transposeB, null, 'linear', false);
-    else be.matmul(bd, dz, dad, k, m, n, transposeB, true, null, 'linear', false);
-    if (!transposeB) be.matmul(ad, dz, dbd, k, n, m, !transposeA, false, null, 'linear', false);
-    else be.matmul(dz, ad, dbd, n, k, m, true, transposeA, null, 'linear', false);
-    const grads: Tensor[] = [da, db];
-    if (bias) {
+    if (needed[0]) {
+      const { t: da, data: dad } = emptyFloat(a.shape);
+      if (!transposeA) be.matmul(dz, bd, dad, m, k, n, false, !transposeB, null, 'linear', false);
+      else be.matmul(bd, dz, dad, k, m, n, transposeB, true, null, 'linear', false);
+      grads[0] = da;
+    }
+    if (needed[1]) {
+      const { t: db, data: dbd } = emptyFloat(b.shape);
+      if (!transposeB) be.matmul(ad, dz, dbd, k, n, m, !transposeA, false, null, 'linear', false);
+      else be.matmul(dz, ad, dbd, n, k, m, true, transposeA, null, 'linear', false);
+      grads[1] = db;
+    }
+    if (bias && needed[2]) {
       const { t: dbias, data: dbiasData } = emptyFloat(bias.shape);
       be.reduceSum(dz, 1, m, n, dbiasData);
       grads.push(dbias);

@@ -6,12 +6,18 @@ import { ones } from '../tensor/tensor.js';
  * a watched tensor appends one entry holding its backward function; `valueAndGrads` replays the
  * entries in reverse. Outside a recording nothing is kept, so inference pays nothing for autodiff.
  */
-export type BackwardFn = (dys: readonly (Tensor | null)[]) => readonly (Tensor | null)[];
+/**
+ * Computes input gradients from output gradients. `needed[i]` says whether input i depends on a
+ * watched tensor: a backward pass may skip the gradients nobody will read (the gradient of a
+ * model's first layer with respect to its input data, say) and return null for them.
+ */
+export type BackwardFn = (dys: readonly (Tensor | null)[], needed: readonly boolean[]) => readonly (Tensor | null)[];
 
 interface TapeEntry {
   inputs: readonly Tensor[];
   outputs: readonly Tensor[];
   backward: BackwardFn;
+  needed: boolean[];
 }
 
 interface Recording {
@@ -29,10 +35,9 @@ export function isRecording(): boolean {
 export function record(inputs: readonly Tensor[], outputs: readonly Tensor[], backward: BackwardFn): void {
   const rec = recording;
   if (!rec) return;
-  let needed = false;
-  for (const t of inputs) if (rec.tracked.has(t.id)) { needed = true; break; }
-  if (!needed) return;
-  rec.entries.push({ inputs, outputs, backward });
+  const needed = inputs.map((t) => rec.tracked.has(t.id));
+  if (!needed.includes(true)) return;
+  rec.entries.push({ inputs, outputs, backward, needed });
   for (const t of outputs) rec.tracked.add(t.id);
 }
 
@@ -81,7 +86,7 @@ export function valueAndGrads(f: () => Tensor, watch: readonly Tensor[]): ValueA
     const entry = rec.entries[e];
     const dys = entry.outputs.map((o) => grads.get(o.id) ?? null);
     if (dys.every((d) => d === null)) continue;
-    const dxs = entry.backward(dys);
+    const dxs = entry.backward(dys, entry.needed);
     for (let i = 0; i < entry.inputs.length; i++) {
       const dx = dxs[i];
       const input = entry.inputs[i];
