@@ -136,9 +136,11 @@ export class Trainer {
    * One optimizer step. Weights change only after the forward and backward passes succeeded.
    * Runs inside the step's buffer pool: `preds` may only be read before the pool is released.
    */
-  trainStep(batch: Batch): { loss: number; each: number[]; preds: Tensor[] } {
-    const vars = this.model.trainableWeights;
-    const frozen = this.model.nonTrainableWeights;
+  trainStep(
+    batch: Batch,
+    vars: readonly Variable[] = this.model.trainableWeights,
+    frozen: readonly Variable[] = this.model.nonTrainableWeights,
+  ): { loss: number; each: number[]; preds: Tensor[] } {
     // Layers such as BatchNormalization update non-trainable state during the forward pass: keep a
     // copy so that a step that throws leaves every weight as it was.
     const saved = frozen.map((v) => v.snapshot());
@@ -210,6 +212,9 @@ export class Trainer {
       for (const cb of callbacks) await cb.onEpochBegin(epoch);
       if (verbose > 0) emit(`Epoch ${epoch + 1}/${epochs}\n`);
       this.resetMetrics();
+      // Which weights train is read once an epoch (a callback may freeze layers between epochs).
+      const vars = this.model.trainableWeights;
+      const frozen = this.model.nonTrainableWeights;
       const bar = new ProgressBar(n, verbose);
       const order = shuffle ? permutation(n) : null;
       const tracker = new LossTracker(this.compiled.outputs.filter((o) => o.loss).map((o) => o.name));
@@ -225,7 +230,7 @@ export class Trainer {
         }
         logs = ops.withBufferPool(this.pool, () => {
           const batch = makeBatch(xs, ys, sw, start, end, order);
-          return this.record(tracker, this.trainStep(batch), batch, end - start);
+          return this.record(tracker, this.trainStep(batch, vars, frozen), batch, end - start);
         });
         bar.update(end, logs);
         for (const cb of callbacks) {
