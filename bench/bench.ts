@@ -13,7 +13,6 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { type ChildRequest, runChild } from './child.js';
 import { dendriteBackend, dendritePredict, dendriteTraining } from './dendrite_engine.js';
-import { missingLayers } from './dendrite_models.js';
 import { DataCache, type Item, type Runner, describe, planItems, runItem } from './items.js';
 import { measureGemm } from './matmul_gflops.js';
 import type { Outcome, Protocol } from './measure.js';
@@ -78,7 +77,7 @@ const rssMB = (): number => process.resourceUsage().maxRSS / 1024;
 
 /** Dendrite runs in this process, first and alone, so its peak RSS is read before any peer. */
 async function runDendrite(items: Item[], protocol: Protocol): Promise<Map<string, Outcome>> {
-  const runner: Runner = { label: 'Dendrite', train: dendriteTraining, predict: dendritePredict, missing: (spec) => missingLayers(spec.model) };
+  const runner: Runner = { label: 'Dendrite', train: dendriteTraining, predict: dendritePredict };
   const data = new DataCache();
   const res = new Map<string, Outcome>();
   for (const item of items) {
@@ -114,6 +113,7 @@ async function main(): Promise<void> {
   const protocol: Protocol = { warmup: profile.warmupEpochs, measured: profile.measuredEpochs, budgetSeconds: profile.budgetSeconds };
   const notes: string[] = [];
   const started = performance.now();
+  const loadAtStart = os.loadavg()[0];
 
   log(`Dendrite, ${dendriteBackend()} backend${opts.quick ? ' (quick)' : ''}:`);
   const engines: Engine[] = [{ id: 'dendrite', label: `Dendrite (${dendriteBackend()})` }];
@@ -165,6 +165,7 @@ async function main(): Promise<void> {
     command: process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv ? ` -- ${argv}` : ''}` : `npx tsx bench/bench.ts${argv ? ` ${argv}` : ''}`,
     quick: opts.quick,
     machine: { cpu: cpuModel(), cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    load: [loadAtStart, os.loadavg()[0]],
     dendriteBackend: dendriteBackend(),
     protocol,
     engines,

@@ -4,7 +4,7 @@
 // prints one JSON line per event on stdout ({"event":"start"|"result"|"done", ...}).
 import { spawn } from 'node:child_process';
 import type { Item } from './items.js';
-import type { Outcome, Protocol } from './measure.js';
+import { type Outcome, type Protocol, seconds } from './measure.js';
 
 export interface ChildRequest {
   protocol: Protocol;
@@ -129,8 +129,7 @@ function capped(capMs: number, probe: Attempt['probe'], item: Item | undefined):
   if (!probe || !item) return { status: 'skipped', reason: cap, estimate: NaN };
   // Linear in samples, as measure.ts's own skip estimate; a first step also pays for set-up.
   const estimate = (probe.ms * item.samples) / probe.samples;
-  const s = estimate / 1000;
-  return { status: 'skipped', reason: `${cap}; a ${probe.samples}-sample step took ${(probe.ms / 1000).toFixed(1)} s, ~${s >= 100 ? s.toFixed(0) : s.toFixed(1)} s/epoch scaled`, estimate };
+  return { status: 'skipped', reason: `${cap}; a ${probe.samples}-sample step took ${(probe.ms / 1000).toFixed(1)} s, ~${seconds(estimate / 1000)} s/epoch scaled`, estimate };
 }
 
 /**

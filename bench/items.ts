@@ -27,8 +27,6 @@ export interface Runner {
   label: string;
   train(spec: TrainSpec, data: Dataset): Promise<TrainSession>;
   predict(spec: TrainSpec, data: Dataset, batch: number): Promise<PredictSession>;
-  /** Layers the engine lacks for a model (Dendrite's are still landing); none for peers. */
-  missing?(spec: TrainSpec): string[];
 }
 
 /** Data sets by workload and size, built once; the same seed gives every process the same data. */
@@ -43,8 +41,6 @@ export class DataCache {
 }
 
 export async function runItem(runner: Runner, item: Item, protocol: Protocol, data: DataCache, onProbe?: (ms: number, samples: number) => void): Promise<Outcome> {
-  const missing = runner.missing?.(item.spec) ?? [];
-  if (missing.length) return { status: 'unavailable', reason: missing.join(', ') };
   const d = data.get(item.spec, item.samples);
   return item.kind === 'train'
     ? measureTraining(() => runner.train(item.spec, d), item.samples, item.batch, protocol, onProbe)

@@ -25,8 +25,7 @@ export interface PredictSession {
 export type Outcome =
   | { status: 'ok'; value: number; runs: number[] }
   | { status: 'skipped'; reason: string; estimate: number }
-  | { status: 'failed'; reason: string }
-  | { status: 'unavailable'; reason: string };
+  | { status: 'failed'; reason: string };
 
 export interface Protocol {
   warmup: number;
@@ -53,9 +52,14 @@ export function shortReason(e: unknown): string {
   return line.length > 90 ? `${line.slice(0, 87)}...` : line;
 }
 
+/** Seconds for a reason text: whole seconds with separators from 100 up. */
+export function seconds(s: number): string {
+  return s >= 100 ? Math.round(s).toLocaleString('en-US') : s.toFixed(1);
+}
+
 function skipped(estimateMs: number, basis: string, unit = 'epoch'): Outcome {
   const s = estimateMs / 1000;
-  return { status: 'skipped', reason: `estimated ${s >= 100 ? s.toFixed(0) : s.toFixed(1)} s/${unit} (${basis})`, estimate: estimateMs };
+  return { status: 'skipped', reason: `estimated ${seconds(s)} s/${unit} (${basis})`, estimate: estimateMs };
 }
 
 /**

@@ -21,6 +21,8 @@ export interface BenchResult {
   command: string;
   quick: boolean;
   machine: { cpu: string; cores: number; node: string; platform: string };
+  /** 1-minute load average at the start and the end: other work on the machine skews every engine. */
+  load: [number, number];
   dendriteBackend: string;
   protocol: { warmup: number; measured: number; budgetSeconds: number };
   /** Dendrite first, then each peer. */
@@ -43,7 +45,7 @@ function num(x: number): string {
 
 function cell(o: Outcome | undefined): string {
   if (!o) return '—';
-  return o.status === 'ok' ? num(o.value) : `${o.status === 'unavailable' ? 'not available yet' : o.status}: ${o.reason}`;
+  return o.status === 'ok' ? num(o.value) : `${o.status}: ${o.reason}`;
 }
 
 /** How many times faster Dendrite is than a peer (>1: Dendrite wins). */
@@ -113,6 +115,7 @@ export function renderDoc(r: BenchResult): string {
     `- Date: ${r.date}`,
     `- Command: \`${r.command}\`${r.quick ? ' (quick: fewer samples and epochs than the full benchmark)' : ''}`,
     `- Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.platform}, Node ${r.machine.node}`,
+    `- Load average (1 min) at start / end: ${r.load[0].toFixed(2)} / ${r.load[1].toFixed(2)} on ${r.machine.cores} cores`,
     `- Dendrite backend: ${r.dendriteBackend}`,
     `- Peers: ${r.engines.slice(1).map((e) => e.label).join(', ') || 'none'}`,
     `- Protocol: ${r.protocol.warmup} warm-up epoch, median of ${r.protocol.measured}; a measurement estimated above ${r.protocol.budgetSeconds} s per epoch (or pass) is skipped`,

@@ -172,7 +172,8 @@ def timed(fn):
 
 def skipped(ms, basis, unit="epoch"):
     s = ms / 1000
-    return {"status": "skipped", "reason": f"estimated {s:.0f} s/{unit} ({basis})" if s >= 100 else f"estimated {s:.1f} s/{unit} ({basis})", "estimate": ms}
+    shown = f"{round(s):,}" if s >= 100 else f"{s:.1f}"  # as measure.ts's seconds()
+    return {"status": "skipped", "reason": f"estimated {shown} s/{unit} ({basis})", "estimate": ms}
 
 
 def measure_training(spec, proto, on_probe):
