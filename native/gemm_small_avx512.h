@@ -31,6 +31,8 @@ void small_tile(long k, const float* __restrict a, long lda, const float* __rest
     __m512 bv[NV];
 #pragma GCC unroll 2
     for (int v = 0; v < NV; ++v) bv[v] = _mm512_maskz_loadu_ps(mask[v], b + p * ldb + 16 * v);
+    // A long k streams B from memory on the first row block: fetch a few rows ahead.
+    _mm_prefetch(reinterpret_cast<const char*>(b + (p + 8) * ldb), _MM_HINT_T0);
     const float* ap = TA ? a + p * lda : a + p;
 #pragma GCC unroll 12
     for (int r = 0; r < MR; ++r) {
@@ -67,6 +69,8 @@ constexpr std::array<SmallTileFn, sizeof...(R)> small_tiles(std::integer_sequenc
 // k is cut into blocks of kSmallKC so that a block's A rows and B panel stay in L2 when k is long
 // (a weight gradient summed over every time step); the first block writes C, later ones add.
 constexpr long kSmallKC = 256;
+// Rows per chunk (10 tiles): a chunk of A, k × 120 floats, stays in L2 across the column sweep.
+constexpr long kSmallMC = 120;
 
 template <int NV, bool TA>
 void small_blocks(const dn::GemmArgs& g, const float* b, long ldb) {
@@ -79,14 +83,26 @@ void small_blocks(const dn::GemmArgs& g, const float* b, long ldb) {
     const bool relu = last && g.act == dn::ACT_RELU;
     const float* bk = b + p0 * ldb;
     const float* ak = g.a + p0 * g.csa;
-    // Rows outside, columns inside: the 12 A rows stay in L1 while the B panel is swept.
-    for (long i0 = 0; i0 < g.m; i0 += kSmallMR) {
-      const long mr = g.m - i0 < kSmallMR ? g.m - i0 : kSmallMR;
-      const float* a = ak + i0 * g.rsa;
+    // Row chunks outside, then columns, then the chunk's row blocks: a k×32 B panel stays in L1
+    // while a chunk of A (in L2) streams past it, however many columns B has.
+    for (long ic = 0; ic < g.m; ic += kSmallMC) {
+      const long iEnd = ic + kSmallMC < g.m ? ic + kSmallMC : g.m;
       for (long j0 = 0; j0 < g.n; j0 += 16 * NV) {
         const long nr = g.n - j0 < 16 * NV ? g.n - j0 : 16 * NV;
         const float* bias = last && g.bias ? g.bias + j0 : nullptr;
-        tiles[mr - 1](kc, a, lda, bk + j0, ldb, g.c + i0 * g.ldc + j0, g.ldc, nr, loadC, bias, relu);
+        for (long i0 = ic; i0 < iEnd; i0 += kSmallMR) {
+          const long mr = iEnd - i0 < kSmallMR ? iEnd - i0 : kSmallMR;
+          float* c = g.c + i0 * g.ldc + j0;
+          // C read back by the epilogue is often cold (an LSTM step adds into its slice of the
+          // whole sequence's input projection): fetch the next block's C while this one computes.
+          if (loadC) {
+            for (long r = kSmallMR; r < 2 * kSmallMR && i0 + r < iEnd; ++r) {
+              _mm_prefetch(reinterpret_cast<const char*>(c + r * g.ldc), _MM_HINT_T0);
+              if (NV == 2) _mm_prefetch(reinterpret_cast<const char*>(c + r * g.ldc + 16), _MM_HINT_T0);
+            }
+          }
+          tiles[mr - 1](kc, ak + i0 * g.rsa, lda, bk + j0, ldb, c, g.ldc, nr, loadC, bias, relu);
+        }
       }
     }
   }
@@ -101,6 +117,49 @@ inline bool small_fits(const dn::GemmArgs& g) {
   return g.n <= 256 && (g.k <= kSmallKC || g.m <= 128);
 }
 
+// In-register 16×16 transpose: r[i] holds row i on entry and column i on return.
+inline void transpose16(__m512 r[16]) {
+  __m512 t[16];
+  for (int i = 0; i < 8; ++i) {
+    t[2 * i] = _mm512_unpacklo_ps(r[2 * i], r[2 * i + 1]);
+    t[2 * i + 1] = _mm512_unpackhi_ps(r[2 * i], r[2 * i + 1]);
+  }
+  for (int i = 0; i < 4; ++i) {
+    r[4 * i + 0] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(1, 0, 1, 0));
+    r[4 * i + 1] = _mm512_shuffle_ps(t[4 * i], t[4 * i + 2], _MM_SHUFFLE(3, 2, 3, 2));
+    r[4 * i + 2] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(1, 0, 1, 0));
+    r[4 * i + 3] = _mm512_shuffle_ps(t[4 * i + 1], t[4 * i + 3], _MM_SHUFFLE(3, 2, 3, 2));
+  }
+  for (int i = 0; i < 4; ++i) {
+    t[i] = _mm512_shuffle_f32x4(r[i], r[4 + i], 0x88);
+    t[4 + i] = _mm512_shuffle_f32x4(r[i], r[4 + i], 0xdd);
+    t[8 + i] = _mm512_shuffle_f32x4(r[8 + i], r[12 + i], 0x88);
+    t[12 + i] = _mm512_shuffle_f32x4(r[8 + i], r[12 + i], 0xdd);
+  }
+  for (int i = 0; i < 8; ++i) {
+    r[i] = _mm512_shuffle_f32x4(t[i], t[8 + i], 0x88);
+    r[8 + i] = _mm512_shuffle_f32x4(t[i], t[8 + i], 0xdd);
+  }
+}
+
+// t[p*ldb + j] = b[j*ldt + p] for p < k, j < n, in 16×16 register blocks: an element-wise copy
+// with a strided side costs ~3 cycles an element, as much as the product at k = n = 32.
+void transpose_b(const float* b, long ldt, long k, long n, float* t, long ldb) {
+  const __m512 zero = _mm512_setzero_ps();
+  for (long j0 = 0; j0 < n; j0 += 16) {
+    const long jn = n - j0 < 16 ? n - j0 : 16;
+    const __mmask16 jmask = small_mask(jn);
+    for (long p0 = 0; p0 < k; p0 += 16) {
+      const long pn = k - p0 < 16 ? k - p0 : 16;
+      const __mmask16 pmask = small_mask(pn);
+      __m512 r[16];
+      for (int q = 0; q < 16; ++q) r[q] = q < jn ? _mm512_maskz_loadu_ps(pmask, b + (j0 + q) * ldt + p0) : zero;
+      transpose16(r);
+      for (int q = 0; q < pn; ++q) _mm512_mask_storeu_ps(t + (p0 + q) * ldb + j0, jmask, r[q]);
+    }
+  }
+}
+
 void small_gemm(const dn::GemmArgs& g) {
   const float* b = g.b;
   long ldb = g.rsb;
@@ -108,10 +167,7 @@ void small_gemm(const dn::GemmArgs& g) {
     // Transposed B (B(p,j) = b[j*k + p]): one k×n row-major copy, O(k·n) against O(m·k·n) work.
     ldb = (g.n + 15) & ~15L;
     float* t = dn::scratch(0, static_cast<size_t>(g.k * ldb));
-    for (long j = 0; j < g.n; ++j) {
-      const float* s = g.b + j * g.csb;
-      for (long p = 0; p < g.k; ++p) t[p * ldb + j] = s[p * g.rsb];
-    }
+    transpose_b(g.b, g.csb, g.k, g.n, t, ldb);
     b = t;
   }
   const bool ta = g.csa != 1;
