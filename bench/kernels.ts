@@ -97,10 +97,22 @@ function cases(): Case[] {
       return () => be.rmspropUpdate(w, g, ms, null, 1e-9, 0.9, 0, 1e-7);
     } });
   }
-  out.push({ name: 'gather 128 rows of 64 from 1000', flop: 0, make(be) {
-    const table = fill(1000 * 64, 13), idx = new Int32Array(B), o = new Float32Array(B * 64);
-    for (let i = 0; i < B; i++) idx[i] = (i * 7919) % 1000;
-    return () => be.gather(table, 64, idx, o);
+  // Batch rows from a small and from a W1big-sized table (100,000 rows: DRAM misses), and W2's
+  // embedding gradient (25,600 lookups into 10,000 rows).
+  for (const rowsInTable of [1000, 100000]) {
+    out.push({ name: `gather 128 rows of 64 from ${rowsInTable}`, flop: 0, make(be) {
+      const table = fill(rowsInTable * 64, 13), idx = new Int32Array(B), o = new Float32Array(B * 64);
+      let s = 1;
+      return () => {
+        for (let i = 0; i < B; i++) { s = (s * 1103515245 + 12345) >>> 0; idx[i] = s % rowsInTable; }
+        be.gather(table, 64, idx, o);
+      };
+    } });
+  }
+  out.push({ name: 'scatterAdd 25600 rows of 64 into 10000', flop: 0, make(be) {
+    const dt = new Float32Array(10000 * 64), dy = fill(200 * B * 64, 14), idx = new Int32Array(200 * B);
+    for (let i = 0; i < idx.length; i++) idx[i] = (i * 7919 + 13) % 10000;
+    return () => be.scatterAdd(dy, 64, idx, dt);
   } });
   for (const u of [32, 16]) {
     out.push({ name: `lstmGatesForward 128×${u}`, flop: 0, make(be) {
