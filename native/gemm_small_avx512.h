@@ -93,14 +93,6 @@ void small_blocks(const dn::GemmArgs& g, const float* b, long ldb) {
         for (long i0 = ic; i0 < iEnd; i0 += kSmallMR) {
           const long mr = iEnd - i0 < kSmallMR ? iEnd - i0 : kSmallMR;
           float* c = g.c + i0 * g.ldc + j0;
-          // C read back by the epilogue is often cold (an LSTM step adds into its slice of the
-          // whole sequence's input projection): fetch the next block's C while this one computes.
-          if (loadC) {
-            for (long r = kSmallMR; r < 2 * kSmallMR && i0 + r < iEnd; ++r) {
-              _mm_prefetch(reinterpret_cast<const char*>(c + r * g.ldc), _MM_HINT_T0);
-              if (NV == 2) _mm_prefetch(reinterpret_cast<const char*>(c + r * g.ldc + 16), _MM_HINT_T0);
-            }
-          }
           tiles[mr - 1](kc, ak + i0 * g.rsa, lda, bk + j0, ldb, c, g.ldc, nr, loadC, bias, relu);
         }
       }
