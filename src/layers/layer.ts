@@ -149,7 +149,7 @@ export abstract class Layer {
   apply(inputs: KerasTensor | readonly KerasTensor[]): KerasTensor;
   apply(inputs: Tensor | readonly Tensor[], opts?: { training?: boolean }): Tensor;
   apply(inputs: KerasTensor | Tensor | readonly KerasTensor[] | readonly Tensor[], opts: { training?: boolean } = {}): KerasTensor | Tensor {
-    const out = this.applyAll(inputs as KerasTensor[], opts);
+    const out = this.applyAll(inputs, opts);
     if (out.length !== 1) {
       throw new Error(`Layer '${this.name}' returns ${out.length} tensors; call applyMulti() to receive all of them.`);
     }
@@ -160,7 +160,7 @@ export abstract class Layer {
   applyMulti(inputs: KerasTensor | readonly KerasTensor[]): KerasTensor[];
   applyMulti(inputs: Tensor | readonly Tensor[], opts?: { training?: boolean }): Tensor[];
   applyMulti(inputs: KerasTensor | Tensor | readonly KerasTensor[] | readonly Tensor[], opts: { training?: boolean } = {}): KerasTensor[] | Tensor[] {
-    return this.applyAll(inputs as KerasTensor[], opts);
+    return this.applyAll(inputs, opts);
   }
 
   private applyAll(inputs: KerasTensor | Tensor | readonly (KerasTensor | Tensor)[], opts: { training?: boolean }): KerasTensor[] | Tensor[] {
