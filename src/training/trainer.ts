@@ -244,8 +244,8 @@ export class Trainer {
       }
       bar.finish(logs);
       for (const cb of callbacks) await cb.onEpochEnd(epoch, logs);
-      // Let timers and I/O run between epochs (progress output, user callbacks).
-      await new Promise<void>((resolve) => setTimeout(resolve, 0));
+      // Let I/O and timers run between epochs (progress output, user callbacks).
+      await yieldToEventLoop();
     }
     for (const cb of callbacks) await cb.onTrainEnd();
     return history;
@@ -315,6 +315,15 @@ export class Trainer {
     const sw = this.sampleWeights(xs[0].shape[0], sampleWeight, undefined, ys, 'testOnBatch');
     return this.runEvaluation(xs, ys, sw, xs[0].shape[0], 0);
   }
+}
+
+/**
+ * One turn of the event loop. Node's setImmediate costs microseconds; setTimeout(0) waits a full
+ * millisecond, which is most of an epoch of a small model. Browsers get setTimeout.
+ */
+function yieldToEventLoop(): Promise<void> {
+  const immediate = (globalThis as { setImmediate?: (f: () => void) => unknown }).setImmediate;
+  return new Promise<void>((resolve) => (immediate ? immediate(resolve) : setTimeout(resolve, 0)));
 }
 
 /** A model's input data as validated tensors, checked through every layer before anything runs. */
