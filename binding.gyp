@@ -26,6 +26,7 @@
         'native/pooling.cc',
         'native/optim.cc',
         'native/recurrent.cc',
+        'native/recurrent_seq.cc',
         'native/bind_rnn.cc',
       ],
       'cflags': ['<@(dn_cflags)'],

@@ -167,6 +167,65 @@ napi_value RnnStepBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
+// Arguments shared by both sequence entry points: x, kernel, recurrentKernel, bias, mask, dropMask,
+// gates, c, h, then dims = Int32Array [batch, steps, features, units, goBackwards, act, recAct].
+bool lstm_sequence_args(Args& a, LstmSeq* s) {
+  View x = a.f32(0), kernel = a.f32(1), rk = a.f32(2), bias = a.f32(3, true), mask = a.u8(4, true), drop = a.f32(5, true);
+  View gates = a.f32(6), c = a.f32(7), h = a.f32(8), dims = a.i32(9);
+  if (!a.ok() || !a.need(dims, 7, "lstmSequence: dims needs 7 values")) return false;
+  const int32_t* d = dims.i32();
+  const long B = d[0], T = d[1], F = d[2], u = d[3];
+  if (B < 0 || T < 0 || F < 0 || u < 0) {
+    a.error = "lstmSequence: negative size";
+    return a.ok();
+  }
+  const size_t G = static_cast<size_t>(4 * u);
+  const size_t TB = static_cast<size_t>(T * B), states = static_cast<size_t>((T + 1) * B * u);
+  if (!a.need(x, TB * F, "lstmSequence: x is too small") || !a.need(kernel, F * G, "lstmSequence: kernel is too small") ||
+      !a.need(rk, u * G, "lstmSequence: recurrentKernel is too small") ||
+      (bias.data && !a.need(bias, G, "lstmSequence: bias is too small")) ||
+      (mask.data && !a.need(mask, TB, "lstmSequence: mask is too small")) ||
+      (drop.data && !a.need(drop, static_cast<size_t>(B * u), "lstmSequence: dropMask is too small")) ||
+      !a.need(gates, TB * G, "lstmSequence: gates is too small") || !a.need(c, states, "lstmSequence: c is too small") ||
+      !a.need(h, states, "lstmSequence: h is too small"))
+    return false;
+  *s = LstmSeq{B, T, F, u, d[4] != 0, d[5], d[6], x.f32(), kernel.f32(), rk.f32(), bias.f32(), mask.u8(), drop.f32(),
+               gates.f32(), c.f32(), h.f32()};
+  return true;
+}
+
+napi_value LstmSequenceForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  LstmSeq s;
+  if (!lstm_sequence_args(a, &s)) return nullptr;
+  lstm_sequence_forward(s);
+  return nullptr;
+}
+
+// lstmSequenceBackward(...forward's arguments, dStep, dh, dc, dx, dKernel, dRecurrentKernel, dBias)
+napi_value LstmSequenceBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  LstmSeq s;
+  if (!lstm_sequence_args(a, &s)) return nullptr;
+  View dStep = a.f32(10, true), dh = a.f32(11), dc = a.f32(12), dx = a.f32(13), dK = a.f32(14), dR = a.f32(15);
+  View dB = a.f32(16, true);
+  const size_t n = static_cast<size_t>(s.batch * s.units), G = static_cast<size_t>(4 * s.units);
+  if (!a.ok() || (dStep.data && !a.need(dStep, s.steps * n, "lstmSequence: dStep is too small")) ||
+      !a.need(dh, n, "lstmSequence: dh is too small") || !a.need(dc, n, "lstmSequence: dc is too small") ||
+      !a.need(dx, static_cast<size_t>(s.batch * s.steps * s.features), "lstmSequence: dx is too small") ||
+      !a.need(dK, s.features * G, "lstmSequence: dKernel is too small") ||
+      !a.need(dR, s.units * G, "lstmSequence: dRecurrentKernel is too small") ||
+      (dB.data && !a.need(dB, G, "lstmSequence: dBias is too small")))
+    return nullptr;
+  if (!s.bias != !dB.data) {
+    a.error = "lstmSequence: dBias must be given exactly when there is a bias";
+    a.ok();
+    return nullptr;
+  }
+  lstm_sequence_backward(s, dStep.f32(), dh.f32(), dc.f32(), LstmGrads{dx.f32(), dK.f32(), dR.f32(), dB.f32()});
+  return nullptr;
+}
+
 }  // namespace
 
 void register_rnn(napi_env env, napi_value exports) {
@@ -176,6 +235,7 @@ void register_rnn(napi_env env, napi_value exports) {
       {"gruResetForward", GruResetForward},         {"gruCandidateForward", GruCandidateForward},
       {"gruCandidateBackward", GruCandidateBackward}, {"gruResetBackward", GruResetBackward},
       {"rnnStepForward", RnnStepForward},           {"rnnStepBackward", RnnStepBackward},
+      {"lstmSequenceForward", LstmSequenceForward}, {"lstmSequenceBackward", LstmSequenceBackward},
   };
   define(env, exports, entries, sizeof(entries) / sizeof(entries[0]));
 }

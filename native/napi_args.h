@@ -19,7 +19,7 @@ struct View {
   uint8_t* u8() const { return static_cast<uint8_t*>(data); }
 };
 
-constexpr size_t kMaxArgs = 16;
+constexpr size_t kMaxArgs = 20;
 
 struct Args {
   napi_env env;

@@ -1,8 +1,9 @@
-// The native recurrent gate kernels (one LSTM / GRU / SimpleRNN time step) against the reference
-// backend, with and without masks and output gradients, for every gate activation.
+// The native recurrent kernels against the reference backend: the gate math of one LSTM / GRU /
+// SimpleRNN time step (with and without masks and output gradients, for every gate activation),
+// and the whole-sequence LSTM (masks, goBackwards, recurrent dropout, split across threads).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Backend, GateActivation } from '../src/backend/backend.js';
+import type { Backend, GateActivation, LstmGradients, LstmSequence } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/index.js';
 import { createNativeBackend } from '../src/backend/native/backend.js';
 import { loadNativeAddon } from '../src/backend/native/loader.js';
@@ -24,12 +25,16 @@ function nativeTest(name: string, fn: (b: Backend) => void): void {
 let seed = 5000;
 const rand = (n: number, lo = -1, hi = 1): Float32Array => seededValues(n, seed++, lo, hi);
 
-function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
+function assertCloseTol(actual: Float32Array, expected: Float32Array, what: string, atol: number, rtol: number): void {
   assert.equal(actual.length, expected.length, what);
   for (let i = 0; i < expected.length; i++) {
     const err = Math.abs(actual[i] - expected[i]);
-    if (!(err <= 2e-6 + 2e-5 * Math.abs(expected[i]))) assert.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+    if (!(err <= atol + rtol * Math.abs(expected[i]))) assert.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
   }
+}
+
+function assertClose(actual: Float32Array, expected: Float32Array, what: string): void {
+  assertCloseTol(actual, expected, what, 2e-6, 2e-5);
 }
 
 /** Runs `step` on both backends from identical copies of `inputs` and compares every buffer afterwards. */
@@ -142,4 +147,81 @@ nativeTest('SimpleRNN step forward and backward', (b) => {
 nativeTest('recurrent kernels reject undersized buffers instead of writing past them', (b) => {
   assert.throws(() => b.lstmGatesForward(new Float32Array(3), new Float32Array(1), new Float32Array(1), new Float32Array(1),
     new Float32Array(1), null, 1, 1, 'tanh', 'sigmoid'), TypeError);
+});
+
+// ---------------------------------------------------------------- whole-sequence LSTM
+
+interface SeqCase { batch: number; steps: number; features: number; units: number }
+// Awkward sizes, plus one with enough work to be split across threads (batch rows by part).
+const SEQ_CASES: SeqCase[] = [
+  { batch: 1, steps: 1, features: 1, units: 1 },
+  { batch: 3, steps: 5, features: 7, units: 2 },
+  { batch: 13, steps: 9, features: 17, units: 5 },
+  { batch: 67, steps: 31, features: 48, units: 33 },
+];
+
+function lstmSequence(c: SeqCase, opts: { mask: boolean; back: boolean; drop: boolean; bias: boolean }): LstmSequence {
+  const { batch: B, steps: T, features: F, units: u } = c;
+  return {
+    batch: B, steps: T, features: F, units: u, x: rand(B * T * F), kernel: rand(F * 4 * u, -0.5, 0.5),
+    recurrentKernel: rand(u * 4 * u, -0.5, 0.5), bias: opts.bias ? rand(4 * u) : null,
+    mask: opts.mask ? Uint8Array.from({ length: T * B }, (_, i) => (i % 5 === 2 ? 0 : 1)) : null,
+    recurrentDropMask: opts.drop ? Float32Array.from(rand(B * u, 0, 1), (v) => (v < 0.3 ? 0 : 1 / 0.7)) : null,
+    goBackwards: opts.back, act: 'tanh', recAct: 'sigmoid',
+    gates: new Float32Array(T * B * 4 * u), c: new Float32Array((T + 1) * B * u), h: new Float32Array((T + 1) * B * u),
+  };
+}
+
+function runSequence(bk: Backend, s: LstmSequence, dStep: Float32Array | null, dh: Float32Array, dc: Float32Array): Float32Array[] {
+  const own: LstmSequence = { ...s, gates: new Float32Array(s.gates.length), c: new Float32Array(s.c.length), h: new Float32Array(s.h.length) };
+  bk.lstmSequenceForward(own);
+  const G = 4 * s.units;
+  const g: LstmGradients = {
+    dx: new Float32Array(s.x.length), dKernel: new Float32Array(s.features * G),
+    dRecurrentKernel: new Float32Array(s.units * G), dBias: s.bias ? new Float32Array(G) : null,
+  };
+  bk.lstmSequenceBackward(own, dStep, new Float32Array(dh), new Float32Array(dc), g);
+  return [own.gates, own.c, own.h, g.dx, g.dKernel, g.dRecurrentKernel, ...(g.dBias ? [g.dBias] : [])];
+}
+
+test('whole-sequence LSTM forward and backward match the reference, on 1 and 2 threads', (t: TestContext) => {
+  const addon = loaded.addon;
+  if (!nb || !addon) {
+    t.skip('native addon not built');
+    return;
+  }
+  const threads = addon.threads();
+  try {
+    for (const c of SEQ_CASES) {
+      for (const [mask, back, drop, bias, withStep] of [
+        [false, false, false, true, false], [true, false, false, true, true], [false, true, true, false, true], [true, true, true, true, false],
+      ]) {
+        const s = lstmSequence(c, { mask, back, drop, bias });
+        const n = c.batch * c.units;
+        const dStep = withStep ? rand(c.batch * c.steps * c.units) : null;
+        const dh = rand(n);
+        const dc = rand(n);
+        const expected = runSequence(jsBackend, s, dStep, dh, dc);
+        for (const th of [1, 2]) {
+          addon.setThreads(th);
+          const actual = runSequence(nb, s, dStep, dh, dc);
+          const names = ['gates', 'c', 'h', 'dx', 'dKernel', 'dRecurrentKernel', 'dBias'];
+          const tag = `${JSON.stringify(c)} mask=${mask} back=${back} drop=${drop} bias=${bias} dStep=${withStep} threads=${th}`;
+          // Long sums (over steps and rows) in a different order: a looser bound than one step's.
+          actual.forEach((buf, i) => assertCloseTol(buf, expected[i], `${tag}: ${names[i]}`, 1e-5, 2e-4));
+        }
+      }
+    }
+  } finally {
+    addon.setThreads(threads);
+  }
+});
+
+test('whole-sequence LSTM rejects undersized buffers instead of writing past them', (t: TestContext) => {
+  if (!nb) {
+    t.skip('native addon not built');
+    return;
+  }
+  const s = lstmSequence({ batch: 2, steps: 3, features: 4, units: 5 }, { mask: false, back: false, drop: false, bias: true });
+  assert.throws(() => nb.lstmSequenceForward({ ...s, gates: new Float32Array(3) }), TypeError);
 });

@@ -71,6 +71,54 @@ export interface Pool2DGeometry {
  */
 export type GateActivation = 'tanh' | 'sigmoid' | 'hard_sigmoid' | 'relu' | 'linear';
 
+/**
+ * One LSTM layer over a whole sequence. The input (and its gradient) is batch-major like the
+ * layer's tensor; what the forward pass keeps for the backward pass is time-major ([time, batch,
+ * ...]) so that each step is one contiguous block. States live in steps + 1 slots of [batch,
+ * units]: the state entering time t is slot t (slot t + 1 with goBackwards), and the slot no step
+ * writes (0, or the last with goBackwards) holds the initial state, which the caller leaves at zero.
+ */
+export interface LstmSequence {
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
+  /** Input, [batch, steps, features]. */
+  x: Float32Array;
+  /** [features, 4·units], gates in Keras's order i, f, c, o. */
+  kernel: Float32Array;
+  /** [units, 4·units]. */
+  recurrentKernel: Float32Array;
+  /** [4·units] or null. */
+  bias: Float32Array | null;
+  /** [steps, batch], nonzero where the step is real; masked rows carry their state through. */
+  mask: Uint8Array | null;
+  /** [batch, units] multiplier of h before each recurrent matmul (recurrent dropout), or null. */
+  recurrentDropMask: Float32Array | null;
+  /** Process time steps last to first. */
+  goBackwards: boolean;
+  act: GateActivation;
+  recAct: GateActivation;
+  /** Out: the activated gates of every time step, [steps, batch, 4·units]. */
+  gates: Float32Array;
+  /** Cell-state slots, (steps + 1) × [batch, units]. */
+  c: Float32Array;
+  /** Hidden-state slots, (steps + 1) × [batch, units]. */
+  h: Float32Array;
+}
+
+/** Where lstmSequenceBackward writes; every buffer is overwritten. */
+export interface LstmGradients {
+  /** [batch, steps, features]. */
+  dx: Float32Array;
+  /** [features, 4·units]. */
+  dKernel: Float32Array;
+  /** [units, 4·units]. */
+  dRecurrentKernel: Float32Array;
+  /** [4·units], exactly when the sequence has a bias. */
+  dBias: Float32Array | null;
+}
+
 export interface Backend {
   readonly name: 'js' | 'native';
 
@@ -150,6 +198,19 @@ export interface Backend {
   rmspropUpdate(w: Float32Array, g: Float32Array, ms: Float32Array, mom: Float32Array | null, lr: number, rho: number, momentum: number, epsilon: number, gradSquares?: Float32Array | null): void;
   adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vhat: Float32Array | null, lr: number, beta1: number, beta2: number, epsilon: number, step: number, weightDecay: number, gradSquares?: Float32Array | null): void;
   adagradUpdate(w: Float32Array, g: Float32Array, acc: Float32Array, lr: number, epsilon: number, gradSquares?: Float32Array | null): void;
+
+  /**
+   * A whole LSTM layer over a sequence (see LstmSequence): for each step, the input and recurrent
+   * matmuls and the gate math of lstmGatesForward. Fills `gates`, `c` and `h`.
+   */
+  lstmSequenceForward(seq: LstmSequence): void;
+  /**
+   * Backpropagation through time of lstmSequenceForward, after it ran on the same `seq`.
+   * dStep [batch, steps, u] is the gradient of each step's output, indexed by processing step
+   * (null when only the final state is read); dh and dc [batch, u] are the gradients reaching the
+   * final state and are used as working memory (overwritten). Writes every gradient in `grads`.
+   */
+  lstmSequenceBackward(seq: LstmSequence, dStep: Float32Array | null, dh: Float32Array, dc: Float32Array, grads: LstmGradients): void;
 
   /*
    * Recurrent cells, one time step each, for a batch of `batch` rows and `units` units. Buffers are

@@ -1,4 +1,4 @@
-import type { GateActivation } from '../backend/backend.js';
+import type { GateActivation, LstmSequence } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import { floatData, floatBuffer } from './create.js';
 import { SequencePlan, checkRecurrentWeights } from './recurrent_seq.js';
@@ -6,9 +6,9 @@ import { record } from './tape.js';
 
 /*
  * Fused recurrent layers as single differentiable ops. The forward pass runs the whole sequence
- * (one matmul projects every time step's input; per step one matmul with the recurrent kernel and
- * one gate kernel), and the backward pass is BPTT in one function, so a 200-step LSTM is one tape
- * entry rather than thousands. Weight layouts and gate orders are Keras's: LSTM [i, f, c, o],
+ * (the LSTM as one backend call; GRU and SimpleRNN per step: a matmul with the recurrent kernel and
+ * a gate kernel, the input projection a few steps ahead), and the backward pass is BPTT in one
+ * function, so a 200-step LSTM is one tape entry rather than thousands. Weight layouts and gate orders are Keras's: LSTM [i, f, c, o],
  * GRU [z, r, h].
  */
 
@@ -71,46 +71,27 @@ export function lstm(
 ): { output: Tensor; h: Tensor; c: Tensor } {
   const u = checkRecurrentWeights('LSTM', x, kernel, recurrentKernel, bias, 4, [4 * recurrentKernel.shape[0]]);
   const o = resolve(options, 'tanh', 'sigmoid');
-  const seq = new SequencePlan('LSTM', x, u, mask, o.goBackwards, o.drop);
-  const { B, T, be } = seq;
+  const plan = new SequencePlan('LSTM', x, u, mask, o.goBackwards, o.drop);
+  const { B, T, F, be } = plan;
   const G = 4 * u;
-  const kd = floatData(kernel, 'LSTM');
-  const rd = floatData(recurrentKernel, 'LSTM');
-  const gates = seq.project(kd, bias ? floatData(bias, 'LSTM') : null, G);
-  const C = floatBuffer((T + 1) * B * u);
-  const scratch = floatBuffer(B * u);
-  for (let s = 0; s < T; s++) {
-    const t = seq.time(s);
-    const z = seq.block(gates, t, G);
-    const hPrev = seq.block(seq.H, seq.inSlot(t), u);
-    // The initial state is zero, so the first step has no recurrent term.
-    if (s > 0) be.matmul(seq.recurrentInput(hPrev, scratch), rd, z, B, G, u, false, false, null, 'linear', true);
-    be.lstmGatesForward(z, seq.block(C, seq.inSlot(t), u), hPrev, seq.block(C, seq.outSlot(t), u),
-      seq.block(seq.H, seq.outSlot(t), u), seq.maskAt(t), B, u, o.act, o.recAct);
-  }
-  const { output, h } = seq.outputs(o.returnSequences, o.zeroOut);
-  const c = new Tensor(seq.block(C, seq.finalSlot, u).slice(), [B, u], 'float32');
+  // The whole time loop is one backend call each way: per step there is too little work to pay
+  // for a trip through JavaScript, and the native backend splits the batch across threads.
+  const seq: LstmSequence = {
+    batch: B, steps: T, features: F, units: u, x: floatData(x, 'LSTM'), kernel: floatData(kernel, 'LSTM'),
+    recurrentKernel: floatData(recurrentKernel, 'LSTM'), bias: bias ? floatData(bias, 'LSTM') : null, mask: plan.maskTm,
+    recurrentDropMask: o.drop, goBackwards: o.goBackwards, act: o.act, recAct: o.recAct,
+    gates: floatBuffer(T * B * G), c: floatBuffer((T + 1) * B * u), h: plan.H,
+  };
+  be.lstmSequenceForward(seq);
+  const { output, h } = plan.outputs(o.returnSequences, o.zeroOut);
+  const c = new Tensor(plan.block(seq.c, plan.finalSlot, u).slice(), [B, u], 'float32');
 
   record(weightInputs(x, kernel, recurrentKernel, bias), [output, h, c], ([dOut, dH, dC]) => {
-    const dG = floatBuffer(T * B * G);
-    let dhNext: Float32Array = seq.initialDh(dOut, dH, o.returnSequences, o.zeroOut);
-    let dcNext: Float32Array = dC ? floatData(dC, 'LSTM grad').slice() : floatBuffer(B * u);
-    let dhPrev: Float32Array = floatBuffer(B * u);
-    let dcPrev: Float32Array = floatBuffer(B * u);
-    const dOutStep = floatBuffer(B * u);
-    for (let s = T - 1; s >= 0; s--) {
-      const t = seq.time(s);
-      const dz = seq.block(dG, t, G);
-      be.lstmGatesBackward(seq.block(gates, t, G), seq.block(C, seq.inSlot(t), u), seq.block(C, seq.outSlot(t), u),
-        dhNext, seq.stepOutputGrad(dOut, o.returnSequences, o.zeroOut, s, dOutStep), dcNext,
-        dz, dhPrev, dcPrev, seq.maskAt(t), B, u, o.act, o.recAct);
-      if (s > 0) seq.addRecurrentGrad(dz, rd, G, dhPrev, scratch);
-      [dhNext, dhPrev] = [dhPrev, dhNext];
-      [dcNext, dcPrev] = [dcPrev, dcNext];
-    }
-    const dR = seq.recurrentKernelGrad(seq.hIn(), dG, G);
-    const { dx, dKernel, dBias } = seq.inputGrads(dG, kd, G);
-    return grads(dx, dKernel, kernel, dR, recurrentKernel, dBias, bias);
+    const dh = plan.initialDh(dOut, dH, o.returnSequences, o.zeroOut);
+    const dc = dC ? floatData(dC, 'LSTM grad').slice() : floatBuffer(B * u);
+    const g = { dx: floatBuffer(B * T * F), dKernel: floatBuffer(F * G), dRecurrentKernel: floatBuffer(u * G), dBias: bias ? floatBuffer(G) : null };
+    be.lstmSequenceBackward(seq, plan.stepOutputGrads(dOut, o.returnSequences, o.zeroOut), dh, dc, g);
+    return grads(new Tensor(g.dx, x.shape, 'float32'), g.dKernel, kernel, g.dRecurrentKernel, recurrentKernel, g.dBias, bias);
   });
   return { output, h, c };
 }
@@ -138,12 +119,13 @@ function gruResetAfter(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | nul
   const kd = floatData(kernel, 'GRU');
   const rd = floatData(rk, 'GRU');
   const bd = bias ? floatData(bias, 'GRU') : null;
-  const gates = seq.project(kd, bd ? bd.subarray(0, G) : null, G);
+  const { gates, ready } = seq.projector(kd, bd ? bd.subarray(0, G) : null, G);
   const recBias = bd ? bd.subarray(G) : null;
   // h·U + b_rec for every step: its candidate third is needed again by the backward pass.
   const rec = floatBuffer(T * B * G);
   const scratch = floatBuffer(B * u);
   for (let s = 0; s < T; s++) {
+    ready(s);
     const t = seq.time(s);
     const hPrev = seq.block(seq.H, seq.inSlot(t), u);
     const r = seq.block(rec, t, G);
@@ -193,12 +175,13 @@ function gruResetBefore(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | nu
   const uH = floatBuffer(u * u);
   be.sliceBlock(rd, u, G, 0, 2 * u, uZR);
   be.sliceBlock(rd, u, G, 2 * u, u, uH);
-  const gates = seq.project(kd, bias ? floatData(bias, 'GRU') : null, G);
+  const { gates, ready } = seq.projector(kd, bias ? floatData(bias, 'GRU') : null, G);
   const RH = floatBuffer(T * B * u);
   const recZR = floatBuffer(B * 2 * u);
   const recH = floatBuffer(B * u);
   const scratch = floatBuffer(B * u);
   for (let s = 0; s < T; s++) {
+    ready(s);
     const t = seq.time(s);
     const hPrev = seq.block(seq.H, seq.inSlot(t), u);
     const hRec = seq.recurrentInput(hPrev, scratch);
@@ -265,9 +248,10 @@ export function simpleRnn(
   const { B, T, be } = seq;
   const kd = floatData(kernel, 'SimpleRNN');
   const rd = floatData(recurrentKernel, 'SimpleRNN');
-  const Z = seq.project(kd, bias ? floatData(bias, 'SimpleRNN') : null, u);
+  const { gates: Z, ready } = seq.projector(kd, bias ? floatData(bias, 'SimpleRNN') : null, u);
   const scratch = floatBuffer(B * u);
   for (let s = 0; s < T; s++) {
+    ready(s);
     const t = seq.time(s);
     const z = seq.block(Z, t, u);
     const hPrev = seq.block(seq.H, seq.inSlot(t), u);

@@ -2,7 +2,7 @@ import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { floatData } from './create.js';
+import { floatBuffer, floatData } from './create.js';
 
 /**
  * The sequence plumbing shared by the fused LSTM, GRU and SimpleRNN ops: time-major layout, the
@@ -15,13 +15,15 @@ import { floatData } from './create.js';
  * step form one contiguous [T·B, u] block in time order — which makes the recurrent-kernel
  * gradient one large matmul instead of T small ones.
  */
+/** Bytes of input projection computed ahead of the recurrence: well inside a core's L2 cache. */
+const PROJECTION_CHUNK_BYTES = 256 * 1024;
+
 export class SequencePlan {
   readonly be: Backend = getBackend();
   readonly B: number;
   readonly T: number;
   readonly F: number;
-  /** x transposed to [T, B, F]. */
-  readonly xTm: Float32Array;
+  private xTimeMajor: Float32Array | null = null;
   /** Mask transposed to [T, B] (1 = real step), or null. */
   readonly maskTm: Uint8Array | null;
   /** Hidden-state slots, (T + 1) × [B, u]; the slot not written by any step stays zero (h0). */
@@ -42,11 +44,18 @@ export class SequencePlan {
     this.B = B;
     this.T = T;
     this.F = F;
-    this.xTm = new Float32Array(B * T * F);
-    this.be.transpose(floatData(x, what), [B, T, F], [1, 0, 2], this.xTm);
     this.maskTm = mask ? timeMajorMask(mask, B, T, what) : null;
-    this.H = new Float32Array((T + 1) * B * units);
+    this.H = floatBuffer((T + 1) * B * units);
     if (dropMask && dropMask.length !== B * units) throw new Error(`${what}: recurrent dropout mask has the wrong size.`);
+  }
+
+  /** x transposed to [T, B, F] (made on first use: the LSTM reads x as it is). */
+  get xTm(): Float32Array {
+    if (!this.xTimeMajor) {
+      this.xTimeMajor = floatBuffer(this.B * this.T * this.F);
+      this.be.transpose(floatData(this.x, this.what), [this.B, this.T, this.F], [1, 0, 2], this.xTimeMajor);
+    }
+    return this.xTimeMajor;
   }
 
   /** The time index processed at step s. */
@@ -85,11 +94,25 @@ export class SequencePlan {
     return this.goBackwards ? this.H.subarray(n) : this.H.subarray(0, this.T * n);
   }
 
-  /** xTm · kernel (+ bias) for every step at once: [T·B, width]. */
-  project(kernel: Float32Array, bias: Float32Array | null, width: number): Float32Array {
-    const out = new Float32Array(this.T * this.B * width);
-    this.be.matmul(this.xTm, kernel, out, this.T * this.B, width, this.F, false, false, bias, 'linear', false);
-    return out;
+  /**
+   * xTm · kernel (+ bias) for every step, [T·B, width], filled a few steps ahead of the recurrence:
+   * call `ready(s)` before step s. A chunk of steps is sized to stay in cache, so the recurrent
+   * matmul and the gate kernel find their block hot; projecting the whole sequence up front streamed
+   * a sequence-sized buffer through memory twice and cost more than the arithmetic.
+   */
+  projector(kernel: Float32Array, bias: Float32Array | null, width: number): { gates: Float32Array; ready(s: number): void } {
+    const { B, T, F } = this;
+    const gates = floatBuffer(T * B * width);
+    const chunk = Math.max(1, Math.floor(PROJECTION_CHUNK_BYTES / (4 * B * width)));
+    const ready = (s: number): void => {
+      if (s % chunk !== 0) return;
+      const n = Math.min(chunk, T - s);
+      const t0 = this.goBackwards ? T - s - n : s;
+      const rows = n * B;
+      this.be.matmul(this.xTm.subarray(t0 * B * F, t0 * B * F + rows * F), kernel, gates.subarray(t0 * B * width, t0 * B * width + rows * width),
+        rows, width, F, false, false, bias, 'linear', false);
+    };
+    return { gates, ready };
   }
 
   /** h as the recurrent matmul sees it: h∘dropMask, written into `scratch` when there is a mask. */
@@ -117,10 +140,10 @@ export class SequencePlan {
     const n = this.T * this.B;
     let h = hIn;
     if (this.dropMask) {
-      h = new Float32Array(hIn.length);
+      h = floatBuffer(hIn.length);
       this.be.binary('mul', hIn, [this.T, this.B, this.units], this.dropMask, [this.B, this.units], h, [this.T, this.B, this.units]);
     }
-    const out = new Float32Array(this.units * width);
+    const out = floatBuffer(this.units * width);
     this.be.matmul(h, dRec, out, this.units, width, n, true, false, null, 'linear', false);
     return out;
   }
@@ -135,7 +158,7 @@ export class SequencePlan {
     const zero = zeroOutputForMask && this.maskTm !== null;
     let output: Tensor;
     if (returnSequences) {
-      const out = new Float32Array(B * T * u);
+      const out = floatBuffer(B * T * u);
       for (let s = 0; s < T; s++) {
         const t = this.time(s);
         this.be.copyBlock(this.block(this.H, this.outSlot(t), u), B, u, out, T * u, s * u);
@@ -159,7 +182,7 @@ export class SequencePlan {
   /** Gradient reaching the final state from the outputs: dh_T (+ the last output's gradient). */
   initialDh(dOutput: Tensor | null, dH: Tensor | null, returnSequences: boolean, zeroOutputForMask: boolean): Float32Array {
     const { B, units: u } = this;
-    const dh = dH ? floatData(dH, 'recurrent grad').slice() : new Float32Array(B * u);
+    const dh = dH ? floatData(dH, 'recurrent grad').slice() : floatBuffer(B * u);
     if (dOutput && !returnSequences) {
       const d = floatData(dOutput, 'recurrent grad');
       const m = zeroOutputForMask ? this.maskAt(this.time(this.T - 1)) : null;
@@ -181,19 +204,34 @@ export class SequencePlan {
   }
 
   /**
+   * The sequence output's gradient [B, T, u] by step (null when only the last output or state is
+   * read), masked rows zeroed with `zeroOutputForMask`.
+   */
+  stepOutputGrads(dOutput: Tensor | null, returnSequences: boolean, zeroOutputForMask: boolean): Float32Array | null {
+    if (!dOutput || !returnSequences) return null;
+    const d = floatData(dOutput, 'recurrent grad');
+    if (!zeroOutputForMask || !this.maskTm) return d;
+    const { T, units: u } = this;
+    const out = floatBuffer(d.length);
+    out.set(d);
+    for (let s = 0; s < T; s++) this.forMaskedRows(this.time(s), (b) => out.fill(0, (b * T + s) * u, (b * T + s + 1) * u));
+    return out;
+  }
+
+  /**
    * Gradients of the input projection given dG [T·B, width], the gradient of x·kernel + bias:
    * dx [B, T, F], dKernel [F, width] and dBias [width].
    */
   inputGrads(dG: Float32Array, kernel: Float32Array, width: number): { dx: Tensor; dKernel: Float32Array; dBias: Float32Array } {
     const { B, T, F, be } = this;
     const n = T * B;
-    const dxTm = new Float32Array(n * F);
+    const dxTm = floatBuffer(n * F);
     be.matmul(dG, kernel, dxTm, n, F, width, false, true, null, 'linear', false);
-    const dx = new Float32Array(n * F);
+    const dx = floatBuffer(n * F);
     be.transpose(dxTm, [T, B, F], [1, 0, 2], dx);
-    const dKernel = new Float32Array(F * width);
+    const dKernel = floatBuffer(F * width);
     be.matmul(this.xTm, dG, dKernel, F, width, n, true, false, null, 'linear', false);
-    const dBias = new Float32Array(width);
+    const dBias = floatBuffer(width);
     be.reduceSum(dG, 1, n, width, dBias);
     return { dx: new Tensor(dx, [B, T, F], 'float32'), dKernel, dBias };
   }

@@ -76,6 +76,12 @@ export interface NativeAddon {
   gruResetBackward(gates: F32, hRec: F32, drh: F32, dzr: F32, dhRec: F32, mask: Mask, batch: number, units: number, recAct: number): void;
   rnnStepForward(z: F32, hPrev: F32, h: F32, mask: Mask, batch: number, units: number, act: number): void;
   rnnStepBackward(y: F32, dhNext: F32, dOut: F32 | null, dz: F32, dhPrev: F32, mask: Mask, batch: number, units: number, act: number): void;
+  /** dims: [batch, steps, features, units, goBackwards (0/1), act, recAct]. */
+  lstmSequenceForward(x: F32, kernel: F32, recurrentKernel: F32, bias: F32 | null, mask: Mask, dropMask: F32 | null,
+    gates: F32, c: F32, h: F32, dims: Int32Array): void;
+  lstmSequenceBackward(x: F32, kernel: F32, recurrentKernel: F32, bias: F32 | null, mask: Mask, dropMask: F32 | null,
+    gates: F32, c: F32, h: F32, dims: Int32Array, dStep: F32 | null, dh: F32, dc: F32,
+    dx: F32, dKernel: F32, dRecurrentKernel: F32, dBias: F32 | null): void;
 }
 
 const REQUIRED: readonly (keyof NativeAddon)[] = [
@@ -86,6 +92,7 @@ const REQUIRED: readonly (keyof NativeAddon)[] = [
   'avgPool2dGrad', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'adagradUpdate',
   'lstmGatesForward', 'lstmGatesBackward', 'gruGatesForward', 'gruGatesBackward', 'gruResetForward',
   'gruCandidateForward', 'gruCandidateBackward', 'gruResetBackward', 'rnnStepForward', 'rnnStepBackward',
+  'lstmSequenceForward', 'lstmSequenceBackward',
 ];
 
 /**

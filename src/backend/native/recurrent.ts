@@ -1,18 +1,37 @@
-import type { Backend, GateActivation } from '../backend.js';
+import type { Backend, GateActivation, LstmSequence } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { NativeAddon } from './addon.js';
 import { GATE_CODE } from './codes.js';
 
 type RecurrentKernels = Pick<Backend,
   | 'lstmGatesForward' | 'lstmGatesBackward' | 'gruGatesForward' | 'gruGatesBackward' | 'gruResetForward'
-  | 'gruCandidateForward' | 'gruCandidateBackward' | 'gruResetBackward' | 'rnnStepForward' | 'rnnStepBackward'>;
+  | 'gruCandidateForward' | 'gruCandidateBackward' | 'gruResetBackward' | 'rnnStepForward' | 'rnnStepBackward'
+  | 'lstmSequenceForward' | 'lstmSequenceBackward'>;
 
 /** The activation's code, or undefined for a name the addon does not know (the reference then raises the error). */
 const code = (a: GateActivation): number | undefined => GATE_CODE[a];
 
-/** Native gate kernels for one LSTM / GRU / SimpleRNN time step. */
+/** The addon's size-and-flags vector for a sequence, or null when an activation has no native code. */
+function sequenceDims(s: LstmSequence): Int32Array | null {
+  const a = code(s.act), r = code(s.recAct);
+  if (a === undefined || r === undefined) return null;
+  return Int32Array.of(s.batch, s.steps, s.features, s.units, s.goBackwards ? 1 : 0, a, r);
+}
+
+/** Native whole-sequence LSTM and the gate kernels for one LSTM / GRU / SimpleRNN time step. */
 export function recurrentKernels(addon: NativeAddon): RecurrentKernels {
   return {
+    lstmSequenceForward(s) {
+      const dims = sequenceDims(s);
+      if (!dims) return jsBackend.lstmSequenceForward(s);
+      addon.lstmSequenceForward(s.x, s.kernel, s.recurrentKernel, s.bias, s.mask, s.recurrentDropMask, s.gates, s.c, s.h, dims);
+    },
+    lstmSequenceBackward(s, dStep, dh, dc, g) {
+      const dims = sequenceDims(s);
+      if (!dims) return jsBackend.lstmSequenceBackward(s, dStep, dh, dc, g);
+      addon.lstmSequenceBackward(s.x, s.kernel, s.recurrentKernel, s.bias, s.mask, s.recurrentDropMask, s.gates, s.c, s.h, dims,
+        dStep, dh, dc, g.dx, g.dKernel, g.dRecurrentKernel, g.dBias);
+    },
     lstmGatesForward(z, cPrev, hPrev, c, h, mask, batch, units, act, recAct) {
       const a = code(act), r = code(recAct);
       if (a === undefined || r === undefined) return jsBackend.lstmGatesForward(z, cPrev, hPrev, c, h, mask, batch, units, act, recAct);
