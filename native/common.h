@@ -50,6 +50,10 @@ bool gemm_force_isa(const char* name);
 // ceiling that benchmarks report achieved GFLOP/s against.
 double fma_peak_gflops(double seconds);
 
+// The selected family's direct convolution tiles (conv_direct.h), or null for the portable build.
+struct DirectConvKernels;
+const DirectConvKernels* direct_conv_kernels();
+
 // Applies sigmoid/tanh to an m×n block (relu is fused into the micro-kernels).
 void apply_act_block(float* c, long ldc, long m, long n, int act);
 

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "conv_direct.h"
 #include "kernels.h"
 
 namespace dn {
@@ -136,6 +137,7 @@ void conv2d(const float* x, const float* kernel, const float* bias, float* out, 
     gemm(GemmArgs{p.rows, g.outC, g.inC, x, g.inC, 1, kernel, g.outC, 1, out, g.outC, bias, ACT_LINEAR, false});
     return;
   }
+  if (conv2d_direct(x, kernel, bias, out, g)) return;
   for (long grp = 0; grp < g.groups; ++grp) {
     const ConvA a = implicit(x, g, p, grp * p.cPer, false);
     GemmArgs args{p.rows, p.outPer, p.Kg,
@@ -155,6 +157,7 @@ void conv2d_backprop_input(const float* dy, const float* kernel, float* dx, cons
     gemm(GemmArgs{p.rows, g.inC, g.outC, dy, g.outC, 1, kernel, 1, g.outC, dx, g.inC, nullptr, ACT_LINEAR, false});
     return;
   }
+  if (conv2d_direct_backprop_input(dy, kernel, dx, g)) return;
   const bool par = worth_threads(p.rows * p.Kg * g.outC);
   const bool perSample = par && g.batch >= pool_threads();
   BwdInCtx c{dy, kernel, dx, &g, p, chunk_rows(p.P, p.Kg, 1), par && !perSample};
@@ -173,6 +176,7 @@ void conv2d_backprop_filter(const float* x, const float* dy, float* dkernel, con
     gemm(GemmArgs{g.inC, g.outC, p.rows, x, 1, g.inC, dy, g.outC, 1, dkernel, g.outC, nullptr, ACT_LINEAR, false});
     return;
   }
+  if (conv2d_direct_backprop_filter(x, dy, dkernel, g)) return;
   // dkernel[kidx, grp·outPer + j] = Σ_rows im2col[row, kidx] · dy[row, grp·outPer + j]
   for (long grp = 0; grp < g.groups; ++grp) {
     const ConvA a = implicit(x, g, p, grp * p.cPer, true);

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common.h"
+#include "conv_direct.h"
 #include "vmath.h"
 
 namespace dn {
@@ -17,6 +18,8 @@ double fma_peak_avx512(long iters);
 double fma_peak_avx2(long iters);
 extern const VMath kVMath_avx512;
 extern const VMath kVMath_avx2;
+extern const DirectConvKernels kDirectConv_avx512;
+extern const DirectConvKernels kDirectConv_avx2;
 #endif
 extern const VMath kVMath_generic;
 
@@ -24,12 +27,14 @@ namespace {
 
 typedef void (*GemmFn)(const GemmArgs&);
 
-// A SIMD family: its GEMM, its tile (to align thread splits) and its vector math.
+// A SIMD family: its GEMM, its tile (to align thread splits), its vector math and its direct
+// convolution tiles (none for the portable build, which convolves through the GEMM).
 struct Isa {
   const char* name;
   GemmFn fn;
   long mr, nr;
   const VMath* vm;
+  const DirectConvKernels* conv;
 };
 
 bool cpu_has(const char* name) {
@@ -45,10 +50,10 @@ bool cpu_has(const char* name) {
 
 Isa make_isa(const char* name) {
 #if defined(__x86_64__)
-  if (std::strcmp(name, "avx512") == 0) return {"avx512", gemm_avx512, 12, 32, &kVMath_avx512};
-  if (std::strcmp(name, "avx2") == 0) return {"avx2", gemm_avx2, 6, 16, &kVMath_avx2};
+  if (std::strcmp(name, "avx512") == 0) return {"avx512", gemm_avx512, 12, 32, &kVMath_avx512, &kDirectConv_avx512};
+  if (std::strcmp(name, "avx2") == 0) return {"avx2", gemm_avx2, 6, 16, &kVMath_avx2, &kDirectConv_avx2};
 #endif
-  return {"generic", gemm_generic, 4, 16, &kVMath_generic};
+  return {"generic", gemm_generic, 4, 16, &kVMath_generic, nullptr};
 }
 
 Isa detect() {
@@ -117,6 +122,8 @@ void run_part(void* ctx, long t, int) {
 const char* gemm_isa() { return isa().name; }
 
 const VMath& vmath() { return *isa().vm; }
+
+const DirectConvKernels* direct_conv_kernels() { return isa().conv; }
 
 double fma_peak_gflops(double seconds) {
   double (*probe)(long) = nullptr;

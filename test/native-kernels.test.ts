@@ -412,43 +412,41 @@ const CONV_CASES: Conv2DGeometry[] = [
   convGeom(1, 3, 3, 2, 3, 5, 5, [1, 1], [1, 1], [2, 2, 2, 2], 1),          // kernel larger than input
   convGeom(4, 16, 16, 16, 33, 3, 3, [1, 1], [1, 1], [1, 1, 1, 1], 1),      // big enough for threads and chunks
   convGeom(3, 1, 300, 32, 17, 1, 5, [1, 1], [1, 1], [0, 0, 0, 0], 1),      // W3-like 1D
+  convGeom(2, 9, 12, 5, 40, 3, 3, [1, 1], [2, 3], [2, 2, 3, 3], 1),        // dilated both ways, two column blocks
+  convGeom(2, 6, 7, 3, 4, 2, 2, [1, 1], [1, 1], [0, 1, 0, 1], 1),          // even kernel, 'same' padding after only
+  convGeom(2, 1, 700, 200, 24, 1, 3, [1, 1], [1, 1], [0, 0, 1, 1], 1),     // a sample too big for the direct filter gradient
 ];
 
+// Every SIMD family (its direct convolution, or the GEMM path of the portable build) and both thread counts.
 nativeTest('conv2d forward, backprop input and backprop filter (groups, strides, dilation, padding, 1D)', (b, addon) => {
-  const threads = addon.threads();
-  try {
-    for (const t of [1, 2]) {
-      addon.setThreads(t);
-      for (const g of CONV_CASES) {
-        const label = `${t}t ${JSON.stringify(g)}`;
-        const x = rand(g.batch * g.inH * g.inW * g.inC);
-        const kernel = rand(g.kH * g.kW * (g.inC / g.groups) * g.outC);
-        const bias = rand(g.outC);
-        const outSize = g.batch * g.outH * g.outW * g.outC;
-        const tol = 2e-5 * g.kH * g.kW * g.inC;
-        for (const withBias of [true, false]) {
-          const e = new Float32Array(outSize);
-          const a = new Float32Array(outSize);
-          jsBackend.conv2d(x, kernel, withBias ? bias : null, e, g);
-          b.conv2d(x, kernel, withBias ? bias : null, a, g);
-          assertClose(a, e, `conv2d ${label}`, 1e-4, tol);
-        }
-        const dy = rand(outSize);
-        const dxe = new Float32Array(x.length);
-        const dxa = rand(x.length); // garbage: the kernel must overwrite it
-        jsBackend.conv2dBackpropInput(dy, kernel, dxe, g);
-        b.conv2dBackpropInput(dy, kernel, dxa, g);
-        assertClose(dxa, dxe, `conv2dBackpropInput ${label}`, 1e-4, 2e-5 * g.kH * g.kW * g.outC);
-        const dke = new Float32Array(kernel.length);
-        const dka = rand(kernel.length);
-        jsBackend.conv2dBackpropFilter(x, dy, dke, g);
-        b.conv2dBackpropFilter(x, dy, dka, g);
-        assertClose(dka, dke, `conv2dBackpropFilter ${label}`, 1e-4, 2e-5 * g.batch * g.outH * g.outW);
+  forEachIsaAndThreads(addon, (run) => {
+    for (const g of CONV_CASES) {
+      const label = `${run} ${JSON.stringify(g)}`;
+      const x = rand(g.batch * g.inH * g.inW * g.inC);
+      const kernel = rand(g.kH * g.kW * (g.inC / g.groups) * g.outC);
+      const bias = rand(g.outC);
+      const outSize = g.batch * g.outH * g.outW * g.outC;
+      const tol = 2e-5 * g.kH * g.kW * g.inC;
+      for (const withBias of [true, false]) {
+        const e = new Float32Array(outSize);
+        const a = new Float32Array(outSize);
+        jsBackend.conv2d(x, kernel, withBias ? bias : null, e, g);
+        b.conv2d(x, kernel, withBias ? bias : null, a, g);
+        assertClose(a, e, `conv2d ${label}`, 1e-4, tol);
       }
+      const dy = rand(outSize);
+      const dxe = new Float32Array(x.length);
+      const dxa = rand(x.length); // garbage: the kernel must overwrite it
+      jsBackend.conv2dBackpropInput(dy, kernel, dxe, g);
+      b.conv2dBackpropInput(dy, kernel, dxa, g);
+      assertClose(dxa, dxe, `conv2dBackpropInput ${label}`, 1e-4, 2e-5 * g.kH * g.kW * g.outC);
+      const dke = new Float32Array(kernel.length);
+      const dka = rand(kernel.length);
+      jsBackend.conv2dBackpropFilter(x, dy, dke, g);
+      b.conv2dBackpropFilter(x, dy, dka, g);
+      assertClose(dka, dke, `conv2dBackpropFilter ${label}`, 1e-4, 2e-5 * g.batch * g.outH * g.outW);
     }
-  } finally {
-    addon.setThreads(threads);
-  }
+  });
 });
 
 nativeTest('depthwise conv2d forward and both backward passes', (b) => {
