@@ -44,10 +44,14 @@ function rotl(x: number, k: number): number {
 }
 
 const generator = new Xoshiro128(Date.now() ^ (Math.random() * 0x7fffffff));
+// Box–Muller makes normals in pairs; the second waits here for the next draw.
+let spareNormal: number | null = null;
 
 /** Seeds every random draw Dendrite makes (initializers, dropout, shuffling, `random.*`). */
 export function setSeed(seed: number): void {
   generator.seed(seed);
+  // A spare left from before the seed would make the first normal depend on earlier draws.
+  spareNormal = null;
 }
 
 /** Uniform in [0, 1). */
@@ -55,7 +59,6 @@ export function nextUniform(): number {
   return generator.next();
 }
 
-let spareNormal: number | null = null;
 /** Standard normal (Box–Muller). */
 export function nextNormal(): number {
   if (spareNormal !== null) {
