@@ -3,7 +3,7 @@ import { getBackend } from '../backend/registry.js';
 import type { DType } from '../tensor/dtype.js';
 import { broadcastShapes } from '../tensor/shape.js';
 import { Tensor, scalar } from '../tensor/tensor.js';
-import { empty, emptyFloat, floatData } from './create.js';
+import { emptyFloat, emptyOutput, floatData, outputFloat } from './create.js';
 import { scale, unbroadcast } from './reduce.js';
 import { record } from './tape.js';
 
@@ -12,7 +12,7 @@ const asTensor = (v: Operand): Tensor => (typeof v === 'number' ? scalar(v) : v)
 
 function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType): Tensor {
   const shape = broadcastShapes(a.shape, b.shape);
-  const y = empty(shape, outDType);
+  const y = emptyOutput(shape, outDType);
   getBackend().binary(op, a.values, a.shape, b.values, b.shape, y.values, shape);
   return y;
 }
@@ -74,10 +74,10 @@ export function compare(op: 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 
 /** Elementwise f(x) with the derivative the backend knows for f. */
 export function unary(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
   const xd = floatData(x, op);
-  const { t: y, data } = emptyFloat(x.shape);
+  const { t: y, data } = outputFloat(x.shape);
   getBackend().unary(op, xd, data, alpha);
   record([x], [y], ([dy]) => {
-    const { t: dx, data: dxd } = emptyFloat(x.shape);
+    const { t: dx, data: dxd } = outputFloat(x.shape);
     getBackend().unaryGrad(op, xd, data, floatData(dy!, op), dxd, alpha);
     return [dx];
   });
@@ -108,7 +108,7 @@ export function clip(x: Tensor, lo: number, hi: number): Tensor {
 /** Converts the element type. Gradients flow through float → float casts only. */
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return x;
-  const y = empty(x.shape, dtype);
+  const y = emptyOutput(x.shape, dtype);
   getBackend().cast(x.values, y.values);
   if (x.dtype === 'float32' && dtype === 'float32') record([x], [y], ([dy]) => [dy]);
   return y;

@@ -1,7 +1,7 @@
 import type { Conv2DGeometry, Pool2DGeometry } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { Tensor } from '../tensor/tensor.js';
-import { emptyFloat, floatData } from './create.js';
+import { floatData, outputFloat } from './create.js';
 import { reshape } from './shape_ops.js';
 import { record } from './tape.js';
 
@@ -50,24 +50,24 @@ export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, opts: Con
   const g = geometry(x, kernel, opts);
   const xd = floatData(x, 'conv2d');
   const kd = floatData(kernel, 'conv2d kernel');
-  const { t: y, data } = emptyFloat([g.batch, g.outH, g.outW, g.outC]);
+  const { t: y, data } = outputFloat([g.batch, g.outH, g.outW, g.outC]);
   getBackend().conv2d(xd, kd, bias ? floatData(bias, 'conv2d bias') : null, data, g);
   record(bias ? [x, kernel, bias] : [x, kernel], [y], ([dy], needed) => {
     const dyd = floatData(dy!, 'conv2d grad');
     const grads: (Tensor | null)[] = [null, null];
     // The input gradient of a first layer (its input is data) costs a whole convolution: skip it.
     if (needed[0]) {
-      const { t: dx, data: dxd } = emptyFloat(x.shape);
+      const { t: dx, data: dxd } = outputFloat(x.shape);
       getBackend().conv2dBackpropInput(dyd, kd, dxd, g);
       grads[0] = dx;
     }
     if (needed[1]) {
-      const { t: dk, data: dkd } = emptyFloat(kernel.shape);
+      const { t: dk, data: dkd } = outputFloat(kernel.shape);
       getBackend().conv2dBackpropFilter(xd, dyd, dkd, g);
       grads[1] = dk;
     }
     if (bias && needed[2]) {
-      const { t: db, data: dbd } = emptyFloat(bias.shape);
+      const { t: db, data: dbd } = outputFloat(bias.shape);
       getBackend().reduceSum(dyd, 1, dyd.length / g.outC, g.outC, dbd);
       grads.push(db);
     }
@@ -90,12 +90,12 @@ export function depthwiseConv2d(x: Tensor, kernel: Tensor, opts: Omit<Conv2DOpti
   const g = { ...base, multiplier: kernel.shape[3] };
   const xd = floatData(x, 'depthwiseConv2d');
   const kd = floatData(kernel, 'depthwiseConv2d kernel');
-  const { t: y, data } = emptyFloat([g.batch, g.outH, g.outW, g.inC * g.multiplier]);
+  const { t: y, data } = outputFloat([g.batch, g.outH, g.outW, g.inC * g.multiplier]);
   getBackend().depthwiseConv2d(xd, kd, data, g);
   record([x, kernel], [y], ([dy]) => {
     const dyd = floatData(dy!, 'depthwiseConv2d grad');
-    const { t: dx, data: dxd } = emptyFloat(x.shape);
-    const { t: dk, data: dkd } = emptyFloat(kernel.shape);
+    const { t: dx, data: dxd } = outputFloat(x.shape);
+    const { t: dk, data: dkd } = outputFloat(kernel.shape);
     getBackend().depthwiseConv2dBackpropInput(dyd, kd, dxd, g);
     getBackend().depthwiseConv2dBackpropFilter(xd, dyd, dkd, g);
     return [dx, dk];
@@ -121,11 +121,11 @@ function poolGeometry(x: Tensor, opts: Pool2DOptions): Pool2DGeometry {
 
 export function maxPool2d(x: Tensor, opts: Pool2DOptions): Tensor {
   const g = poolGeometry(x, opts);
-  const { t: y, data } = emptyFloat([g.batch, g.outH, g.outW, g.channels]);
+  const { t: y, data } = outputFloat([g.batch, g.outH, g.outW, g.channels]);
   const argmax = new Int32Array(data.length);
   getBackend().maxPool2d(floatData(x, 'maxPool2d'), data, argmax, g);
   record([x], [y], ([dy]) => {
-    const { t: dx, data: dxd } = emptyFloat(x.shape);
+    const { t: dx, data: dxd } = outputFloat(x.shape);
     getBackend().maxPool2dGrad(floatData(dy!, 'maxPool2d grad'), argmax, dxd);
     return [dx];
   });
@@ -134,10 +134,10 @@ export function maxPool2d(x: Tensor, opts: Pool2DOptions): Tensor {
 
 export function avgPool2d(x: Tensor, opts: Pool2DOptions): Tensor {
   const g = poolGeometry(x, opts);
-  const { t: y, data } = emptyFloat([g.batch, g.outH, g.outW, g.channels]);
+  const { t: y, data } = outputFloat([g.batch, g.outH, g.outW, g.channels]);
   getBackend().avgPool2d(floatData(x, 'avgPool2d'), data, g);
   record([x], [y], ([dy]) => {
-    const { t: dx, data: dxd } = emptyFloat(x.shape);
+    const { t: dx, data: dxd } = outputFloat(x.shape);
     getBackend().avgPool2dGrad(floatData(dy!, 'avgPool2d grad'), dxd, g);
     return [dx];
   });

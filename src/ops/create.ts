@@ -13,10 +13,12 @@ export class BufferPool {
   private readonly free = new Map<number, Float32Array[]>();
   private readonly lent: Float32Array[] = [];
 
-  take(size: number): Float32Array {
+  /** A buffer of `size` floats: zeroed, or as its last user left it when `zeroed` is false. */
+  take(size: number, zeroed = true): Float32Array {
     const buf = this.free.get(size)?.pop();
     if (buf) {
-      buf.fill(0);
+      if (zeroed) buf.fill(0);
+      else if (poisonReused) buf.fill(NaN);
       this.lent.push(buf);
       return buf;
     }
@@ -36,6 +38,15 @@ export class BufferPool {
 }
 
 let activePool: BufferPool | null = null;
+let poisonReused = false;
+
+/**
+ * Test hook: reused output buffers (outputBuffer) come back filled with NaN instead of stale
+ * values, so an op that leaves part of its output unwritten shows up as NaN, not as plausible data.
+ */
+export function setOutputPoisoning(on: boolean): void {
+  poisonReused = on;
+}
 
 /** Runs `f` with op outputs drawn from `pool`, then returns every buffer to it. */
 export function withBufferPool<T>(pool: BufferPool, f: () => T): T {
@@ -54,6 +65,21 @@ export function floatBuffer(size: number): Float32Array {
   return activePool ? activePool.take(size) : new Float32Array(size);
 }
 
+/**
+ * A float32 buffer that its writer fills completely (a backend kernel's output: kernels overwrite
+ * their outputs). From the step pool it comes as its last user left it; at the size of a CNN's
+ * activations zeroing it first cost as much as the elementwise op that then writes it.
+ */
+export function outputBuffer(size: number): Float32Array {
+  return activePool ? activePool.take(size, false) : new Float32Array(size);
+}
+
+/** A float32 tensor of `shape` with its buffer, for a backend kernel to overwrite entirely (see outputBuffer). */
+export function outputFloat(shape: Shape): { t: Tensor; data: Float32Array } {
+  const data = outputBuffer(sizeOf(shape));
+  return { t: new Tensor(data, shape, 'float32'), data };
+}
+
 /** A fresh, zeroed float32 tensor of `shape` with its buffer, for an op to fill. */
 export function emptyFloat(shape: Shape): { t: Tensor; data: Float32Array } {
   const data = floatBuffer(sizeOf(shape));
@@ -63,6 +89,12 @@ export function emptyFloat(shape: Shape): { t: Tensor; data: Float32Array } {
 export function empty(shape: Shape, dtype: DType): Tensor {
   const size = sizeOf(shape);
   return new Tensor(dtype === 'float32' ? floatBuffer(size) : allocData(dtype, size), shape, dtype);
+}
+
+/** A tensor of `shape` for a backend kernel to overwrite entirely (see outputBuffer). */
+export function emptyOutput(shape: Shape, dtype: DType): Tensor {
+  const size = sizeOf(shape);
+  return new Tensor(dtype === 'float32' ? outputBuffer(size) : allocData(dtype, size), shape, dtype);
 }
 
 export function floatData(t: Tensor, what: string): Float32Array {

@@ -1,6 +1,6 @@
 import { getBackend } from '../backend/registry.js';
 import { Tensor } from '../tensor/tensor.js';
-import { emptyFloat, floatData, floatBuffer } from './create.js';
+import { emptyFloat, floatData, outputBuffer, outputFloat } from './create.js';
 import { record } from './tape.js';
 
 /**
@@ -25,7 +25,7 @@ export function embeddingLookup(table: Tensor, indices: Tensor): Tensor {
   if (!(indices.values instanceof Int32Array)) throw new Error('embeddingLookup expects int32 indices.');
   const dim = table.shape[1];
   const idx = indices.values;
-  const { t: y, data } = emptyFloat([...indices.shape, dim]);
+  const { t: y, data } = outputFloat([...indices.shape, dim]);
   getBackend().gather(floatData(table, 'embeddingLookup'), dim, idx, data);
   record([table], [y], ([dy]) => {
     const g = floatData(dy!, 'embeddingLookup grad');
@@ -33,7 +33,7 @@ export function embeddingLookup(table: Tensor, indices: Tensor): Tensor {
     getBackend().scatterAdd(g, dim, idx, dtd);
     squareSums.set(dt, () => {
       const be = getBackend();
-      const sq = floatBuffer(g.length);
+      const sq = outputBuffer(g.length);
       be.binary('mul', g, [g.length], g, [g.length], sq, [g.length]);
       const { t, data: out } = emptyFloat(table.shape);
       be.scatterAdd(sq, dim, idx, out);

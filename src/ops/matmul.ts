@@ -2,7 +2,7 @@ import type { FusedActivation } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { emptyFloat, floatData, floatBuffer } from './create.js';
+import { emptyFloat, floatData, outputBuffer, outputFloat } from './create.js';
 import { reshape } from './shape_ops.js';
 import { unbroadcast } from './reduce.js';
 import { record } from './tape.js';
@@ -14,7 +14,7 @@ import { record } from './tape.js';
  */
 function activationGrad(act: FusedActivation, y: Float32Array, dy: Float32Array): Float32Array {
   if (act === 'linear') return dy;
-  const out = floatBuffer(dy.length);
+  const out = outputBuffer(dy.length);
   getBackend().unaryGrad(act, y, y, dy, out, 0);
   return out;
 }
@@ -38,7 +38,7 @@ export function matMul(a: Tensor, b: Tensor, opts: MatMulOptions = {}): Tensor {
   const ad = floatData(a, 'matMul');
   const bd = floatData(b, 'matMul');
   const biasData = bias ? floatData(bias, 'matMul bias') : null;
-  const { t: y, data } = emptyFloat([m, n]);
+  const { t: y, data } = outputFloat([m, n]);
   getBackend().matmul(ad, bd, data, m, n, k, transposeA, transposeB, biasData, activation, false);
   const inputs = bias ? [a, b, bias] : [a, b];
   record(inputs, [y], ([dy], needed) => {
@@ -47,19 +47,19 @@ export function matMul(a: Tensor, b: Tensor, opts: MatMulOptions = {}): Tensor {
     const grads: (Tensor | null)[] = [null, null];
     // dA = dZ·Bᵀ (or B·dZᵀ when A was transposed); dB = Aᵀ·dZ (or dZᵀ·A when B was transposed).
     if (needed[0]) {
-      const { t: da, data: dad } = emptyFloat(a.shape);
+      const { t: da, data: dad } = outputFloat(a.shape);
       if (!transposeA) be.matmul(dz, bd, dad, m, k, n, false, !transposeB, null, 'linear', false);
       else be.matmul(bd, dz, dad, k, m, n, transposeB, true, null, 'linear', false);
       grads[0] = da;
     }
     if (needed[1]) {
-      const { t: db, data: dbd } = emptyFloat(b.shape);
+      const { t: db, data: dbd } = outputFloat(b.shape);
       if (!transposeB) be.matmul(ad, dz, dbd, k, n, m, !transposeA, false, null, 'linear', false);
       else be.matmul(dz, ad, dbd, n, k, m, true, transposeA, null, 'linear', false);
       grads[1] = db;
     }
     if (bias && needed[2]) {
-      const { t: dbias, data: dbiasData } = emptyFloat(bias.shape);
+      const { t: dbias, data: dbiasData } = outputFloat(bias.shape);
       be.reduceSum(dz, 1, m, n, dbiasData);
       grads.push(dbias);
     }

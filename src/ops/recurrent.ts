@@ -1,6 +1,6 @@
 import type { GateActivation, LstmSequence } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
-import { floatData, floatBuffer } from './create.js';
+import { floatBuffer, floatData, outputBuffer } from './create.js';
 import { SequencePlan, checkRecurrentWeights } from './recurrent_seq.js';
 import { record } from './tape.js';
 
@@ -80,7 +80,7 @@ export function lstm(
     batch: B, steps: T, features: F, units: u, x: floatData(x, 'LSTM'), kernel: floatData(kernel, 'LSTM'),
     recurrentKernel: floatData(recurrentKernel, 'LSTM'), bias: bias ? floatData(bias, 'LSTM') : null, mask: plan.maskTm,
     recurrentDropMask: o.drop, goBackwards: o.goBackwards, act: o.act, recAct: o.recAct,
-    gates: floatBuffer(T * B * G), c: floatBuffer((T + 1) * B * u), h: plan.H,
+    gates: outputBuffer(T * B * G), c: floatBuffer((T + 1) * B * u), h: plan.H,
   };
   be.lstmSequenceForward(seq);
   const { output, h } = plan.outputs(o.returnSequences, o.zeroOut);
@@ -89,7 +89,7 @@ export function lstm(
   record(weightInputs(x, kernel, recurrentKernel, bias), [output, h, c], ([dOut, dH, dC]) => {
     const dh = plan.initialDh(dOut, dH, o.returnSequences, o.zeroOut);
     const dc = dC ? floatData(dC, 'LSTM grad').slice() : floatBuffer(B * u);
-    const g = { dx: floatBuffer(B * T * F), dKernel: floatBuffer(F * G), dRecurrentKernel: floatBuffer(u * G), dBias: bias ? floatBuffer(G) : null };
+    const g = { dx: outputBuffer(B * T * F), dKernel: outputBuffer(F * G), dRecurrentKernel: outputBuffer(u * G), dBias: bias ? outputBuffer(G) : null };
     be.lstmSequenceBackward(seq, plan.stepOutputGrads(dOut, o.returnSequences, o.zeroOut), dh, dc, g);
     return grads(new Tensor(g.dx, x.shape, 'float32'), g.dKernel, kernel, g.dRecurrentKernel, recurrentKernel, g.dBias, bias);
   });
