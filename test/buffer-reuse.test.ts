@@ -1,7 +1,7 @@
 // Ops take their outputs from the step's buffer pool without zeroing them when a kernel writes
 // every element. If one did not, a reused buffer would feed the previous step's values into this
-// one. Here reused outputs are poisoned with NaN: several steps of models that use every such op
-// must stay finite and match, weight for weight, the same steps run without poisoning.
+// one. Here reused outputs are poisoned with NaN: several steps of models that use every such op,
+// and a batched predict, must stay finite and match the same run without poisoning exactly.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Input, Model, layers, random, setSeed, type KerasTensor, type Tensor } from '../src/index.js';
@@ -53,7 +53,7 @@ const cases: Case[] = [
   },
 ];
 
-async function trainedWeights(c: Case, poison: boolean): Promise<{ losses: number[]; weights: Float32Array[] }> {
+async function trainedWeights(c: Case, poison: boolean): Promise<{ losses: number[]; weights: Float32Array[]; predictions: Float32Array }> {
   setSeed(7);
   const model = c.build();
   model.compile({ optimizer: 'rmsprop', loss: c.loss });
@@ -63,7 +63,9 @@ async function trainedWeights(c: Case, poison: boolean): Promise<{ losses: numbe
   try {
     const losses: number[] = [];
     for (let step = 0; step < 4; step++) losses.push(Number(await model.trainOnBatch(x, y)));
-    return { losses, weights: model.getWeights().map((w) => Float32Array.from(w.values)) };
+    // Batches of 2 rows: predict reuses one batch's buffers for the next.
+    const predictions = Float32Array.from(model.predict(x, { batchSize: 2 }).values);
+    return { losses, weights: model.getWeights().map((w) => Float32Array.from(w.values)), predictions };
   } finally {
     setOutputPoisoning(false);
   }
@@ -76,5 +78,7 @@ for (const c of cases) {
     assert.ok(poisoned.losses.every(Number.isFinite), `losses ${poisoned.losses}`);
     assert.deepEqual(poisoned.losses, clean.losses);
     poisoned.weights.forEach((w, i) => assert.deepEqual(w, clean.weights[i], `weight ${i}`));
+    assert.ok(poisoned.predictions.every(Number.isFinite));
+    assert.deepEqual(poisoned.predictions, clean.predictions);
   });
 }

@@ -1,4 +1,5 @@
 import type { SymbolicShape } from '../tensor/shape.js';
+import { allocData } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import { KerasTensor } from '../layers/keras_tensor.js';
@@ -39,6 +40,7 @@ export interface EvaluateDictArgs extends EvaluateArgs {
 export class Model<S extends SymbolicStructure = SymbolicStructure> extends Functional implements TrainableModel {
   stopTraining = false;
   private trainer: Trainer | undefined;
+  private readonly inferencePool = new ops.BufferPool();
   private readonly outputStructure: 'single' | 'list' | 'record';
 
   private compileArgs: CompileArgs | undefined;
@@ -92,21 +94,33 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
 
   /** Runs the model in inference mode over data in batches. */
   predict(x: Data, args: PredictArgs = {}): ConcreteOutputs<S> {
-    const batchSize = args.batchSize ?? 32;
-    const xs = this.adaptInputs(x, 'predict');
-    const n = xs[0].shape[0];
-    const chunks: Tensor[][] = this.outputs.map(() => []);
-    for (let start = 0; start < n; start += batchSize) {
-      const end = Math.min(start + batchSize, n);
-      const outs = this.forward(xs.map((t) => ops.rowRange(t, start, end)), false);
-      outs.forEach((o, i) => chunks[i].push(o));
-    }
-    const outs = chunks.map((c) => (c.length === 1 ? c[0] : ops.concat(c, 0)));
-    return this.structure(outs);
+    return this.structure(this.inferInBatches(this.adaptInputs(x, 'predict'), args.batchSize ?? 32));
   }
 
   predictOnBatch(x: Data): ConcreteOutputs<S> {
-    return this.structure(this.forward(this.adaptInputs(x, 'predictOnBatch'), false));
+    const xs = this.adaptInputs(x, 'predictOnBatch');
+    return this.structure(this.inferInBatches(xs, Math.max(xs[0].shape[0], 1)));
+  }
+
+  /**
+   * Inference over all rows, batch by batch. Each batch runs with the inference buffer pool, so its
+   * working memory is reused by the next one (fresh arrays for every activation cost more in page
+   * faults and garbage collection than a small model's arithmetic); only the predictions are copied
+   * out, into arrays allocated once.
+   */
+  private inferInBatches(xs: Tensor[], batchSize: number): Tensor[] {
+    const n = xs[0].shape[0];
+    if (n === 0) return this.forward(xs, false);
+    let results: Tensor[] | null = null;
+    for (let start = 0; start < n; start += batchSize) {
+      const end = Math.min(start + batchSize, n);
+      ops.withBufferPool(this.inferencePool, () => {
+        const outs = this.forward(xs.map((t) => ops.rowRange(t, start, end)), false);
+        const all = (results ??= outs.map((o) => new Tensor(allocData(o.dtype, n * (o.size / o.shape[0])), [n, ...o.shape.slice(1)], o.dtype)));
+        outs.forEach((o, i) => all[i].values.set(o.values, start * (o.size / o.shape[0])));
+      });
+    }
+    return results ?? [];
   }
 
   /** One training step on one batch; returns the loss, or `[loss, ...metrics]`. */
