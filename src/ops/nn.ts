@@ -2,7 +2,7 @@ import { getBackend } from '../backend/registry.js';
 import { formatShape, normalizeAxis } from '../tensor/shape.js';
 import { nextUniform } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
-import { emptyFloat, floatData, floatBuffer } from './create.js';
+import { emptyFloat, floatData, floatBuffer, outputFloat } from './create.js';
 import { transpose } from './shape_ops.js';
 import { record } from './tape.js';
 
@@ -54,9 +54,9 @@ export function softmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor): T
   const labelData = floatData(labels, 'crossentropy labels');
   getBackend().softmaxCrossEntropy(floatData(logits, 'crossentropy'), labelData, rows, cols, lossData, grad);
   record([logits, labels], [loss], ([dy]) => {
-    const g = floatData(dy!, 'crossentropy grad');
-    const { t: dx, data: dxd } = emptyFloat(logits.shape);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) dxd[r * cols + c] = grad[r * cols + c] * g[r];
+    // dlogits = (softmax − labels) · dloss, row by row.
+    const { t: dx, data: dxd } = outputFloat(logits.shape);
+    getBackend().binary('mul', grad, [rows, cols], floatData(dy!, 'crossentropy grad'), [rows, 1], dxd, [rows, cols]);
     return [dx, null];
   });
   return loss;

@@ -37,6 +37,31 @@ class Xoshiro128 {
   next(): number {
     return this.nextUint32() / 4294967296;
   }
+  /**
+   * Fills `out` with the next out.length uniforms in [0, 1): the same values as that many next()
+   * calls, in one loop over local state (a shuffle draws one per sample every epoch, and before the
+   * JIT has warmed up a call per draw cost more than a small model's training step).
+   */
+  fillUniform(out: Float64Array): void {
+    const s = this.s;
+    let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    for (let i = 0; i < out.length; i++) {
+      const m = Math.imul(s1, 5);
+      const r = ((m << 7) | (m >>> 25)) >>> 0;
+      out[i] = (Math.imul(r, 9) >>> 0) / 4294967296;
+      const t = (s1 << 9) >>> 0;
+      s2 = (s2 ^ s0) >>> 0;
+      s3 = (s3 ^ s1) >>> 0;
+      s1 = (s1 ^ s2) >>> 0;
+      s0 = (s0 ^ s3) >>> 0;
+      s2 = (s2 ^ t) >>> 0;
+      s3 = ((s3 << 11) | (s3 >>> 21)) >>> 0;
+    }
+    s[0] = s0;
+    s[1] = s1;
+    s[2] = s2;
+    s[3] = s3;
+  }
 }
 
 function rotl(x: number, k: number): number {
@@ -117,8 +142,10 @@ export function randint(low: number, high: number, shape: Shape): Tensor {
 export function permutation(n: number): Int32Array {
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
+  const u = new Float64Array(Math.max(n - 1, 0));
+  generator.fillUniform(u);
   for (let i = n - 1; i > 0; i--) {
-    const j = nextInt(i + 1);
+    const j = Math.floor(u[n - 1 - i] * (i + 1));
     const t = p[i];
     p[i] = p[j];
     p[j] = t;
