@@ -82,6 +82,14 @@ void run(const float* a, const float* b, T* out, const Layout& l) {
   }
   const int last = l.rank - 1;
   const long n = l.dim[last];
+  if (l.rank == 1) {
+    // One merged dim (same shapes, or one side a scalar): a big one uses both cores' bandwidth.
+    parallel_ranges(static_cast<size_t>(n), kParallelElements, [&](size_t lo, size_t hi) {
+      const long o = static_cast<long>(lo);
+      inner<Op, T>(a + o * l.as[0], l.as[0], b + o * l.bs[0], l.bs[0], out + o, static_cast<long>(hi - lo));
+    });
+    return;
+  }
   long outer = 1;
   for (int d = 0; d < last; ++d) outer *= l.dim[d];
   long idx[kMaxRank] = {0};

@@ -65,6 +65,31 @@ void parallel_for(long tasks, TaskFn fn, void* ctx);
 // Smallest amount of multiply-adds (or equivalent) for which waking workers pays off.
 constexpr long kParallelWork = 1L << 22;
 
+// Elements from which a memory-bound elementwise pass is split across the pool: below it the
+// wake-up costs more than the second core's share of the bandwidth brings.
+constexpr size_t kParallelElements = size_t{1} << 20;
+
+// Runs fn(begin, end) over [0, n): in one contiguous part per pool thread when n ≥ grain·threads
+// and there is more than one thread, otherwise once on the calling thread. Parts are fixed by n and
+// the thread count, so results never depend on scheduling.
+template <class F>
+void parallel_ranges(size_t n, size_t grain, const F& fn) {
+  const long threads = pool_threads();
+  if (threads <= 1 || n < grain * static_cast<size_t>(threads)) {
+    fn(size_t{0}, n);
+    return;
+  }
+  struct Ctx {
+    const F* fn;
+    size_t n, per;
+  } ctx{&fn, n, (n + static_cast<size_t>(threads) - 1) / static_cast<size_t>(threads)};
+  parallel_for(threads, [](void* c, long t, int) {
+    const Ctx& x = *static_cast<const Ctx*>(c);
+    const size_t b = static_cast<size_t>(t) * x.per, e = b + x.per < x.n ? b + x.per : x.n;
+    if (b < e) (*x.fn)(b, e);
+  }, &ctx);
+}
+
 // 64-byte aligned per-thread scratch; slot selects one of a few independent buffers.
 float* scratch(int slot, size_t floats);
 

@@ -39,9 +39,7 @@ void relu_grad(const float* __restrict x, const float* __restrict dy, float* __r
   }
 }
 
-}  // namespace
-
-void unary_f32(int op, const float* x, float* out, size_t n, float alpha) {
+void unary_f32_serial(int op, const float* x, float* out, size_t n, float alpha) {
   switch (op) {
     case U_NEG: return map(x, out, n, [](float v) { return -v; });
     case U_ABS: return map(x, out, n, [](float v) { return std::fabs(v); });
@@ -82,13 +80,8 @@ void unary_f32(int op, const float* x, float* out, size_t n, float alpha) {
   }
 }
 
-void unary_to_u8(int op, const float* x, uint8_t* out, size_t n, float) {
-  // Only the predicate op produces booleans; the binding routes nothing else here.
-  if (op == U_IS_NOT_FINITE)
-    for (size_t i = 0; i < n; ++i) out[i] = std::isfinite(x[i]) ? 0 : 1;
-}
 
-void unary_grad(int op, const float* x, const float* y, const float* dy, float* out, size_t n, float alpha) {
+void unary_grad_serial(int op, const float* x, const float* y, const float* dy, float* out, size_t n, float alpha) {
   switch (op) {
     case U_NEG: return map_grad(x, y, dy, out, n, [](float, float) { return -1.f; });
     case U_ABS: return map_grad(x, y, dy, out, n, [](float v, float) { return v > 0.f ? 1.f : v < 0.f ? -1.f : 0.f; });
@@ -135,6 +128,24 @@ void unary_grad(int op, const float* x, const float* y, const float* dy, float* 
     case U_EXPM1: return map_grad(x, y, dy, out, n, [](float, float r) { return r + 1.f; });
     default: return;
   }
+}
+
+}  // namespace
+
+// Elementwise passes over a CNN's activations are memory-bound: big ones use both cores' bandwidth.
+void unary_f32(int op, const float* x, float* out, size_t n, float alpha) {
+  parallel_ranges(n, kParallelElements, [&](size_t b, size_t e) { unary_f32_serial(op, x + b, out + b, e - b, alpha); });
+}
+
+void unary_grad(int op, const float* x, const float* y, const float* dy, float* out, size_t n, float alpha) {
+  parallel_ranges(n, kParallelElements,
+                  [&](size_t b, size_t e) { unary_grad_serial(op, x + b, y + b, dy + b, out + b, e - b, alpha); });
+}
+
+void unary_to_u8(int op, const float* x, uint8_t* out, size_t n, float) {
+  // Only the predicate op produces booleans; the binding routes nothing else here.
+  if (op == U_IS_NOT_FINITE)
+    for (size_t i = 0; i < n; ++i) out[i] = std::isfinite(x[i]) ? 0 : 1;
 }
 
 }  // namespace dn

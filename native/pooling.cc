@@ -33,11 +33,9 @@ void max_merge(const float* __restrict src, float* __restrict o, int32_t* __rest
   }
 }
 
-}  // namespace
-
-void max_pool2d(const float* x, float* out, int32_t* argmax, const PoolGeom& g) {
+void max_pool_samples(const float* x, float* out, int32_t* argmax, const PoolGeom& g, long n0, long n1) {
   const long C = g.channels;
-  for (long n = 0; n < g.batch; ++n) {
+  for (long n = n0; n < n1; ++n) {
     for (long oh = 0; oh < g.outH; ++oh) {
       for (long ow = 0; ow < g.outW; ++ow) {
         const Window w = window(g, oh, ow);
@@ -67,6 +65,17 @@ void max_pool2d(const float* x, float* out, int32_t* argmax, const PoolGeom& g) 
       }
     }
   }
+}
+
+}  // namespace
+
+// Samples are independent: big inputs are split across the pool by samples.
+void max_pool2d(const float* x, float* out, int32_t* argmax, const PoolGeom& g) {
+  const size_t perSample = static_cast<size_t>(g.inH * g.inW * g.channels);
+  const size_t grain = perSample ? (kParallelElements + perSample - 1) / perSample : 1;
+  parallel_ranges(static_cast<size_t>(g.batch), grain, [&](size_t n0, size_t n1) {
+    max_pool_samples(x, out, argmax, g, static_cast<long>(n0), static_cast<long>(n1));
+  });
 }
 
 void max_pool2d_grad(const float* dy, const int32_t* argmax, size_t n, float* dx, size_t dxLen) {

@@ -178,6 +178,38 @@ nativeTest('unary and unaryGrad match the reference for every op', (b) => {
   assert.deepEqual([...io], [3, 0, -5]);
 });
 
+nativeTest('elementwise passes big enough to be split across threads match the reference', (b, addon) => {
+  const threads = addon.threads();
+  try {
+    addon.setThreads(2);
+    const n = (1 << 21) + 5; // past the split threshold, and not a multiple of anything
+    const x = rand(n, -3, 3);
+    const y = rand(n);
+    const dy = rand(n);
+    for (const op of ['relu', 'sigmoid', 'tanh'] as const) {
+      const e = new Float32Array(n);
+      const a = rand(n);
+      jsBackend.unary(op, x, e, 0);
+      b.unary(op, x, a, 0);
+      assertClose(a, e, `unary ${op}`, 1e-6, 1e-5);
+      jsBackend.unaryGrad(op, x, e, dy, y, 0);
+      const ga = rand(n);
+      b.unaryGrad(op, x, e, dy, ga, 0);
+      assertClose(ga, y, `unaryGrad ${op}`, 1e-6, 1e-5);
+    }
+    for (const [op, bShape] of [['add', [n]], ['mul', [1]]] as const) {
+      const bv = bShape[0] === 1 ? Float32Array.of(0.5) : y;
+      const e = new Float32Array(n);
+      const a = rand(n);
+      jsBackend.binary(op, x, [n], bv, bShape, e, [n]);
+      b.binary(op, x, [n], bv, bShape, a, [n]);
+      assertClose(a, e, `binary ${op}`, 0, 0);
+    }
+  } finally {
+    addon.setThreads(threads);
+  }
+});
+
 nativeTest('vectorized exp, tanh and sigmoid stay within a few ulp over their whole range, on every ISA', (_b, a) => {
   const detected = a.isa();
   const x = Float32Array.from({ length: 100001 }, (_, i) => -100 + i * 0.002);
@@ -494,6 +526,7 @@ nativeTest('max and average pooling, forward and backward', (b) => {
     poolGeom(1, 5, 5, 2, 3, 3, 1, 1, 0, 0, 3, 3),   // overlapping windows
     poolGeom(1, 13, 13, 17, 13, 13, 1, 1, 0, 0, 1, 1), // global
     poolGeom(1, 2, 2, 1, 1, 1, 3, 3, 2, 2, 2, 2),   // windows lying entirely in padding
+    poolGeom(9, 64, 64, 64, 2, 2, 2, 2, 0, 0, 32, 32), // big enough to be split by samples across threads
   ];
   for (const g of cases) {
     const label = JSON.stringify(g);
