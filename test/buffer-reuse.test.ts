@@ -37,11 +37,11 @@ const cases: Case[] = [
     loss: 'categorical_crossentropy',
   },
   {
-    name: 'sequences: masked embedding, LSTM, bidirectional GRU, SimpleRNN, Conv1D',
+    name: 'sequences: masked embedding, backwards LSTM, bidirectional GRU, SimpleRNN, Conv1D',
     build() {
       const tokens = Input({ shape: [9], dtype: 'int32' });
       const e = new layers.Embedding(20, 6, { maskZero: true }).apply(tokens);
-      const a = new layers.LSTM(5, { returnSequences: true }).apply(e);
+      const a = new layers.LSTM(5, { returnSequences: true, goBackwards: true }).apply(e);
       const b = new layers.Bidirectional(new layers.GRU(4, { returnSequences: true })).apply(a);
       const c = new layers.SimpleRNN(3).apply(b);
       const d = new layers.GlobalMaxPooling1D().apply(new layers.Conv1D(4, 3, { activation: 'relu' }).apply(new layers.Embedding(20, 6).apply(tokens)));

@@ -80,7 +80,7 @@ export function lstm(
     batch: B, steps: T, features: F, units: u, x: floatData(x, 'LSTM'), kernel: floatData(kernel, 'LSTM'),
     recurrentKernel: floatData(recurrentKernel, 'LSTM'), bias: bias ? floatData(bias, 'LSTM') : null, mask: plan.maskTm,
     recurrentDropMask: o.drop, goBackwards: o.goBackwards, act: o.act, recAct: o.recAct,
-    gates: outputBuffer(T * B * G), c: floatBuffer((T + 1) * B * u), h: plan.H,
+    gates: outputBuffer(T * B * G), c: plan.stateSlots(u), h: plan.H,
   };
   be.lstmSequenceForward(seq);
   const { output, h } = plan.outputs(o.returnSequences, o.zeroOut);

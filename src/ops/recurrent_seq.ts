@@ -2,7 +2,7 @@ import type { Backend } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { floatBuffer, floatData } from './create.js';
+import { floatBuffer, floatData, outputBuffer } from './create.js';
 
 /**
  * The sequence plumbing shared by the fused LSTM, GRU and SimpleRNN ops: time-major layout, the
@@ -45,7 +45,7 @@ export class SequencePlan {
     this.T = T;
     this.F = F;
     this.maskTm = mask ? timeMajorMask(mask, B, T, what) : null;
-    this.H = floatBuffer((T + 1) * B * units);
+    this.H = this.stateSlots(units);
     if (dropMask && dropMask.length !== B * units) throw new Error(`${what}: recurrent dropout mask has the wrong size.`);
   }
 
@@ -56,6 +56,18 @@ export class SequencePlan {
       this.be.transpose(floatData(this.x, this.what), [this.B, this.T, this.F], [1, 0, 2], this.xTimeMajor);
     }
     return this.xTimeMajor;
+  }
+
+  /**
+   * (T + 1) × [B, width] state slots: every step writes its own slot, so only the initial state's
+   * slot needs zeroing (the rest of a pooled buffer is left as it comes).
+   */
+  stateSlots(width: number): Float32Array {
+    const n = this.B * width;
+    const slots = outputBuffer((this.T + 1) * n);
+    const first = this.goBackwards ? this.T : 0;
+    slots.fill(0, first * n, (first + 1) * n);
+    return slots;
   }
 
   /** The time index processed at step s. */
