@@ -45,7 +45,14 @@ napi_value Conv2d(napi_env env, napi_callback_info info) {
       !a.need(k, kernel_size(g), "conv2d: kernel is too small") || !a.need(out, out_size(g), "conv2d: out is too small") ||
       (bias.data && !a.need(bias, g.outC, "conv2d: bias is too small")))
     return nullptr;
-  conv2d(x.f32(), k.f32(), bias.f32(), out.f32(), g);
+  const int act = static_cast<int>(a.integer(5));
+  if (!a.ok()) return nullptr;
+  if (act < ACT_LINEAR || act > ACT_TANH) {
+    a.error = "conv2d: unknown activation";
+    a.ok();
+    return nullptr;
+  }
+  conv2d(x.f32(), k.f32(), bias.f32(), out.f32(), g, act);
   return nullptr;
 }
 

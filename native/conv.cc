@@ -130,21 +130,21 @@ void bwd_in_sample(void* vctx, long n, int) {
 
 }  // namespace
 
-void conv2d(const float* x, const float* kernel, const float* bias, float* out, const ConvGeom& g) {
+void conv2d(const float* x, const float* kernel, const float* bias, float* out, const ConvGeom& g, int act) {
   const Plan p = plan(g);
   if (p.rows == 0) return;
   if (p.pointwise) {
-    gemm(GemmArgs{p.rows, g.outC, g.inC, x, g.inC, 1, kernel, g.outC, 1, out, g.outC, bias, ACT_LINEAR, false});
+    gemm(GemmArgs{p.rows, g.outC, g.inC, x, g.inC, 1, kernel, g.outC, 1, out, g.outC, bias, act, false});
     return;
   }
-  if (conv2d_direct(x, kernel, bias, out, g)) return;
+  if (conv2d_direct(x, kernel, bias, out, g, act)) return;
   for (long grp = 0; grp < g.groups; ++grp) {
     const ConvA a = implicit(x, g, p, grp * p.cPer, false);
     GemmArgs args{p.rows, p.outPer, p.Kg,
                   nullptr, 0, 0,
                   kernel + grp * p.outPer, g.outC, 1,
                   out + grp * p.outPer, g.outC,
-                  bias ? bias + grp * p.outPer : nullptr, ACT_LINEAR, false};
+                  bias ? bias + grp * p.outPer : nullptr, act, false};
     args.conv = &a;
     gemm(args);
   }

@@ -84,6 +84,7 @@ struct ForwardJob {
   float* out;
   const ConvGeom* g;
   long parts;
+  int act;
 };
 
 void forward_samples(const ForwardJob& j, long n0, long n1) {
@@ -109,9 +110,11 @@ void forward_samples(const ForwardJob& j, long n0, long n1) {
             bp[i] = j.kernel + rs[i].row * Co + j0;
           }
           k.forward(rows, ap.data(), bp.data(), static_cast<int>(rs.size()), len, xs, Co, outRow + ow0 * Co + j0, Co, cols,
-                    j.bias ? j.bias + j0 : nullptr);
+                    j.bias ? j.bias + j0 : nullptr, j.act == ACT_RELU);
         }
       }
+      // Sigmoid and tanh over the row just written, while it is in cache.
+      if (j.act == ACT_SIGMOID || j.act == ACT_TANH) apply_act_block(outRow, Co, g.outW, Co, j.act);
     }
   }
 }
@@ -160,9 +163,9 @@ bool applies(const ConvGeom& g) {
 
 }  // namespace
 
-bool conv2d_direct(const float* x, const float* kernel, const float* bias, float* out, const ConvGeom& g) {
+bool conv2d_direct(const float* x, const float* kernel, const float* bias, float* out, const ConvGeom& g, int act) {
   if (!applies(g)) return false;
-  ForwardJob j{x, kernel, bias, out, &g, parts_for(g)};
+  ForwardJob j{x, kernel, bias, out, &g, parts_for(g), act};
   if (j.parts == 1) forward_samples(j, 0, g.batch);
   else parallel_for(j.parts, forward_part, &j);
   return true;
@@ -185,7 +188,7 @@ bool conv2d_direct_backprop_input(const float* dy, const float* kernel, float* d
   t.inH = g.outH; t.inW = g.outW; t.inC = Co;
   t.outH = g.inH; t.outW = g.inW; t.outC = C;
   t.padTop = padTop; t.padLeft = padLeft;
-  return conv2d_direct(dy, flipped.data(), nullptr, dx, t);
+  return conv2d_direct(dy, flipped.data(), nullptr, dx, t, ACT_LINEAR);
 }
 
 // A filter-gradient tile streams the whole padded sample: past about half a core's L2 cache the

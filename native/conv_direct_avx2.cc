@@ -17,6 +17,7 @@ struct V256 {
   static void store(mask m, float* p, reg v) { _mm256_maskstore_ps(p, m, v); }
   static reg bcast(float x) { return _mm256_set1_ps(x); }
   static reg fma(reg a, reg b, reg c) { return _mm256_fmadd_ps(a, b, c); }
+  static reg max(reg a, reg b) { return _mm256_max_ps(a, b); }
   static reg zero() { return _mm256_setzero_ps(); }
 };
 

@@ -15,6 +15,7 @@ struct V512 {
   static void store(mask m, float* p, reg v) { _mm512_mask_storeu_ps(p, m, v); }
   static reg bcast(float x) { return _mm512_set1_ps(x); }
   static reg fma(reg a, reg b, reg c) { return _mm512_fmadd_ps(a, b, c); }
+  static reg max(reg a, reg b) { return _mm512_max_ps(a, b); }
   static reg zero() { return _mm512_setzero_ps(); }
 };
 

@@ -1,11 +1,11 @@
 // The tiles of conv_direct.h written once over a vector traits type V (see the AVX-512 and AVX2
 // translation units): V::reg, V::mask, V::L lanes, tail(n) for the first n lanes, load/store under
-// a mask, bcast, fma, zero. Include only inside an anonymous namespace of a SIMD translation unit
+// a mask, bcast, fma, max, zero. Include only inside an anonymous namespace of a SIMD translation unit
 // (see gemm_driver.h for why).
 
 template <class V, int MR, int NV>
 void direct_forward_tile(const float* const* ap, const float* const* bp, int groups, long K, long rs, long ldb,
-                         float* c, long ldc, long cols, const float* bias) {
+                         float* c, long ldc, long cols, const float* bias, bool relu) {
   typename V::mask m[NV];
   typename V::reg acc[MR][NV];
 #pragma GCC unroll 4
@@ -31,10 +31,12 @@ void direct_forward_tile(const float* const* ap, const float* const* bp, int gro
       }
     }
   }
+  // max(0, x) keeps NaN, as the reference relu does.
+  const typename V::reg zero = V::zero();
 #pragma GCC unroll 12
   for (int r = 0; r < MR; ++r)
 #pragma GCC unroll 4
-    for (int v = 0; v < NV; ++v) V::store(m[v], c + r * ldc + V::L * v, acc[r][v]);
+    for (int v = 0; v < NV; ++v) V::store(m[v], c + r * ldc + V::L * v, relu ? V::max(zero, acc[r][v]) : acc[r][v]);
 }
 
 template <class V, int MR, int NV>
@@ -75,11 +77,11 @@ template <class V, int MRMAX, int NVMAX>
 struct DirectDispatch {
   template <int R>
   static void fwd_rows(int rows, bool narrow, const float* const* ap, const float* const* bp, int groups, long K,
-                       long rs, long ldb, float* c, long ldc, long cols, const float* bias) {
+                       long rs, long ldb, float* c, long ldc, long cols, const float* bias, bool relu) {
     if constexpr (R > 0) {
-      if (rows != R) return fwd_rows<R - 1>(rows, narrow, ap, bp, groups, K, rs, ldb, c, ldc, cols, bias);
-      if (narrow) direct_forward_tile<V, R, 1>(ap, bp, groups, K, rs, ldb, c, ldc, cols, bias);
-      else direct_forward_tile<V, R, NVMAX>(ap, bp, groups, K, rs, ldb, c, ldc, cols, bias);
+      if (rows != R) return fwd_rows<R - 1>(rows, narrow, ap, bp, groups, K, rs, ldb, c, ldc, cols, bias, relu);
+      if (narrow) direct_forward_tile<V, R, 1>(ap, bp, groups, K, rs, ldb, c, ldc, cols, bias, relu);
+      else direct_forward_tile<V, R, NVMAX>(ap, bp, groups, K, rs, ldb, c, ldc, cols, bias, relu);
     }
   }
   template <int R>
@@ -92,8 +94,8 @@ struct DirectDispatch {
     }
   }
   static void forward(int rows, const float* const* ap, const float* const* bp, int groups, long K, long rs, long ldb,
-                      float* c, long ldc, long cols, const float* bias) {
-    fwd_rows<MRMAX>(rows, cols <= V::L, ap, bp, groups, K, rs, ldb, c, ldc, cols, bias);
+                      float* c, long ldc, long cols, const float* bias, bool relu) {
+    fwd_rows<MRMAX>(rows, cols <= V::L, ap, bp, groups, K, rs, ldb, c, ldc, cols, bias, relu);
   }
   static void filter(int rows, const float* a, long ys, long xs, long H, long W, const float* dy, long ldy, float* c,
                      long ldc, long cols) {

@@ -49,7 +49,8 @@ struct ConvGeom {
   long groups;      // conv2d only
   long multiplier;  // depthwise only
 };
-void conv2d(const float* x, const float* kernel, const float* bias, float* out, const ConvGeom& g);
+// out = act(conv + bias), act an Act code (common.h).
+void conv2d(const float* x, const float* kernel, const float* bias, float* out, const ConvGeom& g, int act);
 void conv2d_backprop_input(const float* dy, const float* kernel, float* dx, const ConvGeom& g);
 void conv2d_backprop_filter(const float* x, const float* dy, float* dkernel, const ConvGeom& g);
 void depthwise_conv2d(const float* x, const float* kernel, float* out, const ConvGeom& g);

@@ -459,12 +459,12 @@ nativeTest('conv2d forward, backprop input and backprop filter (groups, strides,
       const bias = rand(g.outC);
       const outSize = g.batch * g.outH * g.outW * g.outC;
       const tol = 2e-5 * g.kH * g.kW * g.inC;
-      for (const withBias of [true, false]) {
+      for (const [withBias, act] of [[true, 'linear'], [false, 'linear'], [true, 'relu'], [true, 'sigmoid'], [false, 'tanh']] as const) {
         const e = new Float32Array(outSize);
-        const a = new Float32Array(outSize);
-        jsBackend.conv2d(x, kernel, withBias ? bias : null, e, g);
-        b.conv2d(x, kernel, withBias ? bias : null, a, g);
-        assertClose(a, e, `conv2d ${label}`, 1e-4, tol);
+        const a = rand(outSize); // garbage: the kernel must overwrite it
+        jsBackend.conv2d(x, kernel, withBias ? bias : null, e, g, act);
+        b.conv2d(x, kernel, withBias ? bias : null, a, g, act);
+        assertClose(a, e, `conv2d ${act} ${label}`, 1e-4, tol);
       }
       const dy = rand(outSize);
       const dxe = new Float32Array(x.length);

@@ -169,7 +169,8 @@ export interface Backend {
   /** dtable[indices[i], :] += dy[i, :]. */
   scatterAdd(dy: Float32Array, dim: number, indices: Int32Array, dtable: Float32Array): void;
 
-  conv2d(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2DGeometry): void;
+  /** out = act(conv(x, kernel) + bias): the activation is applied as each output is stored. */
+  conv2d(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2DGeometry, act: FusedActivation): void;
   conv2dBackpropInput(dy: Float32Array, kernel: Float32Array, dx: Float32Array, g: Conv2DGeometry): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dkernel: Float32Array, g: Conv2DGeometry): void;
   depthwiseConv2d(x: Float32Array, kernel: Float32Array, out: Float32Array, g: DepthwiseGeometry): void;

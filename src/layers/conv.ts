@@ -1,7 +1,8 @@
+import type { FusedActivation } from '../backend/backend.js';
 import * as ops from '../ops/index.js';
 import { type SymbolicShape, formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type ActivationFn, type ActivationId, activationName, getActivation } from './activations.js';
+import { type ActivationFn, type ActivationId, activationName, fusable, getActivation } from './activations.js';
 import { type DataFormat, SlidingWindow, checkDataFormat, checkPadding, knownChannels, requireRank } from './conv_utils.js';
 import type { Initializer, InitializerId } from './initializers.js';
 import { BASE_OPTIONS, Layer, type LayerArgs, type ShapeArg, singleShape } from './layer.js';
@@ -93,10 +94,16 @@ abstract class BaseConv extends Layer implements LengthInverse {
     return this.window.minInputLength(minOutputLength, axis);
   }
 
-  protected abstract convolve(x: Tensor, kernel: Tensor, bias: Tensor | null): Tensor;
+  /** The convolution plus bias, with `activation` applied as outputs are stored. */
+  protected abstract convolve(x: Tensor, kernel: Tensor, bias: Tensor | null, activation: FusedActivation): Tensor;
 
   call(x: Tensor): Tensor {
-    return getActivation(this.activation)(this.convolve(x, this.kernel!.value, this.bias?.value ?? null));
+    const kernel = this.kernel!.value;
+    const bias = this.bias?.value ?? null;
+    // Activations the kernels can apply as they store (see fusable) run inside the convolution.
+    const fused = fusable(this.activation);
+    if (fused) return this.convolve(x, kernel, bias, fused);
+    return getActivation(this.activation)(this.convolve(x, kernel, bias, 'linear'));
   }
 
   override getConfig(): Record<string, unknown> {
@@ -116,13 +123,13 @@ export class Conv1D extends BaseConv {
     super('Conv1D', 1, filters, kernelSize, args);
   }
 
-  protected convolve(x: Tensor, kernel: Tensor, bias: Tensor | null): Tensor {
+  protected convolve(x: Tensor, kernel: Tensor, bias: Tensor | null, activation: FusedActivation): Tensor {
     const w = this.window.axes[0];
     if (w.padding === 'causal') {
       const shifted = ops.padAxis(x, 1, (w.kernel - 1) * w.dilation, 0);
-      return ops.conv1d(shifted, kernel, bias, w.stride, 'valid', w.dilation, this.groups);
+      return ops.conv1d(shifted, kernel, bias, w.stride, 'valid', w.dilation, this.groups, activation);
     }
-    return ops.conv1d(x, kernel, bias, w.stride, w.padding, w.dilation, this.groups);
+    return ops.conv1d(x, kernel, bias, w.stride, w.padding, w.dilation, this.groups, activation);
   }
 }
 
@@ -133,13 +140,14 @@ export class Conv2D extends BaseConv {
     super('Conv2D', 2, filters, kernelSize, args);
   }
 
-  protected convolve(x: Tensor, kernel: Tensor, bias: Tensor | null): Tensor {
+  protected convolve(x: Tensor, kernel: Tensor, bias: Tensor | null, activation: FusedActivation): Tensor {
     const w = this.window;
     return ops.conv2d(x, kernel, bias, {
       strides: [w.strides[0], w.strides[1]],
       padding: w.padding === 'same' ? 'same' : 'valid',
       dilation: [w.dilationRate[0], w.dilationRate[1]],
       groups: this.groups,
+      activation,
     });
   }
 }

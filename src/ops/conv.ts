@@ -1,7 +1,8 @@
-import type { Conv2DGeometry, Pool2DGeometry } from '../backend/backend.js';
+import type { Conv2DGeometry, FusedActivation, Pool2DGeometry } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { Tensor } from '../tensor/tensor.js';
 import { floatData, outputFloat } from './create.js';
+import { activationGrad } from './matmul.js';
 import { reshape } from './shape_ops.js';
 import { record } from './tape.js';
 
@@ -26,6 +27,8 @@ export interface Conv2DOptions {
   padding?: Padding;
   dilation?: [number, number];
   groups?: number;
+  /** Applied as each output is stored (one pass over the activations instead of two). */
+  activation?: FusedActivation;
 }
 
 function geometry(x: Tensor, kernel: Tensor, opts: Conv2DOptions): Conv2DGeometry {
@@ -45,30 +48,31 @@ function geometry(x: Tensor, kernel: Tensor, opts: Conv2DOptions): Conv2DGeometr
   };
 }
 
-/** NHWC convolution with an HWIO kernel and optional bias. */
+/** NHWC convolution with an HWIO kernel, optional bias and fused activation. */
 export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, opts: Conv2DOptions = {}): Tensor {
   const g = geometry(x, kernel, opts);
+  const act = opts.activation ?? 'linear';
   const xd = floatData(x, 'conv2d');
   const kd = floatData(kernel, 'conv2d kernel');
   const { t: y, data } = outputFloat([g.batch, g.outH, g.outW, g.outC]);
-  getBackend().conv2d(xd, kd, bias ? floatData(bias, 'conv2d bias') : null, data, g);
+  getBackend().conv2d(xd, kd, bias ? floatData(bias, 'conv2d bias') : null, data, g, act);
   record(bias ? [x, kernel, bias] : [x, kernel], [y], ([dy], needed) => {
-    const dyd = floatData(dy!, 'conv2d grad');
+    const dz = activationGrad(act, data, floatData(dy!, 'conv2d grad'));
     const grads: (Tensor | null)[] = [null, null];
     // The input gradient of a first layer (its input is data) costs a whole convolution: skip it.
     if (needed[0]) {
       const { t: dx, data: dxd } = outputFloat(x.shape);
-      getBackend().conv2dBackpropInput(dyd, kd, dxd, g);
+      getBackend().conv2dBackpropInput(dz, kd, dxd, g);
       grads[0] = dx;
     }
     if (needed[1]) {
       const { t: dk, data: dkd } = outputFloat(kernel.shape);
-      getBackend().conv2dBackpropFilter(xd, dyd, dkd, g);
+      getBackend().conv2dBackpropFilter(xd, dz, dkd, g);
       grads[1] = dk;
     }
     if (bias && needed[2]) {
       const { t: db, data: dbd } = outputFloat(bias.shape);
-      getBackend().reduceSum(dyd, 1, dyd.length / g.outC, g.outC, dbd);
+      getBackend().reduceSum(dz, 1, dz.length / g.outC, g.outC, dbd);
       grads.push(db);
     }
     return grads;
@@ -77,11 +81,14 @@ export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, opts: Con
 }
 
 /** [batch, steps, channels] convolution with a [k, inC, outC] kernel, run as a 2D convolution of height 1. */
-export function conv1d(x: Tensor, kernel: Tensor, bias: Tensor | null, stride = 1, padding: Padding = 'valid', dilation = 1, groups = 1): Tensor {
+export function conv1d(
+  x: Tensor, kernel: Tensor, bias: Tensor | null, stride = 1, padding: Padding = 'valid', dilation = 1, groups = 1,
+  activation: FusedActivation = 'linear',
+): Tensor {
   const [b, steps, c] = x.shape;
   const x4 = reshape(x, [b, 1, steps, c]);
   const k4 = reshape(kernel, [1, ...kernel.shape]);
-  const y4 = conv2d(x4, k4, bias, { strides: [1, stride], padding, dilation: [1, dilation], groups });
+  const y4 = conv2d(x4, k4, bias, { strides: [1, stride], padding, dilation: [1, dilation], groups, activation });
   return reshape(y4, [b, y4.shape[2], y4.shape[3]]);
 }
 

@@ -68,7 +68,7 @@ export function conv2dTranspose(x: Tensor, kernel: Tensor, bias: Tensor | null, 
     const dyd = floatData(dy!, 'conv2dTranspose grad');
     const { t: dx, data: dxd } = emptyFloat(x.shape);
     const { t: dk, data: dkd } = emptyFloat(kernel.shape);
-    getBackend().conv2d(dyd, kd, null, dxd, g);
+    getBackend().conv2d(dyd, kd, null, dxd, g, 'linear');
     getBackend().conv2dBackpropFilter(dyd, xd, dkd, g);
     return [dx, dk];
   });

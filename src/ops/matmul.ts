@@ -8,11 +8,11 @@ import { unbroadcast } from './reduce.js';
 import { record } from './tape.js';
 
 /**
- * dz from dy for an activation fused into a matmul epilogue. Each derivative is expressible through
+ * dz from dy for an activation fused into a matmul or convolution epilogue. Each derivative is expressible through
  * the output y alone (relu: y > 0 exactly where z > 0), so the backend's unaryGrad runs with y in
  * place of z: one vectorized kernel instead of a JavaScript loop.
  */
-function activationGrad(act: FusedActivation, y: Float32Array, dy: Float32Array): Float32Array {
+export function activationGrad(act: FusedActivation, y: Float32Array, dy: Float32Array): Float32Array {
   if (act === 'linear') return dy;
   const out = outputBuffer(dy.length);
   getBackend().unaryGrad(act, y, y, dy, out, 0);

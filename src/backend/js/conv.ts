@@ -1,5 +1,5 @@
-import type { Conv2DGeometry, DepthwiseGeometry } from '../backend.js';
-import { matmul } from './matmul.js';
+import type { Conv2DGeometry, DepthwiseGeometry, FusedActivation } from '../backend.js';
+import { applyActivation, matmul } from './matmul.js';
 
 // Convolutions run one sample at a time as im2col + GEMM: the column buffer stays small
 // (outH·outW × kH·kW·inC) however large the batch, and the GEMM does the arithmetic.
@@ -69,7 +69,7 @@ function groupKernel(kernel: Float32Array, g: Conv2DGeometry, grp: number): Floa
   return packed;
 }
 
-export function conv2d(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2DGeometry): void {
+export function conv2d(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2DGeometry, act: FusedActivation): void {
   const P = g.outH * g.outW;
   const cPer = g.inC / g.groups;
   const outPer = g.outC / g.groups;
@@ -99,6 +99,7 @@ export function conv2d(x: Float32Array, kernel: Float32Array, bias: Float32Array
       }
     }
   }
+  applyActivation(out, g.batch * P * g.outC, act);
 }
 
 export function conv2dBackpropInput(dy: Float32Array, kernel: Float32Array, dx: Float32Array, g: Conv2DGeometry): void {

@@ -42,7 +42,8 @@ export interface NativeAddon {
   scatterAdd(dy: F32, dim: number, indices: Int32Array, dtable: F32): void;
 
   /** geom: 16 values, see packConv in ./backend.ts. */
-  conv2d(x: F32, kernel: F32, bias: F32 | null, out: F32, geom: Int32Array): void;
+  /** act: ACT_CODE value (./codes.ts). */
+  conv2d(x: F32, kernel: F32, bias: F32 | null, out: F32, geom: Int32Array, act: number): void;
   conv2dBackpropInput(dy: F32, kernel: F32, dx: F32, geom: Int32Array): void;
   conv2dBackpropFilter(x: F32, dy: F32, dkernel: F32, geom: Int32Array): void;
   depthwiseConv2d(x: F32, kernel: F32, out: F32, geom: Int32Array): void;

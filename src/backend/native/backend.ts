@@ -134,8 +134,8 @@ export function createNativeBackend(addon: NativeAddon): Backend {
       addon.scatterAdd(dy, dim, indices, dtable);
     },
 
-    conv2d(x, kernel, bias, out, g) {
-      addon.conv2d(x, kernel, bias, out, packConv(g, g.groups));
+    conv2d(x, kernel, bias, out, g, act) {
+      addon.conv2d(x, kernel, bias, out, packConv(g, g.groups), ACT_CODE[act]);
     },
 
     conv2dBackpropInput(dy, kernel, dx, g) {
