@@ -7,7 +7,7 @@ type Mask = Uint8Array | null;
 type Typed = Float32Array | Int32Array | Uint8Array;
 
 /** The binding layout this TypeScript expects (kAbi in native/addon.cc). */
-export const NATIVE_ABI = 2;
+export const NATIVE_ABI = 3;
 
 export interface NativeAddon {
   /** Version of the binding layout; see NATIVE_ABI. */
