@@ -45,7 +45,7 @@ napi_value SetThreads(napi_env env, napi_callback_info info) {
 }
 
 // Bumped whenever a binding's arguments change, so the loader can refuse a stale build instead of
-// calling it with arguments it would misread (kNativeAbi in src/backend/native/addon.ts).
+// calling it with arguments it would misread (NATIVE_ABI in src/backend/native/addon.ts).
 constexpr int kAbi = 3;
 
 napi_value Abi(napi_env env, napi_callback_info) {

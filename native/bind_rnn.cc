@@ -167,37 +167,66 @@ napi_value RnnStepBackward(napi_env env, napi_callback_info info) {
   return nullptr;
 }
 
-// Arguments shared by both sequence entry points: x, kernel, recurrentKernel, bias, mask, dropMask,
-// gates, c, h, then dims = Int32Array [batch, steps, features, units, goBackwards, act, recAct].
-bool lstm_sequence_args(Args& a, LstmSeq* s) {
+enum class Cell { Lstm, Gru };
+
+// Arguments shared by the sequence entry points: x, kernel, recurrentKernel, bias, mask, dropMask,
+// gates, aux (the LSTM's cell states or the GRU's h·U + b_rec), h, then dims = Int32Array
+// [batch, steps, features, units, goBackwards, act, recAct].
+bool sequence_args(Args& a, Cell cell, RnnSeq* s) {
   View x = a.f32(0), kernel = a.f32(1), rk = a.f32(2), bias = a.f32(3, true), mask = a.u8(4, true), drop = a.f32(5, true);
-  View gates = a.f32(6), c = a.f32(7), h = a.f32(8), dims = a.i32(9);
-  if (!a.ok() || !a.need(dims, 7, "lstmSequence: dims needs 7 values")) return false;
+  View gates = a.f32(6), aux = a.f32(7), h = a.f32(8), dims = a.i32(9);
+  if (!a.ok() || !a.need(dims, 7, "recurrent sequence: dims needs 7 values")) return false;
   const int32_t* d = dims.i32();
   const long B = d[0], T = d[1], F = d[2], u = d[3];
   if (B < 0 || T < 0 || F < 0 || u < 0) {
-    a.error = "lstmSequence: negative size";
+    a.error = "recurrent sequence: negative size";
     return a.ok();
   }
-  const size_t G = static_cast<size_t>(4 * u);
+  const size_t G = static_cast<size_t>((cell == Cell::Lstm ? 4 : 3) * u);
   const size_t TB = static_cast<size_t>(T * B), states = static_cast<size_t>((T + 1) * B * u);
-  if (!a.need(x, TB * F, "lstmSequence: x is too small") || !a.need(kernel, F * G, "lstmSequence: kernel is too small") ||
-      !a.need(rk, u * G, "lstmSequence: recurrentKernel is too small") ||
-      (bias.data && !a.need(bias, G, "lstmSequence: bias is too small")) ||
-      (mask.data && !a.need(mask, TB, "lstmSequence: mask is too small")) ||
-      (drop.data && !a.need(drop, static_cast<size_t>(B * u), "lstmSequence: dropMask is too small")) ||
-      !a.need(gates, TB * G, "lstmSequence: gates is too small") || !a.need(c, states, "lstmSequence: c is too small") ||
-      !a.need(h, states, "lstmSequence: h is too small"))
+  const size_t biasSize = cell == Cell::Lstm ? G : 2 * G, auxSize = cell == Cell::Lstm ? states : TB * G;
+  if (!a.need(x, TB * F, "recurrent sequence: x is too small") ||
+      !a.need(kernel, F * G, "recurrent sequence: kernel is too small") ||
+      !a.need(rk, u * G, "recurrent sequence: recurrentKernel is too small") ||
+      (bias.data && !a.need(bias, biasSize, "recurrent sequence: bias is too small")) ||
+      (mask.data && !a.need(mask, TB, "recurrent sequence: mask is too small")) ||
+      (drop.data && !a.need(drop, static_cast<size_t>(B * u), "recurrent sequence: dropMask is too small")) ||
+      !a.need(gates, TB * G, "recurrent sequence: gates is too small") ||
+      !a.need(aux, auxSize, cell == Cell::Lstm ? "recurrent sequence: c is too small" : "recurrent sequence: rec is too small") ||
+      !a.need(h, states, "recurrent sequence: h is too small"))
     return false;
-  *s = LstmSeq{B, T, F, u, d[4] != 0, d[5], d[6], x.f32(), kernel.f32(), rk.f32(), bias.f32(), mask.u8(), drop.f32(),
-               gates.f32(), c.f32(), h.f32()};
+  *s = RnnSeq{B, T, F, u, d[4] != 0, d[5], d[6], x.f32(), kernel.f32(), rk.f32(), bias.f32(), mask.u8(), drop.f32(),
+              gates.f32(), aux.f32(), h.f32()};
   return true;
+}
+
+// The gradient buffers from argument `first` on: dx, dKernel, dRecurrentKernel, dBias (present
+// exactly when the sequence has a bias).
+bool sequence_grads(Args& a, Cell cell, const RnnSeq& s, size_t first, RnnGrads* g) {
+  View dx = a.f32(first), dK = a.f32(first + 1), dR = a.f32(first + 2), dB = a.f32(first + 3, true);
+  const size_t G = static_cast<size_t>((cell == Cell::Lstm ? 4 : 3) * s.units);
+  if (!a.ok() || !a.need(dx, static_cast<size_t>(s.batch * s.steps * s.features), "recurrent sequence: dx is too small") ||
+      !a.need(dK, s.features * G, "recurrent sequence: dKernel is too small") ||
+      !a.need(dR, s.units * G, "recurrent sequence: dRecurrentKernel is too small") ||
+      (dB.data && !a.need(dB, cell == Cell::Lstm ? G : 2 * G, "recurrent sequence: dBias is too small")))
+    return false;
+  if (!s.bias != !dB.data) {
+    a.error = "recurrent sequence: dBias must be given exactly when there is a bias";
+    return a.ok();
+  }
+  *g = RnnGrads{dx.f32(), dK.f32(), dR.f32(), dB.f32()};
+  return true;
+}
+
+bool state_grad(Args& a, const RnnSeq& s, size_t i, View* v) {
+  *v = a.f32(i);
+  return a.ok() && a.need(*v, static_cast<size_t>(s.batch * s.units), "recurrent sequence: a state gradient is too small");
 }
 
 napi_value LstmSequenceForward(napi_env env, napi_callback_info info) {
   Args a(env, info);
-  LstmSeq s;
-  if (!lstm_sequence_args(a, &s)) return nullptr;
+  RnnSeq s;
+  if (!sequence_args(a, Cell::Lstm, &s)) return nullptr;
   lstm_sequence_forward(s);
   return nullptr;
 }
@@ -205,24 +234,38 @@ napi_value LstmSequenceForward(napi_env env, napi_callback_info info) {
 // lstmSequenceBackward(...forward's arguments, dStep, dh, dc, dx, dKernel, dRecurrentKernel, dBias)
 napi_value LstmSequenceBackward(napi_env env, napi_callback_info info) {
   Args a(env, info);
-  LstmSeq s;
-  if (!lstm_sequence_args(a, &s)) return nullptr;
-  View dStep = a.f32(10, true), dh = a.f32(11), dc = a.f32(12), dx = a.f32(13), dK = a.f32(14), dR = a.f32(15);
-  View dB = a.f32(16, true);
-  const size_t n = static_cast<size_t>(s.batch * s.units), G = static_cast<size_t>(4 * s.units);
-  if (!a.ok() || (dStep.data && !a.need(dStep, s.steps * n, "lstmSequence: dStep is too small")) ||
-      !a.need(dh, n, "lstmSequence: dh is too small") || !a.need(dc, n, "lstmSequence: dc is too small") ||
-      !a.need(dx, static_cast<size_t>(s.batch * s.steps * s.features), "lstmSequence: dx is too small") ||
-      !a.need(dK, s.features * G, "lstmSequence: dKernel is too small") ||
-      !a.need(dR, s.units * G, "lstmSequence: dRecurrentKernel is too small") ||
-      (dB.data && !a.need(dB, G, "lstmSequence: dBias is too small")))
+  RnnSeq s;
+  RnnGrads g;
+  View dh, dc;
+  if (!sequence_args(a, Cell::Lstm, &s)) return nullptr;
+  View dStep = a.f32(10, true);
+  if (!a.ok() || (dStep.data && !a.need(dStep, static_cast<size_t>(s.steps * s.batch * s.units), "recurrent sequence: dStep is too small")) ||
+      !state_grad(a, s, 11, &dh) || !state_grad(a, s, 12, &dc) || !sequence_grads(a, Cell::Lstm, s, 13, &g))
     return nullptr;
-  if (!s.bias != !dB.data) {
-    a.error = "lstmSequence: dBias must be given exactly when there is a bias";
-    a.ok();
+  lstm_sequence_backward(s, dStep.f32(), dh.f32(), dc.f32(), g);
+  return nullptr;
+}
+
+napi_value GruSequenceForward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  RnnSeq s;
+  if (!sequence_args(a, Cell::Gru, &s)) return nullptr;
+  gru_sequence_forward(s);
+  return nullptr;
+}
+
+// gruSequenceBackward(...forward's arguments, dStep, dh, dx, dKernel, dRecurrentKernel, dBias)
+napi_value GruSequenceBackward(napi_env env, napi_callback_info info) {
+  Args a(env, info);
+  RnnSeq s;
+  RnnGrads g;
+  View dh;
+  if (!sequence_args(a, Cell::Gru, &s)) return nullptr;
+  View dStep = a.f32(10, true);
+  if (!a.ok() || (dStep.data && !a.need(dStep, static_cast<size_t>(s.steps * s.batch * s.units), "recurrent sequence: dStep is too small")) ||
+      !state_grad(a, s, 11, &dh) || !sequence_grads(a, Cell::Gru, s, 12, &g))
     return nullptr;
-  }
-  lstm_sequence_backward(s, dStep.f32(), dh.f32(), dc.f32(), LstmGrads{dx.f32(), dK.f32(), dR.f32(), dB.f32()});
+  gru_sequence_backward(s, dStep.f32(), dh.f32(), g);
   return nullptr;
 }
 
@@ -236,6 +279,7 @@ void register_rnn(napi_env env, napi_value exports) {
       {"gruCandidateBackward", GruCandidateBackward}, {"gruResetBackward", GruResetBackward},
       {"rnnStepForward", RnnStepForward},           {"rnnStepBackward", RnnStepBackward},
       {"lstmSequenceForward", LstmSequenceForward}, {"lstmSequenceBackward", LstmSequenceBackward},
+      {"gruSequenceForward", GruSequenceForward},   {"gruSequenceBackward", GruSequenceBackward},
   };
   define(env, exports, entries, sizeof(entries) / sizeof(entries[0]));
 }

@@ -1,10 +1,10 @@
-// Whole-sequence LSTM: the time loop runs here, so a step costs a few small GEMMs and the gate math
-// with no trip through JavaScript, and the backward pass turns each step's gate gradient into the
-// input, kernel, recurrent-kernel and bias gradients while it is still in cache (a sequence-sized
-// gate gradient would otherwise be written once and streamed through memory four times). Batch
-// rows are independent through time, so a sequence with enough work is split by rows across the
-// pool: each part runs its rows over every step and the parts never wait for each other; the
-// weight gradients are summed over parts at the end, in a fixed order.
+// Whole-sequence LSTM and GRU: the time loop runs here, so a step costs a few small GEMMs and the
+// gate math with no trip through JavaScript, and the backward pass turns each step's gate
+// gradient into the input, kernel, recurrent-kernel and bias gradients while it is still in cache
+// (a sequence-sized gate gradient would otherwise be written once and streamed through memory four
+// times). Batch rows are independent through time, so a sequence with enough work is split by
+// rows across the pool: each part runs its rows over every step and the parts never wait for each
+// other; the weight gradients are summed over parts at the end, in a fixed order.
 #include <algorithm>
 #include <cstring>
 #include <utility>
@@ -27,9 +27,9 @@ struct Steps {
   long out_slot(long t) const { return back ? t : t + 1; }
 };
 
-long parts_for(const LstmSeq& s) {
+long parts_for(const RnnSeq& s, long G) {
   const int threads = pool_threads();
-  const long work = s.steps * s.batch * (s.features + s.units) * 4 * s.units;
+  const long work = s.steps * s.batch * (s.features + s.units) * G;
   if (threads <= 1 || work < kParallelWork) return 1;
   return std::max(1L, std::min<long>(threads, s.batch / kMinRowsPerPart));
 }
@@ -63,7 +63,114 @@ std::vector<float> transposed(const float* src, long rows, long cols) {
   return t;
 }
 
-void forward_rows(const LstmSeq& s, long b0, long m) {
+// h∘drop for the recurrent matmul (recurrent dropout), or h itself.
+const float* dropped(const float* h, const float* drop, float* out, long n) {
+  if (!drop) return h;
+  for (long i = 0; i < n; ++i) out[i] = h[i] * drop[i];
+  return out;
+}
+
+void add_column_sums(const float* d, long rows, long cols, float* sums) {
+  for (long r = 0; r < rows; ++r)
+    for (long q = 0; q < cols; ++q) sums[q] += d[r * cols + q];
+}
+
+// The weight gradients of one part: part 0 sums into the caller's buffers, every other part into
+// its own zeroed copy, added to part 0's in part order once all parts are done.
+class PartSums {
+ public:
+  PartSums(const RnnGrads& g, long parts, size_t kN, size_t rN, size_t bN) : kN_(kN), rN_(rN), bN_(g.dBias ? bN : 0) {
+    std::memset(g.dKernel, 0, kN * sizeof(float));
+    std::memset(g.dRecurrentKernel, 0, rN * sizeof(float));
+    if (g.dBias) std::memset(g.dBias, 0, bN * sizeof(float));
+    const size_t each = kN_ + rN_ + bN_;
+    extra_.assign(static_cast<size_t>(parts - 1) * each, 0.f);
+    parts_.push_back(g);
+    for (long p = 1; p < parts; ++p) {
+      float* base = extra_.data() + static_cast<size_t>(p - 1) * each;
+      parts_.push_back({nullptr, base, base + kN_, g.dBias ? base + kN_ + rN_ : nullptr});
+    }
+  }
+  const RnnGrads& part(long p) const { return parts_[static_cast<size_t>(p)]; }
+  void reduce() {
+    const RnnGrads& g = parts_[0];
+    for (size_t p = 1; p < parts_.size(); ++p) {
+      const RnnGrads& q = parts_[p];
+      for (size_t i = 0; i < kN_; ++i) g.dKernel[i] += q.dKernel[i];
+      for (size_t i = 0; i < rN_; ++i) g.dRecurrentKernel[i] += q.dRecurrentKernel[i];
+      for (size_t i = 0; i < bN_; ++i) g.dBias[i] += q.dBias[i];
+    }
+  }
+
+ private:
+  size_t kN_, rN_, bN_;
+  std::vector<float> extra_;
+  std::vector<RnnGrads> parts_;
+};
+
+// Runs rows(part, b0, m) for every part of the batch: on the pool when there is more than one.
+template <class F>
+void for_parts(long batch, long parts, const F& rows) {
+  if (parts == 1) return rows(0L, 0L, batch);
+  struct Ctx {
+    const F* rows;
+    long batch, parts;
+  } ctx{&rows, batch, parts};
+  parallel_for(parts, [](void* c, long p, int) {
+    const Ctx& x = *static_cast<const Ctx*>(c);
+    long b0, m;
+    part_rows(x.batch, x.parts, p, &b0, &m);
+    if (m > 0) (*x.rows)(p, b0, m);
+  }, &ctx);
+}
+
+// What every cell's backward pass shares: the sequence geometry for rows [b0, b0 + m), the
+// input-side gradients of a step, and the recurrent-side ones.
+struct RowsBackward {
+  const RnnSeq& s;
+  long b0, m, G;
+  const float* kT;  // kernelᵀ [G, F]
+  const float* uT;  // recurrent kernelᵀ [G, u]
+  float* dx;        // the caller's dx
+  const RnnGrads& sums;
+
+  // dx_t = dg·Kᵀ, dKernel += x_tᵀ·dg, dBias (its first G values) += Σ dg.
+  void through_input(long t, const float* dg) const {
+    const long F = s.features, xs = s.steps * F;
+    gemm_rows(m, F, G, dg, G, 1, kT, F, dx + b0 * xs + t * F, xs, nullptr, false);
+    gemm_rows(F, G, m, s.x + b0 * xs + t * F, 1, xs, dg, G, sums.dKernel, G, nullptr, true);
+    if (sums.dBias) add_column_sums(dg, m, G, sums.dBias);
+  }
+
+  // dRecurrentKernel += hRecᵀ·dr and dhPrev += (dr·Uᵀ)∘drop. Not called for the first step: its
+  // incoming state is the constant zero, so nothing flows back from it and it adds nothing.
+  void through_recurrence(const float* hPrev, const float* dr, float* dhPrev, float* hDrop, float* tmp) const {
+    const long u = s.units, n = m * u;
+    const float* drop = s.drop ? s.drop + b0 * u : nullptr;
+    gemm_rows(u, G, m, dropped(hPrev, drop, hDrop, n), 1, u, dr, G, sums.dRecurrentKernel, G, nullptr, true);
+    gemm_rows(m, u, G, dr, G, 1, uT, u, drop ? tmp : dhPrev, u, nullptr, !drop);
+    if (drop)
+      for (long i = 0; i < n; ++i) dhPrev[i] += tmp[i] * drop[i];
+  }
+
+  void prefetch_step(long t, const float* gates, long gStride) const {
+    const long F = s.features;
+    prefetch_rows(gates + (t * s.batch + b0) * gStride, 1, m * gStride, 0);
+    prefetch_rows(s.x + b0 * s.steps * F + t * F, m, F, s.steps * F);
+  }
+
+  // This step's output gradient as a contiguous [m, u] block, or null.
+  const float* step_output(const float* dStep, long st, float* out) const {
+    if (!dStep) return nullptr;
+    const long u = s.units;
+    for (long r = 0; r < m; ++r) std::memcpy(out + r * u, dStep + ((b0 + r) * s.steps + st) * u, sizeof(float) * u);
+    return out;
+  }
+};
+
+// ---- LSTM ----
+
+void lstm_forward_rows(const RnnSeq& s, long b0, long m) {
   const long B = s.batch, T = s.steps, F = s.features, u = s.units, G = 4 * u, xs = T * F;
   const Steps at{T, s.goBackwards};
   float* hDrop = s.drop ? scratch(2, static_cast<size_t>(m * u)) : nullptr;
@@ -76,136 +183,120 @@ void forward_rows(const LstmSeq& s, long b0, long m) {
     gemm_rows(m, G, F, x0 + t * F, xs, 1, s.kernel, G, z, G, s.bias, false);
     const float* hPrev = s.h + (in * B + b0) * u;
     // The initial state is zero, so the first step has no recurrent term.
-    if (st > 0) {
-      const float* hRec = hPrev;
-      if (drop) {
-        for (long i = 0; i < m * u; ++i) hDrop[i] = hPrev[i] * drop[i];
-        hRec = hDrop;
-      }
-      gemm_rows(m, G, u, hRec, u, 1, s.rk, G, z, G, nullptr, true);
-    }
-    lstm_gates_forward(z, s.c + (in * B + b0) * u, hPrev, s.c + (out * B + b0) * u, s.h + (out * B + b0) * u,
+    if (st > 0) gemm_rows(m, G, u, dropped(hPrev, drop, hDrop, m * u), u, 1, s.rk, G, z, G, nullptr, true);
+    lstm_gates_forward(z, s.aux + (in * B + b0) * u, hPrev, s.aux + (out * B + b0) * u, s.h + (out * B + b0) * u,
                        s.mask ? s.mask + t * B + b0 : nullptr, m, u, s.act, s.recAct);
   }
 }
 
-struct Backward {
-  const LstmSeq* s;
-  long parts;
-  const float* dStep;
-  float *dh, *dc;
-  const float *kT, *uT;  // kernelᵀ [4u, F], recurrent kernelᵀ [4u, u]
-  float* dx;
-  std::vector<LstmGrads> partial;  // per part: dKernel, dRecurrentKernel, dBias (dx unused)
-};
-
-void backward_rows(const Backward& j, long part, long b0, long m) {
-  const LstmSeq& s = *j.s;
-  const long B = s.batch, T = s.steps, F = s.features, u = s.units, G = 4 * u, n = m * u, xs = T * F;
-  const Steps at{T, s.goBackwards};
-  const LstmGrads& g = j.partial[static_cast<size_t>(part)];
+void lstm_backward_rows(const RowsBackward& r, const float* dStep, float* dh, float* dc) {
+  const RnnSeq& s = r.s;
+  const long B = s.batch, u = s.units, G = 4 * u, m = r.m, b0 = r.b0, n = m * u;
+  const Steps at{s.steps, s.goBackwards};
   float* buf = scratch(2, static_cast<size_t>(5 * n + m * G));
-  float* dhNext = j.dh + b0 * u;
-  float* dcNext = j.dc + b0 * u;
+  float* dhNext = dh + b0 * u;
+  float* dcNext = dc + b0 * u;
   float* dhPrev = buf;
   float* dcPrev = buf + n;
-  float* hDrop = buf + 2 * n;
-  float* tmp = buf + 3 * n;
-  float* dOut = buf + 4 * n;
-  float* dz = buf + 5 * n;
-  const float* drop = s.drop ? s.drop + b0 * u : nullptr;
-  const float* x0 = s.x + b0 * xs;
-  float* dx0 = j.dx + b0 * xs;
-  for (long st = T - 1; st >= 0; --st) {
+  float *hDrop = buf + 2 * n, *tmp = buf + 3 * n, *dOut = buf + 4 * n, *dz = buf + 5 * n;
+  for (long st = s.steps - 1; st >= 0; --st) {
     const long t = at.time(st), in = at.in_slot(t), out = at.out_slot(t);
     if (st > 0) {
-      const long tn = at.time(st - 1);
-      prefetch_rows(s.gates + (tn * B + b0) * G, 1, m * G, 0);
-      prefetch_rows(s.c + (at.in_slot(tn) * B + b0) * u, 1, n, 0);
-      prefetch_rows(x0 + tn * F, m, F, xs);
+      r.prefetch_step(at.time(st - 1), s.gates, G);
+      prefetch_rows(s.aux + (at.in_slot(at.time(st - 1)) * B + b0) * u, 1, n, 0);
     }
-    const float* dO = nullptr;
-    if (j.dStep) {
-      for (long r = 0; r < m; ++r) std::memcpy(dOut + r * u, j.dStep + ((b0 + r) * T + st) * u, sizeof(float) * u);
-      dO = dOut;
-    }
-    lstm_gates_backward(s.gates + (t * B + b0) * G, s.c + (in * B + b0) * u, s.c + (out * B + b0) * u, dhNext, dO,
-                        dcNext, dz, dhPrev, dcPrev, s.mask ? s.mask + t * B + b0 : nullptr, m, u, s.act, s.recAct);
-    // dx_t = dz·Kᵀ, dKernel += x_tᵀ·dz, dBias += Σ dz
-    gemm_rows(m, F, G, dz, G, 1, j.kT, F, dx0 + t * F, xs, nullptr, false);
-    gemm_rows(F, G, m, x0 + t * F, 1, xs, dz, G, g.dKernel, G, nullptr, true);
-    if (g.dBias)
-      for (long r = 0; r < m; ++r)
-        for (long q = 0; q < G; ++q) g.dBias[q] += dz[r * G + q];
-    // The first step's incoming state is the constant zero: nothing flows further back.
-    if (st > 0) {
-      const float* hRec = s.h + (in * B + b0) * u;
-      if (drop) {
-        for (long i = 0; i < n; ++i) hDrop[i] = hRec[i] * drop[i];
-        hRec = hDrop;
-      }
-      // dRecurrentKernel += hRecᵀ·dz; dhPrev += (dz·Uᵀ) ∘ drop
-      gemm_rows(u, G, m, hRec, 1, u, dz, G, g.dRecurrentKernel, G, nullptr, true);
-      gemm_rows(m, u, G, dz, G, 1, j.uT, u, drop ? tmp : dhPrev, u, nullptr, !drop);
-      if (drop)
-        for (long i = 0; i < n; ++i) dhPrev[i] += tmp[i] * drop[i];
-    }
+    lstm_gates_backward(s.gates + (t * B + b0) * G, s.aux + (in * B + b0) * u, s.aux + (out * B + b0) * u, dhNext,
+                        r.step_output(dStep, st, dOut), dcNext, dz, dhPrev, dcPrev,
+                        s.mask ? s.mask + t * B + b0 : nullptr, m, u, s.act, s.recAct);
+    r.through_input(t, dz);
+    if (st > 0) r.through_recurrence(s.h + (in * B + b0) * u, dz, dhPrev, hDrop, tmp);
     std::swap(dhNext, dhPrev);
     std::swap(dcNext, dcPrev);
   }
 }
 
-void forward_part(void* ctx, long p, int) {
-  const auto& j = *static_cast<const std::pair<const LstmSeq*, long>*>(ctx);
-  long b0, m;
-  part_rows(j.first->batch, j.second, p, &b0, &m);
-  if (m > 0) forward_rows(*j.first, b0, m);
+// ---- GRU (reset_after) ----
+
+void gru_forward_rows(const RnnSeq& s, long b0, long m) {
+  const long B = s.batch, T = s.steps, F = s.features, u = s.units, G = 3 * u, xs = T * F;
+  const Steps at{T, s.goBackwards};
+  float* hDrop = s.drop ? scratch(2, static_cast<size_t>(m * u)) : nullptr;
+  const float* drop = s.drop ? s.drop + b0 * u : nullptr;
+  const float* x0 = s.x + b0 * xs;
+  for (long st = 0; st < T; ++st) {
+    const long t = at.time(st), in = at.in_slot(t), out = at.out_slot(t);
+    float* xg = s.gates + (t * B + b0) * G;
+    float* rec = s.aux + (t * B + b0) * G;
+    if (st + 1 < T) prefetch_rows(x0 + at.time(st + 1) * F, m, F, xs);
+    gemm_rows(m, G, F, x0 + t * F, xs, 1, s.kernel, G, xg, G, s.bias, false);
+    // h·U + b_rec on every step (the first one too: its h is zero but the bias is not); kept for
+    // the backward pass, which needs its candidate third.
+    const float* hPrev = s.h + (in * B + b0) * u;
+    gemm_rows(m, G, u, dropped(hPrev, drop, hDrop, m * u), u, 1, s.rk, G, rec, G, s.bias ? s.bias + G : nullptr, false);
+    gru_gates_forward(xg, rec, hPrev, s.h + (out * B + b0) * u, s.mask ? s.mask + t * B + b0 : nullptr, m, u, s.act,
+                      s.recAct);
+  }
 }
 
-void backward_part(void* ctx, long p, int) {
-  const Backward& j = *static_cast<const Backward*>(ctx);
-  long b0, m;
-  part_rows(j.s->batch, j.parts, p, &b0, &m);
-  if (m > 0) backward_rows(j, p, b0, m);
+void gru_backward_rows(const RowsBackward& r, const float* dStep, float* dh) {
+  const RnnSeq& s = r.s;
+  const long B = s.batch, u = s.units, G = 3 * u, m = r.m, b0 = r.b0, n = m * u;
+  const Steps at{s.steps, s.goBackwards};
+  float* buf = scratch(2, static_cast<size_t>(4 * n + 2 * m * G));
+  float* dhNext = dh + b0 * u;
+  float* dhPrev = buf;
+  float *hDrop = buf + n, *tmp = buf + 2 * n, *dOut = buf + 3 * n, *dxg = buf + 4 * n, *drec = dxg + m * G;
+  for (long st = s.steps - 1; st >= 0; --st) {
+    const long t = at.time(st), in = at.in_slot(t);
+    if (st > 0) {
+      r.prefetch_step(at.time(st - 1), s.gates, G);
+      prefetch_rows(s.aux + (at.time(st - 1) * B + b0) * G, 1, m * G, 0);
+    }
+    const float* hPrev = s.h + (in * B + b0) * u;
+    gru_gates_backward(s.gates + (t * B + b0) * G, s.aux + (t * B + b0) * G, hPrev, dhNext, r.step_output(dStep, st, dOut),
+                       dxg, drec, dhPrev, s.mask ? s.mask + t * B + b0 : nullptr, m, u, s.act, s.recAct);
+    r.through_input(t, dxg);
+    // The recurrent bias's gradient is dBias's second half (through_input sums into the first).
+    if (r.sums.dBias) add_column_sums(drec, m, G, r.sums.dBias + G);
+    if (st > 0) r.through_recurrence(hPrev, drec, dhPrev, hDrop, tmp);
+    std::swap(dhNext, dhPrev);
+  }
+}
+
+// Both backward passes: transposed weights once, per-part sums, rows split across the pool.
+template <class Rows>
+void backward(const RnnSeq& s, long G, size_t biasFloats, const RnnGrads& g, const Rows& rows) {
+  const long F = s.features, u = s.units;
+  const long parts = parts_for(s, G);
+  PartSums sums(g, parts, static_cast<size_t>(F * G), static_cast<size_t>(u * G), biasFloats);
+  if (s.batch <= 0 || s.steps <= 0) return;
+  const std::vector<float> kT = transposed(s.kernel, F, G), uT = transposed(s.rk, u, G);
+  for_parts(s.batch, parts, [&](long p, long b0, long m) {
+    rows(RowsBackward{s, b0, m, G, kT.data(), uT.data(), g.dx, sums.part(p)});
+  });
+  sums.reduce();
 }
 
 }  // namespace
 
-void lstm_sequence_forward(const LstmSeq& s) {
+void lstm_sequence_forward(const RnnSeq& s) {
   if (s.batch <= 0 || s.steps <= 0) return;
-  std::pair<const LstmSeq*, long> job{&s, parts_for(s)};
-  if (job.second == 1) return forward_rows(s, 0, s.batch);
-  parallel_for(job.second, forward_part, &job);
+  for_parts(s.batch, parts_for(s, 4 * s.units), [&](long, long b0, long m) { lstm_forward_rows(s, b0, m); });
 }
 
-void lstm_sequence_backward(const LstmSeq& s, const float* dStep, float* dh, float* dc, const LstmGrads& g) {
-  const long F = s.features, u = s.units, G = 4 * u;
-  const size_t kN = static_cast<size_t>(F * G), rN = static_cast<size_t>(u * G), bN = static_cast<size_t>(G);
-  std::memset(g.dKernel, 0, kN * sizeof(float));
-  std::memset(g.dRecurrentKernel, 0, rN * sizeof(float));
-  if (g.dBias) std::memset(g.dBias, 0, bN * sizeof(float));
+void lstm_sequence_backward(const RnnSeq& s, const float* dStep, float* dh, float* dc, const RnnGrads& g) {
+  const long G = 4 * s.units;
+  backward(s, G, static_cast<size_t>(G), g, [&](const RowsBackward& r) { lstm_backward_rows(r, dStep, dh, dc); });
+}
+
+void gru_sequence_forward(const RnnSeq& s) {
   if (s.batch <= 0 || s.steps <= 0) return;
-  const std::vector<float> kT = transposed(s.kernel, F, G), uT = transposed(s.rk, u, G);
-  Backward j{&s, parts_for(s), dStep, dh, dc, kT.data(), uT.data(), g.dx, {}};
-  // Part 0 accumulates into the outputs; every other part into its own zeroed buffers.
-  std::vector<float> extra(static_cast<size_t>(j.parts - 1) * (kN + rN + bN), 0.f);
-  j.partial.push_back(g);
-  for (long p = 1; p < j.parts; ++p) {
-    float* base = extra.data() + static_cast<size_t>(p - 1) * (kN + rN + bN);
-    j.partial.push_back({nullptr, base, base + kN, g.dBias ? base + kN + rN : nullptr});
-  }
-  if (j.parts == 1) {
-    backward_rows(j, 0, 0, s.batch);
-    return;
-  }
-  parallel_for(j.parts, backward_part, &j);
-  for (long p = 1; p < j.parts; ++p) {
-    const LstmGrads& q = j.partial[static_cast<size_t>(p)];
-    for (size_t i = 0; i < kN; ++i) g.dKernel[i] += q.dKernel[i];
-    for (size_t i = 0; i < rN; ++i) g.dRecurrentKernel[i] += q.dRecurrentKernel[i];
-    if (g.dBias)
-      for (size_t i = 0; i < bN; ++i) g.dBias[i] += q.dBias[i];
-  }
+  for_parts(s.batch, parts_for(s, 3 * s.units), [&](long, long b0, long m) { gru_forward_rows(s, b0, m); });
+}
+
+void gru_sequence_backward(const RnnSeq& s, const float* dStep, float* dh, const RnnGrads& g) {
+  const long G = 3 * s.units;
+  backward(s, G, static_cast<size_t>(2 * G), g, [&](const RowsBackward& r) { gru_backward_rows(r, dStep, dh); });
 }
 
 }  // namespace dn

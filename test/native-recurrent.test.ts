@@ -1,9 +1,9 @@
 // The native recurrent kernels against the reference backend: the gate math of one LSTM / GRU /
 // SimpleRNN time step (with and without masks and output gradients, for every gate activation),
-// and the whole-sequence LSTM (masks, goBackwards, recurrent dropout, split across threads).
+// and the whole-sequence LSTM and GRU (masks, goBackwards, recurrent dropout, split across threads).
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Backend, GateActivation, LstmGradients, LstmSequence } from '../src/backend/backend.js';
+import type { Backend, GateActivation, GruSequence, LstmSequence, RecurrentGradients } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/index.js';
 import { createNativeBackend } from '../src/backend/native/backend.js';
 import { loadNativeAddon } from '../src/backend/native/loader.js';
@@ -149,7 +149,7 @@ nativeTest('recurrent kernels reject undersized buffers instead of writing past 
     new Float32Array(1), null, 1, 1, 'tanh', 'sigmoid'), TypeError);
 });
 
-// ---------------------------------------------------------------- whole-sequence LSTM
+// ---------------------------------------------------------------- whole-sequence LSTM and GRU
 
 interface SeqCase { batch: number; steps: number; features: number; units: number }
 // Awkward sizes, plus one with enough work to be split across threads (batch rows by part).
@@ -160,68 +160,106 @@ const SEQ_CASES: SeqCase[] = [
   { batch: 67, steps: 31, features: 48, units: 33 },
 ];
 
-function lstmSequence(c: SeqCase, opts: { mask: boolean; back: boolean; drop: boolean; bias: boolean }): LstmSequence {
+interface SeqOptions { mask: boolean; back: boolean; drop: boolean; bias: boolean }
+
+/** What both cells share; gate width G = gates·units, the GRU's bias is [2, G]. */
+function sequenceBase(c: SeqCase, gates: number, biasRows: number, opts: SeqOptions): Omit<LstmSequence, 'c'> {
   const { batch: B, steps: T, features: F, units: u } = c;
+  const G = gates * u;
   return {
-    batch: B, steps: T, features: F, units: u, x: rand(B * T * F), kernel: rand(F * 4 * u, -0.5, 0.5),
-    recurrentKernel: rand(u * 4 * u, -0.5, 0.5), bias: opts.bias ? rand(4 * u) : null,
+    batch: B, steps: T, features: F, units: u, x: rand(B * T * F), kernel: rand(F * G, -0.5, 0.5),
+    recurrentKernel: rand(u * G, -0.5, 0.5), bias: opts.bias ? rand(biasRows * G) : null,
     mask: opts.mask ? Uint8Array.from({ length: T * B }, (_, i) => (i % 5 === 2 ? 0 : 1)) : null,
     recurrentDropMask: opts.drop ? Float32Array.from(rand(B * u, 0, 1), (v) => (v < 0.3 ? 0 : 1 / 0.7)) : null,
     goBackwards: opts.back, act: 'tanh', recAct: 'sigmoid',
-    gates: new Float32Array(T * B * 4 * u), c: new Float32Array((T + 1) * B * u), h: new Float32Array((T + 1) * B * u),
+    gates: new Float32Array(T * B * G), h: new Float32Array((T + 1) * B * u),
   };
 }
 
-function runSequence(bk: Backend, s: LstmSequence, dStep: Float32Array | null, dh: Float32Array, dc: Float32Array): Float32Array[] {
-  const own: LstmSequence = { ...s, gates: new Float32Array(s.gates.length), c: new Float32Array(s.c.length), h: new Float32Array(s.h.length) };
-  bk.lstmSequenceForward(own);
-  const G = 4 * s.units;
-  const g: LstmGradients = {
+function gradients(s: Omit<LstmSequence, 'c'>, G: number, biasSize: number): RecurrentGradients {
+  return {
     dx: new Float32Array(s.x.length), dKernel: new Float32Array(s.features * G),
-    dRecurrentKernel: new Float32Array(s.units * G), dBias: s.bias ? new Float32Array(G) : null,
+    dRecurrentKernel: new Float32Array(s.units * G), dBias: s.bias ? new Float32Array(biasSize) : null,
   };
-  bk.lstmSequenceBackward(own, dStep, new Float32Array(dh), new Float32Array(dc), g);
-  return [own.gates, own.c, own.h, g.dx, g.dKernel, g.dRecurrentKernel, ...(g.dBias ? [g.dBias] : [])];
 }
 
-test('whole-sequence LSTM forward and backward match the reference, on 1 and 2 threads', (t: TestContext) => {
-  const addon = loaded.addon;
-  if (!nb || !addon) {
-    t.skip('native addon not built');
-    return;
-  }
-  const threads = addon.threads();
-  try {
-    for (const c of SEQ_CASES) {
-      for (const [mask, back, drop, bias, withStep] of [
-        [false, false, false, true, false], [true, false, false, true, true], [false, true, true, false, true], [true, true, true, true, false],
-      ]) {
-        const s = lstmSequence(c, { mask, back, drop, bias });
-        const n = c.batch * c.units;
-        const dStep = withStep ? rand(c.batch * c.steps * c.units) : null;
-        const dh = rand(n);
-        const dc = rand(n);
-        const expected = runSequence(jsBackend, s, dStep, dh, dc);
-        for (const th of [1, 2]) {
-          addon.setThreads(th);
-          const actual = runSequence(nb, s, dStep, dh, dc);
-          const names = ['gates', 'c', 'h', 'dx', 'dKernel', 'dRecurrentKernel', 'dBias'];
-          const tag = `${JSON.stringify(c)} mask=${mask} back=${back} drop=${drop} bias=${bias} dStep=${withStep} threads=${th}`;
-          // Long sums (over steps and rows) in a different order: a looser bound than one step's.
-          actual.forEach((buf, i) => assertCloseTol(buf, expected[i], `${tag}: ${names[i]}`, 1e-5, 2e-4));
+const flat = (g: RecurrentGradients): Float32Array[] => [g.dx, g.dKernel, g.dRecurrentKernel, ...(g.dBias ? [g.dBias] : [])];
+
+interface CellUnderTest {
+  name: string;
+  /** Forward then backward on backend bk from the same inputs; every buffer written, in a fixed order. */
+  run(bk: Backend, c: SeqCase, base: Omit<LstmSequence, 'c'>, dStep: Float32Array | null, dh: Float32Array, dc: Float32Array): Float32Array[];
+  gates: number;
+  biasRows: number;
+}
+
+const CELLS: CellUnderTest[] = [
+  {
+    name: 'LSTM', gates: 4, biasRows: 1,
+    run(bk, c, base, dStep, dh, dc) {
+      const own: LstmSequence = { ...base, gates: new Float32Array(base.gates.length), c: new Float32Array((c.steps + 1) * c.batch * c.units), h: new Float32Array(base.h.length) };
+      bk.lstmSequenceForward(own);
+      const g = gradients(own, 4 * c.units, 4 * c.units);
+      bk.lstmSequenceBackward(own, dStep, new Float32Array(dh), new Float32Array(dc), g);
+      return [own.gates, own.c, own.h, ...flat(g)];
+    },
+  },
+  {
+    name: 'GRU', gates: 3, biasRows: 2,
+    run(bk, c, base, dStep, dh) {
+      const own: GruSequence = { ...base, gates: new Float32Array(base.gates.length), rec: new Float32Array(base.gates.length), h: new Float32Array(base.h.length) };
+      bk.gruSequenceForward(own);
+      const g = gradients(own, 3 * c.units, 6 * c.units);
+      bk.gruSequenceBackward(own, dStep, new Float32Array(dh), g);
+      return [own.gates, own.rec, own.h, ...flat(g)];
+    },
+  },
+];
+
+for (const cell of CELLS) {
+  test(`whole-sequence ${cell.name} forward and backward match the reference, on 1 and 2 threads`, (t: TestContext) => {
+    const addon = loaded.addon;
+    if (!nb || !addon) {
+      t.skip('native addon not built');
+      return;
+    }
+    const threads = addon.threads();
+    try {
+      for (const c of SEQ_CASES) {
+        for (const [mask, back, drop, bias, withStep] of [
+          [false, false, false, true, false], [true, false, false, true, true], [false, true, true, false, true], [true, true, true, true, false],
+        ]) {
+          const base = sequenceBase(c, cell.gates, cell.biasRows, { mask, back, drop, bias });
+          const n = c.batch * c.units;
+          const dStep = withStep ? rand(c.batch * c.steps * c.units) : null;
+          const dh = rand(n);
+          const dc = rand(n);
+          const expected = cell.run(jsBackend, c, base, dStep, dh, dc);
+          for (const th of [1, 2]) {
+            addon.setThreads(th);
+            const actual = cell.run(nb, c, base, dStep, dh, dc);
+            const names = ['gates', 'c or rec', 'h', 'dx', 'dKernel', 'dRecurrentKernel', 'dBias'];
+            const tag = `${cell.name} ${JSON.stringify(c)} mask=${mask} back=${back} drop=${drop} bias=${bias} dStep=${withStep} threads=${th}`;
+            // Long sums (over steps and rows) in a different order: a looser bound than one step's.
+            actual.forEach((buf, i) => assertCloseTol(buf, expected[i], `${tag}: ${names[i]}`, 1e-5, 2e-4));
+          }
         }
       }
+    } finally {
+      addon.setThreads(threads);
     }
-  } finally {
-    addon.setThreads(threads);
-  }
-});
+  });
+}
 
-test('whole-sequence LSTM rejects undersized buffers instead of writing past them', (t: TestContext) => {
+test('whole-sequence LSTM and GRU reject undersized buffers instead of writing past them', (t: TestContext) => {
   if (!nb) {
     t.skip('native addon not built');
     return;
   }
-  const s = lstmSequence({ batch: 2, steps: 3, features: 4, units: 5 }, { mask: false, back: false, drop: false, bias: true });
-  assert.throws(() => nb.lstmSequenceForward({ ...s, gates: new Float32Array(3) }), TypeError);
+  const c = { batch: 2, steps: 3, features: 4, units: 5 };
+  const base = sequenceBase(c, 4, 1, { mask: false, back: false, drop: false, bias: true });
+  assert.throws(() => nb.lstmSequenceForward({ ...base, c: new Float32Array((c.steps + 1) * c.batch * c.units), gates: new Float32Array(3) }), TypeError);
+  const gru = sequenceBase(c, 3, 2, { mask: false, back: false, drop: false, bias: true });
+  // A GRU bias must hold both rows.
+  assert.throws(() => nb.gruSequenceForward({ ...gru, bias: new Float32Array(15), rec: new Float32Array(gru.gates.length) }), TypeError);
 });

@@ -107,15 +107,25 @@ export interface LstmSequence {
   h: Float32Array;
 }
 
-/** Where lstmSequenceBackward writes; every buffer is overwritten. */
-export interface LstmGradients {
+/**
+ * One GRU layer with reset_after (Keras 3's default) over a whole sequence, laid out as
+ * LstmSequence with G = 3·units gate columns in Keras's order z, r, h; the bias, when present, is
+ * [2, G]: the input bias, then the recurrent bias.
+ */
+export interface GruSequence extends Omit<LstmSequence, 'c'> {
+  /** Out: h·U + b_rec of every time step, [steps, batch, 3·units] (the backward pass reads it). */
+  rec: Float32Array;
+}
+
+/** Where the sequence backward passes write; every buffer is overwritten. */
+export interface RecurrentGradients {
   /** [batch, steps, features]. */
   dx: Float32Array;
-  /** [features, 4·units]. */
+  /** [features, G]. */
   dKernel: Float32Array;
-  /** [units, 4·units]. */
+  /** [units, G]. */
   dRecurrentKernel: Float32Array;
-  /** [4·units], exactly when the sequence has a bias. */
+  /** Shaped like the bias, exactly when the sequence has one. */
   dBias: Float32Array | null;
 }
 
@@ -211,7 +221,11 @@ export interface Backend {
    * (null when only the final state is read); dh and dc [batch, u] are the gradients reaching the
    * final state and are used as working memory (overwritten). Writes every gradient in `grads`.
    */
-  lstmSequenceBackward(seq: LstmSequence, dStep: Float32Array | null, dh: Float32Array, dc: Float32Array, grads: LstmGradients): void;
+  lstmSequenceBackward(seq: LstmSequence, dStep: Float32Array | null, dh: Float32Array, dc: Float32Array, grads: RecurrentGradients): void;
+  /** A whole GRU (reset_after) layer: per step the two matmuls and the gate math of gruGatesForward. */
+  gruSequenceForward(seq: GruSequence): void;
+  /** Backpropagation through time of gruSequenceForward, as lstmSequenceBackward (no cell state). */
+  gruSequenceBackward(seq: GruSequence, dStep: Float32Array | null, dh: Float32Array, grads: RecurrentGradients): void;
 
   /*
    * Recurrent cells, one time step each, for a batch of `batch` rows and `units` units. Buffers are

@@ -1,4 +1,4 @@
-import type { GateActivation, LstmSequence } from '../backend/backend.js';
+import type { GateActivation, GruSequence, LstmSequence } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import { floatBuffer, floatData, outputBuffer } from './create.js';
 import { SequencePlan, checkRecurrentWeights } from './recurrent_seq.js';
@@ -6,9 +6,10 @@ import { record } from './tape.js';
 
 /*
  * Fused recurrent layers as single differentiable ops. The forward pass runs the whole sequence
- * (the LSTM as one backend call; GRU and SimpleRNN per step: a matmul with the recurrent kernel and
- * a gate kernel, the input projection a few steps ahead), and the backward pass is BPTT in one
- * function, so a 200-step LSTM is one tape entry rather than thousands. Weight layouts and gate orders are Keras's: LSTM [i, f, c, o],
+ * (the LSTM and the reset-after GRU as one backend call each way; the reset-before GRU and
+ * SimpleRNN per step: a matmul with the recurrent kernel and a gate kernel, the input projection a
+ * few steps ahead), and the backward pass is BPTT in one function, so a 200-step LSTM is one tape
+ * entry rather than thousands. Weight layouts and gate orders are Keras's: LSTM [i, f, c, o],
  * GRU [z, r, h].
  */
 
@@ -114,50 +115,23 @@ function gruResetAfter(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | nul
   const u = rk.shape[0];
   const G = 3 * u;
   const o = resolve(options, 'tanh', 'sigmoid');
-  const seq = new SequencePlan('GRU', x, u, mask, o.goBackwards, o.drop);
-  const { B, T, be } = seq;
-  const kd = floatData(kernel, 'GRU');
-  const rd = floatData(rk, 'GRU');
-  const bd = bias ? floatData(bias, 'GRU') : null;
-  const { gates, ready } = seq.projector(kd, bd ? bd.subarray(0, G) : null, G);
-  const recBias = bd ? bd.subarray(G) : null;
-  // h·U + b_rec for every step: its candidate third is needed again by the backward pass.
-  const rec = floatBuffer(T * B * G);
-  const scratch = floatBuffer(B * u);
-  for (let s = 0; s < T; s++) {
-    ready(s);
-    const t = seq.time(s);
-    const hPrev = seq.block(seq.H, seq.inSlot(t), u);
-    const r = seq.block(rec, t, G);
-    be.matmul(seq.recurrentInput(hPrev, scratch), rd, r, B, G, u, false, false, recBias, 'linear', false);
-    be.gruGatesForward(seq.block(gates, t, G), r, hPrev, seq.block(seq.H, seq.outSlot(t), u), seq.maskAt(t), B, u, o.act, o.recAct);
-  }
-  const { output, h } = seq.outputs(o.returnSequences, o.zeroOut);
+  const plan = new SequencePlan('GRU', x, u, mask, o.goBackwards, o.drop);
+  const { B, T, F, be } = plan;
+  // One backend call each way, as for the LSTM.
+  const seq: GruSequence = {
+    batch: B, steps: T, features: F, units: u, x: floatData(x, 'GRU'), kernel: floatData(kernel, 'GRU'),
+    recurrentKernel: floatData(rk, 'GRU'), bias: bias ? floatData(bias, 'GRU') : null, mask: plan.maskTm,
+    recurrentDropMask: o.drop, goBackwards: o.goBackwards, act: o.act, recAct: o.recAct,
+    gates: outputBuffer(T * B * G), rec: outputBuffer(T * B * G), h: plan.H,
+  };
+  be.gruSequenceForward(seq);
+  const { output, h } = plan.outputs(o.returnSequences, o.zeroOut);
 
   record(weightInputs(x, kernel, rk, bias), [output, h], ([dOut, dH]) => {
-    const dX = floatBuffer(T * B * G);
-    const dRec = floatBuffer(T * B * G);
-    let dhNext: Float32Array = seq.initialDh(dOut, dH, o.returnSequences, o.zeroOut);
-    let dhPrev: Float32Array = floatBuffer(B * u);
-    const dOutStep = floatBuffer(B * u);
-    for (let s = T - 1; s >= 0; s--) {
-      const t = seq.time(s);
-      const drec = seq.block(dRec, t, G);
-      be.gruGatesBackward(seq.block(gates, t, G), seq.block(rec, t, G), seq.block(seq.H, seq.inSlot(t), u),
-        dhNext, seq.stepOutputGrad(dOut, o.returnSequences, o.zeroOut, s, dOutStep),
-        seq.block(dX, t, G), drec, dhPrev, seq.maskAt(t), B, u, o.act, o.recAct);
-      if (s > 0) seq.addRecurrentGrad(drec, rd, G, dhPrev, scratch);
-      [dhNext, dhPrev] = [dhPrev, dhNext];
-    }
-    const dR = seq.recurrentKernelGrad(seq.hIn(), dRec, G);
-    const { dx, dKernel, dBias } = seq.inputGrads(dX, kd, G);
-    let dB: Float32Array | null = null;
-    if (bias) {
-      dB = floatBuffer(2 * G);
-      dB.set(dBias);
-      be.reduceSum(dRec, 1, T * B, G, dB.subarray(G));
-    }
-    return grads(dx, dKernel, kernel, dR, rk, dB, bias);
+    const dh = plan.initialDh(dOut, dH, o.returnSequences, o.zeroOut);
+    const g = { dx: outputBuffer(B * T * F), dKernel: outputBuffer(F * G), dRecurrentKernel: outputBuffer(u * G), dBias: bias ? outputBuffer(2 * G) : null };
+    be.gruSequenceBackward(seq, plan.stepOutputGrads(dOut, o.returnSequences, o.zeroOut), dh, g);
+    return grads(new Tensor(g.dx, x.shape, 'float32'), g.dKernel, kernel, g.dRecurrentKernel, rk, g.dBias, bias);
   });
   return { output, h };
 }

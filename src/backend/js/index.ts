@@ -14,7 +14,7 @@ import {
   gruCandidateBackward, gruCandidateForward, gruGatesBackward, gruGatesForward, gruResetBackward, gruResetForward,
   lstmGatesBackward, lstmGatesForward, rnnStepBackward, rnnStepForward,
 } from './recurrent.js';
-import { lstmSequenceBackward, lstmSequenceForward } from './recurrent_seq.js';
+import { gruSequenceBackward, gruSequenceForward, lstmSequenceBackward, lstmSequenceForward } from './recurrent_seq.js';
 
 /** The pure TypeScript reference backend: runs everywhere (browsers included) and is the oracle for native kernels. */
 export const jsBackend: Backend = {
@@ -25,7 +25,7 @@ export const jsBackend: Backend = {
   depthwiseConv2d, depthwiseConv2dBackpropInput, depthwiseConv2dBackpropFilter,
   maxPool2d, maxPool2dGrad, avgPool2d, avgPool2dGrad,
   sumSquares, allFinite, sgdUpdate, rmspropUpdate, adamUpdate, adagradUpdate,
-  lstmSequenceForward, lstmSequenceBackward,
+  lstmSequenceForward, lstmSequenceBackward, gruSequenceForward, gruSequenceBackward,
   lstmGatesForward, lstmGatesBackward, gruGatesForward, gruGatesBackward,
   gruResetForward, gruCandidateForward, gruCandidateBackward, gruResetBackward,
   rnnStepForward, rnnStepBackward,

@@ -83,6 +83,12 @@ export interface NativeAddon {
   lstmSequenceBackward(x: F32, kernel: F32, recurrentKernel: F32, bias: F32 | null, mask: Mask, dropMask: F32 | null,
     gates: F32, c: F32, h: F32, dims: Int32Array, dStep: F32 | null, dh: F32, dc: F32,
     dx: F32, dKernel: F32, dRecurrentKernel: F32, dBias: F32 | null): void;
+  /** As the LSTM's, with rec (h·U + b_rec per step) in place of c. */
+  gruSequenceForward(x: F32, kernel: F32, recurrentKernel: F32, bias: F32 | null, mask: Mask, dropMask: F32 | null,
+    gates: F32, rec: F32, h: F32, dims: Int32Array): void;
+  gruSequenceBackward(x: F32, kernel: F32, recurrentKernel: F32, bias: F32 | null, mask: Mask, dropMask: F32 | null,
+    gates: F32, rec: F32, h: F32, dims: Int32Array, dStep: F32 | null, dh: F32,
+    dx: F32, dKernel: F32, dRecurrentKernel: F32, dBias: F32 | null): void;
 }
 
 const REQUIRED: readonly (keyof NativeAddon)[] = [
@@ -93,7 +99,7 @@ const REQUIRED: readonly (keyof NativeAddon)[] = [
   'avgPool2dGrad', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'adagradUpdate',
   'lstmGatesForward', 'lstmGatesBackward', 'gruGatesForward', 'gruGatesBackward', 'gruResetForward',
   'gruCandidateForward', 'gruCandidateBackward', 'gruResetBackward', 'rnnStepForward', 'rnnStepBackward',
-  'lstmSequenceForward', 'lstmSequenceBackward',
+  'lstmSequenceForward', 'lstmSequenceBackward', 'gruSequenceForward', 'gruSequenceBackward',
 ];
 
 /**

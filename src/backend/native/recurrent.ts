@@ -1,4 +1,4 @@
-import type { Backend, GateActivation, LstmSequence } from '../backend.js';
+import type { Backend, GateActivation, GruSequence, LstmSequence } from '../backend.js';
 import { jsBackend } from '../js/index.js';
 import type { NativeAddon } from './addon.js';
 import { GATE_CODE } from './codes.js';
@@ -6,19 +6,19 @@ import { GATE_CODE } from './codes.js';
 type RecurrentKernels = Pick<Backend,
   | 'lstmGatesForward' | 'lstmGatesBackward' | 'gruGatesForward' | 'gruGatesBackward' | 'gruResetForward'
   | 'gruCandidateForward' | 'gruCandidateBackward' | 'gruResetBackward' | 'rnnStepForward' | 'rnnStepBackward'
-  | 'lstmSequenceForward' | 'lstmSequenceBackward'>;
+  | 'lstmSequenceForward' | 'lstmSequenceBackward' | 'gruSequenceForward' | 'gruSequenceBackward'>;
 
 /** The activation's code, or undefined for a name the addon does not know (the reference then raises the error). */
 const code = (a: GateActivation): number | undefined => GATE_CODE[a];
 
 /** The addon's size-and-flags vector for a sequence, or null when an activation has no native code. */
-function sequenceDims(s: LstmSequence): Int32Array | null {
+function sequenceDims(s: LstmSequence | GruSequence): Int32Array | null {
   const a = code(s.act), r = code(s.recAct);
   if (a === undefined || r === undefined) return null;
   return Int32Array.of(s.batch, s.steps, s.features, s.units, s.goBackwards ? 1 : 0, a, r);
 }
 
-/** Native whole-sequence LSTM and the gate kernels for one LSTM / GRU / SimpleRNN time step. */
+/** Native whole-sequence LSTM and GRU, and the gate kernels for one LSTM / GRU / SimpleRNN time step. */
 export function recurrentKernels(addon: NativeAddon): RecurrentKernels {
   return {
     lstmSequenceForward(s) {
@@ -31,6 +31,17 @@ export function recurrentKernels(addon: NativeAddon): RecurrentKernels {
       if (!dims) return jsBackend.lstmSequenceBackward(s, dStep, dh, dc, g);
       addon.lstmSequenceBackward(s.x, s.kernel, s.recurrentKernel, s.bias, s.mask, s.recurrentDropMask, s.gates, s.c, s.h, dims,
         dStep, dh, dc, g.dx, g.dKernel, g.dRecurrentKernel, g.dBias);
+    },
+    gruSequenceForward(s) {
+      const dims = sequenceDims(s);
+      if (!dims) return jsBackend.gruSequenceForward(s);
+      addon.gruSequenceForward(s.x, s.kernel, s.recurrentKernel, s.bias, s.mask, s.recurrentDropMask, s.gates, s.rec, s.h, dims);
+    },
+    gruSequenceBackward(s, dStep, dh, g) {
+      const dims = sequenceDims(s);
+      if (!dims) return jsBackend.gruSequenceBackward(s, dStep, dh, g);
+      addon.gruSequenceBackward(s.x, s.kernel, s.recurrentKernel, s.bias, s.mask, s.recurrentDropMask, s.gates, s.rec, s.h, dims,
+        dStep, dh, g.dx, g.dKernel, g.dRecurrentKernel, g.dBias);
     },
     lstmGatesForward(z, cPrev, hPrev, c, h, mask, batch, units, act, recAct) {
       const a = code(act), r = code(recAct);
