@@ -223,6 +223,12 @@ bool state_grad(Args& a, const RnnSeq& s, size_t i, View* v) {
   return a.ok() && a.need(*v, static_cast<size_t>(s.batch * s.units), "recurrent sequence: a state gradient is too small");
 }
 
+// dStep (argument 10): every step's output gradient, or null.
+bool step_grads(Args& a, const RnnSeq& s, View* v) {
+  *v = a.f32(10, true);
+  return a.ok() && (!v->data || a.need(*v, static_cast<size_t>(s.steps * s.batch * s.units), "recurrent sequence: dStep is too small"));
+}
+
 napi_value LstmSequenceForward(napi_env env, napi_callback_info info) {
   Args a(env, info);
   RnnSeq s;
@@ -236,11 +242,9 @@ napi_value LstmSequenceBackward(napi_env env, napi_callback_info info) {
   Args a(env, info);
   RnnSeq s;
   RnnGrads g;
-  View dh, dc;
-  if (!sequence_args(a, Cell::Lstm, &s)) return nullptr;
-  View dStep = a.f32(10, true);
-  if (!a.ok() || (dStep.data && !a.need(dStep, static_cast<size_t>(s.steps * s.batch * s.units), "recurrent sequence: dStep is too small")) ||
-      !state_grad(a, s, 11, &dh) || !state_grad(a, s, 12, &dc) || !sequence_grads(a, Cell::Lstm, s, 13, &g))
+  View dStep, dh, dc;
+  if (!sequence_args(a, Cell::Lstm, &s) || !step_grads(a, s, &dStep) || !state_grad(a, s, 11, &dh) ||
+      !state_grad(a, s, 12, &dc) || !sequence_grads(a, Cell::Lstm, s, 13, &g))
     return nullptr;
   lstm_sequence_backward(s, dStep.f32(), dh.f32(), dc.f32(), g);
   return nullptr;
@@ -259,11 +263,9 @@ napi_value GruSequenceBackward(napi_env env, napi_callback_info info) {
   Args a(env, info);
   RnnSeq s;
   RnnGrads g;
-  View dh;
-  if (!sequence_args(a, Cell::Gru, &s)) return nullptr;
-  View dStep = a.f32(10, true);
-  if (!a.ok() || (dStep.data && !a.need(dStep, static_cast<size_t>(s.steps * s.batch * s.units), "recurrent sequence: dStep is too small")) ||
-      !state_grad(a, s, 11, &dh) || !sequence_grads(a, Cell::Gru, s, 12, &g))
+  View dStep, dh;
+  if (!sequence_args(a, Cell::Gru, &s) || !step_grads(a, s, &dStep) || !state_grad(a, s, 11, &dh) ||
+      !sequence_grads(a, Cell::Gru, s, 12, &g))
     return nullptr;
   gru_sequence_backward(s, dStep.f32(), dh.f32(), g);
   return nullptr;

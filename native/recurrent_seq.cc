@@ -168,24 +168,49 @@ struct RowsBackward {
   }
 };
 
+// What both cells' forward passes share for rows [b0, b0 + m): the input projection of a step
+// and the recurrent matmul's input.
+struct RowsForward {
+  const RnnSeq& s;
+  long b0, m, G;
+  Steps at;
+  float* hDrop;  // h∘drop, when there is recurrent dropout
+
+  RowsForward(const RnnSeq& seq, long first, long rows, long gates)
+      : s(seq), b0(first), m(rows), G(gates), at{seq.steps, seq.goBackwards},
+        hDrop(seq.drop ? scratch(2, static_cast<size_t>(rows * seq.units)) : nullptr) {}
+
+  // out = x_t·kernel + bias for step st (time t), with the next step's rows asked for.
+  void project(long st, long t, const float* bias, float* out) const {
+    const long F = s.features, xs = s.steps * F;
+    const float* x0 = s.x + b0 * xs;
+    if (st + 1 < s.steps) prefetch_rows(x0 + at.time(st + 1) * F, m, F, xs);
+    gemm_rows(m, G, F, x0 + t * F, xs, 1, s.kernel, G, out, G, bias, false);
+  }
+
+  // The state entering time t and what the recurrent matmul multiplies (h∘drop with dropout).
+  const float* h_prev(long t) const { return s.h + (at.in_slot(t) * s.batch + b0) * s.units; }
+  const float* recurrent_input(const float* hPrev) const {
+    return dropped(hPrev, s.drop ? s.drop + b0 * s.units : nullptr, hDrop, m * s.units);
+  }
+  float* h_out(long t) const { return s.h + (at.out_slot(t) * s.batch + b0) * s.units; }
+  const uint8_t* mask(long t) const { return s.mask ? s.mask + t * s.batch + b0 : nullptr; }
+};
+
 // ---- LSTM ----
 
 void lstm_forward_rows(const RnnSeq& s, long b0, long m) {
-  const long B = s.batch, T = s.steps, F = s.features, u = s.units, G = 4 * u, xs = T * F;
-  const Steps at{T, s.goBackwards};
-  float* hDrop = s.drop ? scratch(2, static_cast<size_t>(m * u)) : nullptr;
-  const float* drop = s.drop ? s.drop + b0 * u : nullptr;
-  const float* x0 = s.x + b0 * xs;
-  for (long st = 0; st < T; ++st) {
-    const long t = at.time(st), in = at.in_slot(t), out = at.out_slot(t);
+  const long B = s.batch, u = s.units, G = 4 * u;
+  const RowsForward f(s, b0, m, G);
+  for (long st = 0; st < s.steps; ++st) {
+    const long t = f.at.time(st);
     float* z = s.gates + (t * B + b0) * G;
-    if (st + 1 < T) prefetch_rows(x0 + at.time(st + 1) * F, m, F, xs);
-    gemm_rows(m, G, F, x0 + t * F, xs, 1, s.kernel, G, z, G, s.bias, false);
-    const float* hPrev = s.h + (in * B + b0) * u;
+    f.project(st, t, s.bias, z);
+    const float* hPrev = f.h_prev(t);
     // The initial state is zero, so the first step has no recurrent term.
-    if (st > 0) gemm_rows(m, G, u, dropped(hPrev, drop, hDrop, m * u), u, 1, s.rk, G, z, G, nullptr, true);
-    lstm_gates_forward(z, s.aux + (in * B + b0) * u, hPrev, s.aux + (out * B + b0) * u, s.h + (out * B + b0) * u,
-                       s.mask ? s.mask + t * B + b0 : nullptr, m, u, s.act, s.recAct);
+    if (st > 0) gemm_rows(m, G, u, f.recurrent_input(hPrev), u, 1, s.rk, G, z, G, nullptr, true);
+    lstm_gates_forward(z, s.aux + (f.at.in_slot(t) * B + b0) * u, hPrev, s.aux + (f.at.out_slot(t) * B + b0) * u,
+                       f.h_out(t), f.mask(t), m, u, s.act, s.recAct);
   }
 }
 
@@ -218,23 +243,18 @@ void lstm_backward_rows(const RowsBackward& r, const float* dStep, float* dh, fl
 // ---- GRU (reset_after) ----
 
 void gru_forward_rows(const RnnSeq& s, long b0, long m) {
-  const long B = s.batch, T = s.steps, F = s.features, u = s.units, G = 3 * u, xs = T * F;
-  const Steps at{T, s.goBackwards};
-  float* hDrop = s.drop ? scratch(2, static_cast<size_t>(m * u)) : nullptr;
-  const float* drop = s.drop ? s.drop + b0 * u : nullptr;
-  const float* x0 = s.x + b0 * xs;
-  for (long st = 0; st < T; ++st) {
-    const long t = at.time(st), in = at.in_slot(t), out = at.out_slot(t);
+  const long B = s.batch, u = s.units, G = 3 * u;
+  const RowsForward f(s, b0, m, G);
+  for (long st = 0; st < s.steps; ++st) {
+    const long t = f.at.time(st);
     float* xg = s.gates + (t * B + b0) * G;
     float* rec = s.aux + (t * B + b0) * G;
-    if (st + 1 < T) prefetch_rows(x0 + at.time(st + 1) * F, m, F, xs);
-    gemm_rows(m, G, F, x0 + t * F, xs, 1, s.kernel, G, xg, G, s.bias, false);
+    f.project(st, t, s.bias, xg);
     // h·U + b_rec on every step (the first one too: its h is zero but the bias is not); kept for
     // the backward pass, which needs its candidate third.
-    const float* hPrev = s.h + (in * B + b0) * u;
-    gemm_rows(m, G, u, dropped(hPrev, drop, hDrop, m * u), u, 1, s.rk, G, rec, G, s.bias ? s.bias + G : nullptr, false);
-    gru_gates_forward(xg, rec, hPrev, s.h + (out * B + b0) * u, s.mask ? s.mask + t * B + b0 : nullptr, m, u, s.act,
-                      s.recAct);
+    const float* hPrev = f.h_prev(t);
+    gemm_rows(m, G, u, f.recurrent_input(hPrev), u, 1, s.rk, G, rec, G, s.bias ? s.bias + G : nullptr, false);
+    gru_gates_forward(xg, rec, hPrev, f.h_out(t), f.mask(t), m, u, s.act, s.recAct);
   }
 }
 
