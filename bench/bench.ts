@@ -97,7 +97,7 @@ interface PeerRun {
 /** One peer engine in its child process; the cap stops a single step that runs for minutes. */
 async function runPeer(id: string, label: (version: string) => string, command: string, args: string[], req: ChildRequest): Promise<PeerRun> {
   const { protocol } = req;
-  const capMs = 1000 * (protocol.budgetSeconds * (protocol.warmup + protocol.measured + 1) + 15);
+  const capMs = 1000 * (protocol.budgetSeconds * (protocol.warmup + protocol.measured + 1) + protocol.warmupSeconds + 15);
   log(`${label('')}:`);
   const r = await runChild(command, args, req, capMs, (item, o) => log(`    ${item}: ${describe(o)}`));
   return { engine: { id, label: label(r.version ?? '?') }, results: r.results, rssMB: r.rssMB };
@@ -110,7 +110,9 @@ async function main(): Promise<void> {
   const train = pick(profile.train);
   const predict = pick(profile.predict);
   const items = planItems(train, predict, profile.train);
-  const protocol: Protocol = { warmup: profile.warmupEpochs, measured: profile.measuredEpochs, budgetSeconds: profile.budgetSeconds };
+  const protocol: Protocol = {
+    warmup: profile.warmupEpochs, warmupSeconds: profile.warmupSeconds, measured: profile.measuredEpochs, budgetSeconds: profile.budgetSeconds,
+  };
   const notes: string[] = [];
   const started = performance.now();
   const loadAtStart = os.loadavg()[0];

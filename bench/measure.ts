@@ -1,6 +1,6 @@
 // The timing protocol every JS engine goes through, so that Dendrite and its peers are measured
-// the same way: probe a step, skip what would blow the time budget, then the median of N epochs
-// after warm-up. bench/torch_peer.py implements the same protocol in Python.
+// the same way: probe a step, skip what would blow the time budget, warm up, then the median of N
+// epochs. bench/torch_peer.py implements the same protocol in Python.
 
 /** One engine's handle on one workload's compiled model and data. */
 export interface TrainSession {
@@ -28,9 +28,24 @@ export type Outcome =
   | { status: 'failed'; reason: string };
 
 export interface Protocol {
+  /** Warm-up lasts at least this many epochs (or predict passes)... */
   warmup: number;
+  /**
+   * ...and at least this long, up to MAX_WARMUP of them: one 2 ms epoch does not warm a JIT (V8
+   * runs Dendrite's and tfjs's step code), so a fixed epoch count measured compilation on small
+   * workloads and steady speed on big ones. Every engine gets the same rule.
+   */
+  warmupSeconds: number;
   measured: number;
   budgetSeconds: number;
+}
+
+/** The most warm-up epochs or passes, whatever warmupSeconds asks. */
+export const MAX_WARMUP = 200;
+
+/** Whether warm-up goes on after `done` runs that took `elapsedMs` in all. */
+function warming(p: Protocol, done: number, elapsedMs: number): boolean {
+  return done < p.warmup || (elapsedMs < p.warmupSeconds * 1000 && done < MAX_WARMUP);
 }
 
 export function median(xs: readonly number[]): number {
@@ -113,10 +128,15 @@ export async function measureTraining(
     const tProbe = await timed(() => session.step(probe));
     onProbe(tProbe, probe);
     if (tProbe * batches > 4 * budgetMs) return skipped((tProbe * samples) / probe, `${probe}-sample step scaled`);
+    // The watchdog judges the first epoch only (see Watchdog).
     const watch = new Watchdog(batches, budgetMs);
-    const times = await s.fitEpochs(p.warmup + p.measured, watch.afterBatch);
-    if (times.length < p.warmup + p.measured) return skipped(watch.estimate, 'warm-up epoch called off');
-    const runs = times.slice(p.warmup);
+    let done = 0;
+    for (let elapsed = 0; warming(p, done, elapsed); done++) {
+      const t = await s.fitEpochs(1, watch.afterBatch);
+      if (t.length < 1) return skipped(watch.estimate, 'warm-up epoch called off');
+      elapsed += t[0];
+    }
+    const runs = await s.fitEpochs(p.measured, () => false);
     return { status: 'ok', value: median(runs), runs };
   } catch (e) {
     return { status: 'failed', reason: shortReason(e) };
@@ -136,11 +156,9 @@ export async function measurePredict(open: () => Promise<PredictSession>, sample
     const tBatch = await timed(() => session.predict(Math.min(batch, samples)));
     const est = tBatch * Math.ceil(samples / batch);
     if (est > budgetMs) return skipped(est, `one ${batch}-sample batch`, 'pass');
+    for (let done = 0, elapsed = 0; warming(p, done, elapsed); done++) elapsed += await timed(() => session.predict(samples));
     const runs: number[] = [];
-    for (let i = 0; i < p.warmup + p.measured; i++) {
-      const t = await timed(() => session.predict(samples));
-      if (i >= p.warmup) runs.push((samples * 1000) / t);
-    }
+    for (let i = 0; i < p.measured; i++) runs.push((samples * 1000) / (await timed(() => session.predict(samples))));
     return { status: 'ok', value: median(runs), runs };
   } catch (e) {
     return { status: 'failed', reason: shortReason(e) };

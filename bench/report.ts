@@ -1,7 +1,7 @@
 // Turns one run's measurements into tables (console and docs/benchmarks.md) and JSON. Nothing
 // here measures; every number printed comes from the BenchResult it is given.
 import type { GemmRow } from './matmul_gflops.js';
-import type { Outcome } from './measure.js';
+import { MAX_WARMUP, type Outcome } from './measure.js';
 
 export interface Engine {
   id: string;
@@ -24,7 +24,7 @@ export interface BenchResult {
   /** 1-minute load average at the start and the end: other work on the machine skews every engine. */
   load: [number, number];
   dendriteBackend: string;
-  protocol: { warmup: number; measured: number; budgetSeconds: number };
+  protocol: { warmup: number; warmupSeconds: number; measured: number; budgetSeconds: number };
   /** Dendrite first, then each peer. */
   engines: Engine[];
   train: Row[];
@@ -66,7 +66,7 @@ export function renderTables(r: BenchResult): string {
   const names = r.engines.map((e) => e.label);
   const out: string[] = [];
   if (r.train.length) {
-    out.push(`Training, ms per epoch (median of ${r.protocol.measured} after ${r.protocol.warmup} warm-up; lower is better)`, '');
+    out.push(`Training, ms per epoch (median of ${r.protocol.measured} after warm-up; lower is better)`, '');
     out.push(table(['workload', ...names], r.train.map((w) => [`${w.id} ${w.title}`, ...r.engines.map((e) => cell(w.results[e.id]))])));
   }
   if (r.predict.length) {
@@ -118,7 +118,7 @@ export function renderDoc(r: BenchResult): string {
     `- Load average (1 min) at start / end: ${r.load[0].toFixed(2)} / ${r.load[1].toFixed(2)} on ${r.machine.cores} cores`,
     `- Dendrite backend: ${r.dendriteBackend}`,
     `- Peers: ${r.engines.slice(1).map((e) => e.label).join(', ') || 'none'}`,
-    `- Protocol: ${r.protocol.warmup} warm-up epoch, median of ${r.protocol.measured}; a measurement estimated above ${r.protocol.budgetSeconds} s per epoch (or pass) is skipped`,
+    `- Protocol: warm-up of at least ${r.protocol.warmup} epoch (or predict pass) and ${r.protocol.warmupSeconds} s (at most ${MAX_WARMUP} epochs), then the median of ${r.protocol.measured}; a measurement estimated above ${r.protocol.budgetSeconds} s per epoch (or pass) is skipped`,
     '',
     renderTables(r),
     '',

@@ -51,6 +51,8 @@ export interface SizeProfile {
   quick: boolean;
   /** Epochs trained before timing starts (kernel set-up, JIT, pools). */
   warmupEpochs: number;
+  /** Warm-up also lasts at least this long (see Protocol in measure.ts). */
+  warmupSeconds: number;
   /** Epochs (or predict passes) whose median is reported. */
   measuredEpochs: number;
   /** A measurement whose estimated epoch time exceeds this many seconds is skipped. */
@@ -158,6 +160,7 @@ export function sizeProfile(quick: boolean, budgetSeconds?: number): SizeProfile
   return {
     quick,
     warmupEpochs: 1,
+    warmupSeconds: 1,
     measuredEpochs: quick ? 2 : 3,
     budgetSeconds: budgetSeconds ?? (quick ? 10 : 40),
     train: train(quick),

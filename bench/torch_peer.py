@@ -2,8 +2,9 @@
 
 Speaks bench/child.ts's protocol: a JSON request on stdin (items with bench/spec.ts's workload
 specs, the timing protocol, options.threads), one JSON event line per item on stdout. Measures as
-bench/measure.ts does: a small probe step, a watched warm-up epoch that is called off above the
-time budget, then the median of the measured epochs.
+bench/measure.ts does: a small probe step, a watched first warm-up epoch that is called off above
+the time budget, warm-up epochs until both their count and their time reach the protocol's
+minimum (MAX_WARMUP at most), then the median of the measured epochs.
 """
 import json
 import math
@@ -176,6 +177,14 @@ def skipped(ms, basis, unit="epoch"):
     return {"status": "skipped", "reason": f"estimated {shown} s/{unit} ({basis})", "estimate": ms}
 
 
+MAX_WARMUP = 200  # as measure.ts
+
+
+def warming(proto, done, elapsed_ms):
+    """Whether warm-up goes on after `done` runs that took `elapsed_ms` in all (measure.ts's warming)."""
+    return done < proto["warmup"] or (elapsed_ms < proto["warmupSeconds"] * 1000 and done < MAX_WARMUP)
+
+
 def measure_training(spec, proto, on_probe):
     tr = Trainer(spec)
     n, b, budget = spec["samples"], spec["batch"], proto["budgetSeconds"] * 1000
@@ -186,14 +195,19 @@ def measure_training(spec, proto, on_probe):
     on_probe(t_probe, probe)
     if t_probe * batches > 4 * budget:
         return skipped(t_probe * n / probe, f"{probe}-sample step scaled")
-    watch = Watchdog(batches, budget)
-    runs = []
-    for _ in range(proto["warmup"] + proto["measured"]):
+    watch = Watchdog(batches, budget)  # judges the first epoch only
+    done, elapsed = 0, 0.0
+    while warming(proto, done, elapsed):
         t0 = time.perf_counter()
         if not tr.epoch(watch):
             return skipped(watch.estimate, "warm-up epoch called off")
+        elapsed += (time.perf_counter() - t0) * 1000
+        done += 1
+    runs = []
+    for _ in range(proto["measured"]):
+        t0 = time.perf_counter()
+        tr.epoch(watch)
         runs.append((time.perf_counter() - t0) * 1000)
-    runs = runs[proto["warmup"] :]
     return {"status": "ok", "value": statistics.median(runs), "runs": runs}
 
 
@@ -213,7 +227,11 @@ def measure_predict(spec, samples, batch, proto):
     est = timed(lambda: run(first)) * math.ceil(samples / batch)
     if est > budget:
         return skipped(est, f"one {batch}-sample batch", "pass")
-    runs = [samples * 1000 / timed(lambda: run(samples)) for _ in range(proto["warmup"] + proto["measured"])][proto["warmup"] :]
+    done, elapsed = 0, 0.0
+    while warming(proto, done, elapsed):
+        elapsed += timed(lambda: run(samples))
+        done += 1
+    runs = [samples * 1000 / timed(lambda: run(samples)) for _ in range(proto["measured"])]
     return {"status": "ok", "value": statistics.median(runs), "runs": runs}
 
 
