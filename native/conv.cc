@@ -1,6 +1,7 @@
-// 2D convolution (NHWC data, HWIO kernel, groups) on the packed GEMM. Forward and filter gradient
-// are one GEMM each per group over an implicit im2col matrix (the GEMM packs its panels straight
-// from the input, so no column buffer is written and read back). Output rows of all samples are
+// 2D convolution (NHWC data, HWIO kernel, groups). Ungrouped convolutions on a SIMD build go to the
+// direct kernels of conv_direct.cc where they apply; the rest, here, run on the packed GEMM.
+// Forward and filter gradient are one GEMM each per group over an implicit im2col matrix (the GEMM
+// packs its panels straight from the input, so no column buffer is written and read back). Output rows of all samples are
 // contiguous in NHWC, so M spans the batch. The input gradient needs a col2im scatter after its
 // GEMM and runs over chunks of rows with a per-thread column buffer. Groups need no copies because
 // the GEMM takes strided operands.
