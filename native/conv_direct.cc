@@ -3,8 +3,9 @@
 // stride with no bounds checks and nothing is packed: with few channels (3 to 64, the notebook's
 // CNNs) packing an implicit im2col cost the GEMM path as much as the arithmetic. The input
 // gradient of a stride-1 convolution is itself a direct convolution of dy with the flipped,
-// transposed kernel. Work is split by samples across the pool in fixed ranges, so the filter
-// gradient's per-part sums are added in the same order every run.
+// transposed kernel. Work is split across the pool in fixed ranges of samples (or of bands of
+// output rows when samples are fewer than threads), so the filter gradient's per-part sums are
+// added in the same order every run.
 #include "conv_direct.h"
 
 #include <algorithm>
@@ -67,69 +68,87 @@ std::vector<Run> runs(const ConvGeom& g, long rowStride, long* len) {
   return r;
 }
 
-long parts_for(const ConvGeom& g) {
-  const long work = g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * g.outC;
-  if (pool_threads() <= 1 || work < kParallelWork) return 1;
-  return std::min<long>(pool_threads(), g.batch);
-}
+// Work goes to the pool in units of one sample's band of output rows: whole samples when there are
+// at least as many samples as threads, otherwise bands, so that one image still uses every core.
+// Each part takes a fixed, contiguous range of units.
+struct Split {
+  long parts = 1, bands = 1;
+  // Units [u0, u1) of part p, and unit u's sample and rows [oh0, oh1).
+  void units(long batch, long p, long* u0, long* u1) const {
+    const long total = batch * bands, per = (total + parts - 1) / parts;
+    *u0 = std::min(total, p * per);
+    *u1 = std::min(total, *u0 + per);
+  }
+  void unit(long u, long outH, long* n, long* oh0, long* oh1) const {
+    const long per = (outH + bands - 1) / bands, b = u % bands;
+    *n = u / bands;
+    *oh0 = std::min(outH, b * per);
+    *oh1 = std::min(outH, *oh0 + per);
+  }
+};
 
-void sample_range(long batch, long parts, long p, long* n0, long* n1) {
-  const long per = (batch + parts - 1) / parts;
-  *n0 = std::min(batch, p * per);
-  *n1 = std::min(batch, *n0 + per);
+Split split_for(const ConvGeom& g) {
+  const long threads = pool_threads();
+  const long work = g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * g.outC;
+  Split s;
+  if (threads <= 1 || work < kParallelWork) return s;
+  s.bands = g.batch >= threads ? 1 : std::min(g.outH, (threads + g.batch - 1) / g.batch);
+  s.parts = std::min(threads, g.batch * s.bands);
+  return s;
 }
 
 struct ForwardJob {
   const float *x, *kernel, *bias;
   float* out;
   const ConvGeom* g;
-  long parts;
+  Split split;
   int act;
 };
 
-void forward_samples(const ForwardJob& j, long n0, long n1) {
+// Output rows [oh0, oh1) of sample n, from its padded input.
+void forward_rows(const ForwardJob& j, const Padded& p, long n, long oh0, long oh1) {
   const ConvGeom& g = *j.g;
   const DirectConvKernels& k = *direct_conv_kernels();
   const long C = g.inC, Co = g.outC, wide = k.lanes * k.nv, xs = g.strideW * C;
-  std::vector<const float*> ap, bp;
-  for (long n = n0; n < n1; ++n) {
-    const Padded p = pad_sample(j.x + n * g.inH * g.inW * C, g);
-    long len;
-    const std::vector<Run> rs = runs(g, p.rowStride, &len);
-    ap.resize(rs.size());
-    bp.resize(rs.size());
-    for (long oh = 0; oh < g.outH; ++oh) {
-      const float* rowBase = p.base + oh * g.strideH * p.rowStride;
-      float* outRow = j.out + (n * g.outH + oh) * g.outW * Co;
-      for (long j0 = 0; j0 < Co; j0 += wide) {
-        const long cols = std::min(wide, Co - j0);
-        for (long ow0 = 0; ow0 < g.outW; ow0 += k.mr) {
-          const int rows = static_cast<int>(std::min<long>(k.mr, g.outW - ow0));
-          for (size_t i = 0; i < rs.size(); ++i) {
-            ap[i] = rowBase + rs[i].aOffset + ow0 * xs;
-            bp[i] = j.kernel + rs[i].row * Co + j0;
-          }
-          k.forward(rows, ap.data(), bp.data(), static_cast<int>(rs.size()), len, xs, Co, outRow + ow0 * Co + j0, Co, cols,
-                    j.bias ? j.bias + j0 : nullptr, j.act == ACT_RELU);
+  long len;
+  const std::vector<Run> rs = runs(g, p.rowStride, &len);
+  std::vector<const float*> ap(rs.size()), bp(rs.size());
+  for (long oh = oh0; oh < oh1; ++oh) {
+    const float* rowBase = p.base + oh * g.strideH * p.rowStride;
+    float* outRow = j.out + (n * g.outH + oh) * g.outW * Co;
+    for (long j0 = 0; j0 < Co; j0 += wide) {
+      const long cols = std::min(wide, Co - j0);
+      for (long ow0 = 0; ow0 < g.outW; ow0 += k.mr) {
+        const int rows = static_cast<int>(std::min<long>(k.mr, g.outW - ow0));
+        for (size_t i = 0; i < rs.size(); ++i) {
+          ap[i] = rowBase + rs[i].aOffset + ow0 * xs;
+          bp[i] = j.kernel + rs[i].row * Co + j0;
         }
+        k.forward(rows, ap.data(), bp.data(), static_cast<int>(rs.size()), len, xs, Co, outRow + ow0 * Co + j0, Co, cols,
+                  j.bias ? j.bias + j0 : nullptr, j.act == ACT_RELU);
       }
-      // Sigmoid and tanh over the row just written, while it is in cache.
-      if (j.act == ACT_SIGMOID || j.act == ACT_TANH) apply_act_block(outRow, Co, g.outW, Co, j.act);
     }
+    // Sigmoid and tanh over the row just written, while it is in cache.
+    if (j.act == ACT_SIGMOID || j.act == ACT_TANH) apply_act_block(outRow, Co, g.outW, Co, j.act);
   }
 }
 
-void forward_part(void* ctx, long p, int) {
+void forward_part(void* ctx, long part, int) {
   const ForwardJob& j = *static_cast<const ForwardJob*>(ctx);
-  long n0, n1;
-  sample_range(j.g->batch, j.parts, p, &n0, &n1);
-  forward_samples(j, n0, n1);
+  const ConvGeom& g = *j.g;
+  long u0, u1;
+  j.split.units(g.batch, part, &u0, &u1);
+  for (long u = u0; u < u1; ++u) {
+    long n, oh0, oh1;
+    j.split.unit(u, g.outH, &n, &oh0, &oh1);
+    if (oh0 < oh1) forward_rows(j, pad_sample(j.x + n * g.inH * g.inW * g.inC, g), n, oh0, oh1);
+  }
 }
 
 struct FilterJob {
   const float *x, *dy;
   const ConvGeom* g;
-  long parts;
+  Split split;
   std::vector<float*> partial;  // per part, a zeroed [kH·kW·C, outC] sum
 };
 
@@ -139,17 +158,21 @@ void filter_part(void* ctx, long part, int) {
   const DirectConvKernels& k = *direct_conv_kernels();
   const long C = g.inC, Co = g.outC, wide = k.lanes * k.nv;
   float* dk = j.partial[static_cast<size_t>(part)];
-  long n0, n1;
-  sample_range(g.batch, j.parts, part, &n0, &n1);
-  for (long n = n0; n < n1; ++n) {
+  long u0, u1;
+  j.split.units(g.batch, part, &u0, &u1);
+  for (long u = u0; u < u1; ++u) {
+    long n, oh0, oh1;
+    j.split.unit(u, g.outH, &n, &oh0, &oh1);
+    if (oh0 >= oh1) continue;
     const Padded p = pad_sample(j.x + n * g.inH * g.inW * C, g);
-    const float* dyn = j.dy + n * g.outH * g.outW * Co;
+    const float* dyRows = j.dy + (n * g.outH + oh0) * g.outW * Co;
+    const float* band = p.base + oh0 * g.strideH * p.rowStride;
     long len;
     for (const Run& r : runs(g, p.rowStride, &len)) {
       for (long q0 = 0; q0 < len; q0 += k.mr) {
         const int rows = static_cast<int>(std::min<long>(k.mr, len - q0));
         for (long j0 = 0; j0 < Co; j0 += wide) {
-          k.filter(rows, p.base + r.aOffset + q0, g.strideH * p.rowStride, g.strideW * C, g.outH, g.outW, dyn + j0, Co,
+          k.filter(rows, band + r.aOffset + q0, g.strideH * p.rowStride, g.strideW * C, oh1 - oh0, g.outW, dyRows + j0, Co,
                    dk + (r.row + q0) * Co + j0, Co, std::min(wide, Co - j0));
         }
       }
@@ -165,9 +188,9 @@ bool applies(const ConvGeom& g) {
 
 bool conv2d_direct(const float* x, const float* kernel, const float* bias, float* out, const ConvGeom& g, int act) {
   if (!applies(g)) return false;
-  ForwardJob j{x, kernel, bias, out, &g, parts_for(g), act};
-  if (j.parts == 1) forward_samples(j, 0, g.batch);
-  else parallel_for(j.parts, forward_part, &j);
+  ForwardJob j{x, kernel, bias, out, &g, split_for(g), act};
+  if (j.split.parts == 1) forward_part(&j, 0, 0);
+  else parallel_for(j.split.parts, forward_part, &j);
   return true;
 }
 
@@ -198,15 +221,16 @@ constexpr long kFilterSampleBytes = 512 * 1024;
 bool conv2d_direct_backprop_filter(const float* x, const float* dy, float* dkernel, const ConvGeom& g) {
   if (!applies(g) || padded_h(g) * padded_w(g) * g.inC * static_cast<long>(sizeof(float)) > kFilterSampleBytes) return false;
   const size_t size = static_cast<size_t>(g.kH * g.kW * g.inC * g.outC);
-  FilterJob j{x, dy, &g, parts_for(g), {}};
+  FilterJob j{x, dy, &g, split_for(g), {}};
+  const long parts = j.split.parts;
   // Part 0 sums into dkernel itself; every other part into its own buffer, added in order after.
-  std::vector<float> extra(static_cast<size_t>(j.parts - 1) * size, 0.f);
+  std::vector<float> extra(static_cast<size_t>(parts - 1) * size, 0.f);
   std::memset(dkernel, 0, size * sizeof(float));
   j.partial.push_back(dkernel);
-  for (long p = 1; p < j.parts; ++p) j.partial.push_back(extra.data() + static_cast<size_t>(p - 1) * size);
-  if (j.parts == 1) filter_part(&j, 0, 0);
-  else parallel_for(j.parts, filter_part, &j);
-  for (long p = 1; p < j.parts; ++p)
+  for (long p = 1; p < parts; ++p) j.partial.push_back(extra.data() + static_cast<size_t>(p - 1) * size);
+  if (parts == 1) filter_part(&j, 0, 0);
+  else parallel_for(parts, filter_part, &j);
+  for (long p = 1; p < parts; ++p)
     for (size_t i = 0; i < size; ++i) dkernel[i] += j.partial[static_cast<size_t>(p)][i];
   return true;
 }

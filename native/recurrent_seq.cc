@@ -48,11 +48,14 @@ void prefetch_rows(const float* p, long rows, long len, long stride) {
     for (long i = 0; i < len; i += 16) __builtin_prefetch(p + r * stride + i, 0, 2);
 }
 
-// C (+)= A·B with A(i,p) = a[i*rsa + p*csa] and row-major B and C.
-void gemm_rows(long m, long n, long k, const float* a, long rsa, long csa, const float* b, long ldb, float* c, long ldc,
-               const float* bias, bool accumulate) {
+// C (+)= A·B with A(i,p) = a[i*rsa + p*csa] and row-major B and C. Inside a part that shares the
+// pool with others the product stays on its thread; a sequence run as one part (a small batch of
+// wide units) lets a big enough product use the pool itself.
+void gemm_rows(bool serial, long m, long n, long k, const float* a, long rsa, long csa, const float* b, long ldb, float* c,
+               long ldc, const float* bias, bool accumulate) {
   GemmArgs g{m, n, k, a, rsa, csa, b, ldb, 1, c, ldc, bias, ACT_LINEAR, accumulate};
-  gemm_serial(g);
+  if (serial) gemm_serial(g);
+  else gemm(g);
 }
 
 // dst[j × rows] = src[rows × j]ᵀ, so every per-step product reads a row-major operand.
@@ -128,6 +131,7 @@ void for_parts(long batch, long parts, const F& rows) {
 // input-side gradients of a step, and the recurrent-side ones.
 struct RowsBackward {
   const RnnSeq& s;
+  bool serial;  // other parts run beside this one: keep GEMMs on this thread
   long b0, m, G;
   const float* kT;  // kernelᵀ [G, F]
   const float* uT;  // recurrent kernelᵀ [G, u]
@@ -137,8 +141,8 @@ struct RowsBackward {
   // dx_t = dg·Kᵀ, dKernel += x_tᵀ·dg, dBias (its first G values) += Σ dg.
   void through_input(long t, const float* dg) const {
     const long F = s.features, xs = s.steps * F;
-    gemm_rows(m, F, G, dg, G, 1, kT, F, dx + b0 * xs + t * F, xs, nullptr, false);
-    gemm_rows(F, G, m, s.x + b0 * xs + t * F, 1, xs, dg, G, sums.dKernel, G, nullptr, true);
+    gemm_rows(serial, m, F, G, dg, G, 1, kT, F, dx + b0 * xs + t * F, xs, nullptr, false);
+    gemm_rows(serial, F, G, m, s.x + b0 * xs + t * F, 1, xs, dg, G, sums.dKernel, G, nullptr, true);
     if (sums.dBias) add_column_sums(dg, m, G, sums.dBias);
   }
 
@@ -147,8 +151,8 @@ struct RowsBackward {
   void through_recurrence(const float* hPrev, const float* dr, float* dhPrev, float* hDrop, float* tmp) const {
     const long u = s.units, n = m * u;
     const float* drop = s.drop ? s.drop + b0 * u : nullptr;
-    gemm_rows(u, G, m, dropped(hPrev, drop, hDrop, n), 1, u, dr, G, sums.dRecurrentKernel, G, nullptr, true);
-    gemm_rows(m, u, G, dr, G, 1, uT, u, drop ? tmp : dhPrev, u, nullptr, !drop);
+    gemm_rows(serial, u, G, m, dropped(hPrev, drop, hDrop, n), 1, u, dr, G, sums.dRecurrentKernel, G, nullptr, true);
+    gemm_rows(serial, m, u, G, dr, G, 1, uT, u, drop ? tmp : dhPrev, u, nullptr, !drop);
     if (drop)
       for (long i = 0; i < n; ++i) dhPrev[i] += tmp[i] * drop[i];
   }
@@ -172,12 +176,13 @@ struct RowsBackward {
 // and the recurrent matmul's input.
 struct RowsForward {
   const RnnSeq& s;
+  bool serial;  // other parts run beside this one: keep GEMMs on this thread
   long b0, m, G;
   Steps at;
   float* hDrop;  // h∘drop, when there is recurrent dropout
 
-  RowsForward(const RnnSeq& seq, long first, long rows, long gates)
-      : s(seq), b0(first), m(rows), G(gates), at{seq.steps, seq.goBackwards},
+  RowsForward(const RnnSeq& seq, bool alone, long first, long rows, long gates)
+      : s(seq), serial(!alone), b0(first), m(rows), G(gates), at{seq.steps, seq.goBackwards},
         hDrop(seq.drop ? scratch(2, static_cast<size_t>(rows * seq.units)) : nullptr) {}
 
   // out = x_t·kernel + bias for step st (time t), with the next step's rows asked for.
@@ -185,7 +190,7 @@ struct RowsForward {
     const long F = s.features, xs = s.steps * F;
     const float* x0 = s.x + b0 * xs;
     if (st + 1 < s.steps) prefetch_rows(x0 + at.time(st + 1) * F, m, F, xs);
-    gemm_rows(m, G, F, x0 + t * F, xs, 1, s.kernel, G, out, G, bias, false);
+    gemm_rows(serial, m, G, F, x0 + t * F, xs, 1, s.kernel, G, out, G, bias, false);
   }
 
   // The state entering time t and what the recurrent matmul multiplies (h∘drop with dropout).
@@ -199,16 +204,16 @@ struct RowsForward {
 
 // ---- LSTM ----
 
-void lstm_forward_rows(const RnnSeq& s, long b0, long m) {
+void lstm_forward_rows(const RnnSeq& s, bool alone, long b0, long m) {
   const long B = s.batch, u = s.units, G = 4 * u;
-  const RowsForward f(s, b0, m, G);
+  const RowsForward f(s, alone, b0, m, G);
   for (long st = 0; st < s.steps; ++st) {
     const long t = f.at.time(st);
     float* z = s.gates + (t * B + b0) * G;
     f.project(st, t, s.bias, z);
     const float* hPrev = f.h_prev(t);
     // The initial state is zero, so the first step has no recurrent term.
-    if (st > 0) gemm_rows(m, G, u, f.recurrent_input(hPrev), u, 1, s.rk, G, z, G, nullptr, true);
+    if (st > 0) gemm_rows(f.serial, m, G, u, f.recurrent_input(hPrev), u, 1, s.rk, G, z, G, nullptr, true);
     lstm_gates_forward(z, s.aux + (f.at.in_slot(t) * B + b0) * u, hPrev, s.aux + (f.at.out_slot(t) * B + b0) * u,
                        f.h_out(t), f.mask(t), m, u, s.act, s.recAct);
   }
@@ -242,9 +247,9 @@ void lstm_backward_rows(const RowsBackward& r, const float* dStep, float* dh, fl
 
 // ---- GRU (reset_after) ----
 
-void gru_forward_rows(const RnnSeq& s, long b0, long m) {
+void gru_forward_rows(const RnnSeq& s, bool alone, long b0, long m) {
   const long B = s.batch, u = s.units, G = 3 * u;
-  const RowsForward f(s, b0, m, G);
+  const RowsForward f(s, alone, b0, m, G);
   for (long st = 0; st < s.steps; ++st) {
     const long t = f.at.time(st);
     float* xg = s.gates + (t * B + b0) * G;
@@ -253,7 +258,7 @@ void gru_forward_rows(const RnnSeq& s, long b0, long m) {
     // h·U + b_rec on every step (the first one too: its h is zero but the bias is not); kept for
     // the backward pass, which needs its candidate third.
     const float* hPrev = f.h_prev(t);
-    gemm_rows(m, G, u, f.recurrent_input(hPrev), u, 1, s.rk, G, rec, G, s.bias ? s.bias + G : nullptr, false);
+    gemm_rows(f.serial, m, G, u, f.recurrent_input(hPrev), u, 1, s.rk, G, rec, G, s.bias ? s.bias + G : nullptr, false);
     gru_gates_forward(xg, rec, hPrev, f.h_out(t), f.mask(t), m, u, s.act, s.recAct);
   }
 }
@@ -292,7 +297,7 @@ void backward(const RnnSeq& s, long G, size_t biasFloats, const RnnGrads& g, con
   if (s.batch <= 0 || s.steps <= 0) return;
   const std::vector<float> kT = transposed(s.kernel, F, G), uT = transposed(s.rk, u, G);
   for_parts(s.batch, parts, [&](long p, long b0, long m) {
-    rows(RowsBackward{s, b0, m, G, kT.data(), uT.data(), g.dx, sums.part(p)});
+    rows(RowsBackward{s, parts > 1, b0, m, G, kT.data(), uT.data(), g.dx, sums.part(p)});
   });
   sums.reduce();
 }
@@ -301,7 +306,8 @@ void backward(const RnnSeq& s, long G, size_t biasFloats, const RnnGrads& g, con
 
 void lstm_sequence_forward(const RnnSeq& s) {
   if (s.batch <= 0 || s.steps <= 0) return;
-  for_parts(s.batch, parts_for(s, 4 * s.units), [&](long, long b0, long m) { lstm_forward_rows(s, b0, m); });
+  const long parts = parts_for(s, 4 * s.units);
+  for_parts(s.batch, parts, [&](long, long b0, long m) { lstm_forward_rows(s, parts == 1, b0, m); });
 }
 
 void lstm_sequence_backward(const RnnSeq& s, const float* dStep, float* dh, float* dc, const RnnGrads& g) {
@@ -311,7 +317,8 @@ void lstm_sequence_backward(const RnnSeq& s, const float* dStep, float* dh, floa
 
 void gru_sequence_forward(const RnnSeq& s) {
   if (s.batch <= 0 || s.steps <= 0) return;
-  for_parts(s.batch, parts_for(s, 3 * s.units), [&](long, long b0, long m) { gru_forward_rows(s, b0, m); });
+  const long parts = parts_for(s, 3 * s.units);
+  for_parts(s.batch, parts, [&](long, long b0, long m) { gru_forward_rows(s, parts == 1, b0, m); });
 }
 
 void gru_sequence_backward(const RnnSeq& s, const float* dStep, float* dh, const RnnGrads& g) {

@@ -447,6 +447,7 @@ const CONV_CASES: Conv2DGeometry[] = [
   convGeom(2, 9, 12, 5, 40, 3, 3, [1, 1], [2, 3], [2, 2, 3, 3], 1),        // dilated both ways, two column blocks
   convGeom(2, 6, 7, 3, 4, 2, 2, [1, 1], [1, 1], [0, 1, 0, 1], 1),          // even kernel, 'same' padding after only
   convGeom(2, 1, 700, 200, 24, 1, 3, [1, 1], [1, 1], [0, 0, 1, 1], 1),     // a sample too big for the direct filter gradient
+  convGeom(1, 41, 40, 16, 32, 3, 3, [1, 1], [1, 1], [1, 1, 1, 1], 1),      // one image: split into bands of rows
 ];
 
 // Every SIMD family (its direct convolution, or the GEMM path of the portable build) and both thread counts.

@@ -158,6 +158,8 @@ const SEQ_CASES: SeqCase[] = [
   { batch: 3, steps: 5, features: 7, units: 2 },
   { batch: 13, steps: 9, features: 17, units: 5 },
   { batch: 67, steps: 31, features: 48, units: 33 },
+  // Too few rows to split, but wide enough for each step's recurrent product to use the pool.
+  { batch: 8, steps: 3, features: 40, units: 448 },
 ];
 
 interface SeqOptions { mask: boolean; back: boolean; drop: boolean; bias: boolean }

@@ -111,16 +111,24 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   private inferInBatches(xs: Tensor[], batchSize: number): Tensor[] {
     const n = xs[0].shape[0];
     if (n === 0) return this.forward(xs, false);
+    // Predictions with one row per sample go straight into arrays for all n rows; any other
+    // output (a custom layer that reshapes across the batch) is copied per batch and concatenated.
     let results: Tensor[] | null = null;
+    const chunks: Tensor[][] = this.outputs.map(() => []);
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(start + batchSize, n);
       ops.withBufferPool(this.inferencePool, () => {
         const outs = this.forward(xs.map((t) => ops.rowRange(t, start, end)), false);
-        const all = (results ??= outs.map((o) => new Tensor(allocData(o.dtype, n * (o.size / o.shape[0])), [n, ...o.shape.slice(1)], o.dtype)));
-        outs.forEach((o, i) => all[i].values.set(o.values, start * (o.size / o.shape[0])));
+        if (start === 0 && outs.every((o) => o.rank > 0 && o.shape[0] === end)) {
+          results = outs.map((o) => new Tensor(allocData(o.dtype, n * (o.size / end)), [n, ...o.shape.slice(1)], o.dtype));
+        }
+        outs.forEach((o, i) => {
+          if (results) results[i].values.set(o.values, start * (o.size / (end - start)));
+          else chunks[i].push(new Tensor(o.values.slice(), o.shape, o.dtype));
+        });
       });
     }
-    return results ?? [];
+    return results ?? chunks.map((c) => (c.length === 1 ? c[0] : ops.concat(c, 0)));
   }
 
   /** One training step on one batch; returns the loss, or `[loss, ...metrics]`. */
