@@ -4,10 +4,14 @@ import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { floatBuffer, floatData, outputBuffer } from './create.js';
 
+/** Bytes of input projection computed ahead of the recurrence: well inside a core's L2 cache. */
+const PROJECTION_CHUNK_BYTES = 256 * 1024;
+
 /**
- * The sequence plumbing shared by the fused LSTM, GRU and SimpleRNN ops: time-major layout, the
- * input projection for all steps in one matmul, the state buffers, output assembly and the
- * gradients that do not depend on the cell.
+ * The sequence plumbing shared by the fused LSTM, GRU and SimpleRNN ops: time-major mask and
+ * state buffers, output assembly, and for the ops that loop over steps here (reset-before GRU,
+ * SimpleRNN) the input projection a few steps ahead and the gradients that do not depend on the
+ * cell. The LSTM and the reset-after GRU hand the whole loop to the backend.
  *
  * Layout: everything per time step is stored time-major ([T, B, ...]) so that step t is one
  * contiguous [B, width] block the backend can work on. Hidden states live in T + 1 slots: the
@@ -15,9 +19,6 @@ import { floatBuffer, floatData, outputBuffer } from './create.js';
  * step form one contiguous [T·B, u] block in time order — which makes the recurrent-kernel
  * gradient one large matmul instead of T small ones.
  */
-/** Bytes of input projection computed ahead of the recurrence: well inside a core's L2 cache. */
-const PROJECTION_CHUNK_BYTES = 256 * 1024;
-
 export class SequencePlan {
   readonly be: Backend = getBackend();
   readonly B: number;
@@ -49,7 +50,7 @@ export class SequencePlan {
     if (dropMask && dropMask.length !== B * units) throw new Error(`${what}: recurrent dropout mask has the wrong size.`);
   }
 
-  /** x transposed to [T, B, F] (made on first use: the LSTM reads x as it is). */
+  /** x transposed to [T, B, F], made on first use (the backend's sequence kernels read x as it is). */
   get xTm(): Float32Array {
     if (!this.xTimeMajor) {
       this.xTimeMajor = floatBuffer(this.B * this.T * this.F);
