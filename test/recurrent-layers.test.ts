@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Input, Model, Tensor, layers, tensor } from '../src/index.js';
+import { Input, Model, Tensor, layers, optimizers, setSeed, tensor } from '../src/index.js';
 import { randTensor } from './helpers/gradcheck.js';
 import { maxDiff, refGru, refLstm } from './helpers/recurrent_reference.js';
 
@@ -104,7 +104,9 @@ test('Embedding(maskZero) → LSTM in a Model: padded steps are skipped', () => 
   assert.ok(maxDiff(gp.values, gq.values) < 1e-6);
 });
 
-test('the notebook QA model trains (two inputs, Embedding + LSTM, concatenate, softmax)', async () => {
+test('the notebook QA model learns (two inputs, Embedding + LSTM, concatenate, softmax)', async () => {
+  // Seeded: the default generator is seeded from the clock, and an unseeded start made this test flaky.
+  setSeed(3);
   const textInput = Input({ shape: [12], dtype: 'int32', name: 'text' });
   const encodedText = new layers.LSTM(8).apply(new layers.Embedding(50, 6).apply(textInput));
   const questionInput = Input({ shape: [12], dtype: 'int32', name: 'question' });
@@ -112,16 +114,19 @@ test('the notebook QA model trains (two inputs, Embedding + LSTM, concatenate, s
   const concatenated = layers.concatenate([encodedText, encodedQuestion], { axis: -1 });
   const answer = new layers.Dense(5, { activation: 'softmax' }).apply(concatenated);
   const qa = new Model([textInput, questionInput], answer);
-  qa.compile({ optimizer: 'rmsprop', loss: 'categorical_crossentropy', metrics: ['acc'] });
+  qa.compile({ optimizer: new optimizers.RMSprop({ learningRate: 0.01 }), loss: 'categorical_crossentropy', metrics: ['acc'] });
   const n = 32;
-  const text = new Tensor(Int32Array.from({ length: n * 12 }, (_, i) => 1 + ((i * 7) % 49)), [n, 12], 'int32');
+  // Row r's answer is r % 5, and its text words come from the answer's own band of ten ids: a task the text
+  // branch can learn in a few epochs, so the loss must fall by far more than noise.
+  const text = new Tensor(Int32Array.from({ length: n * 12 }, (_, i) => 1 + 10 * (Math.floor(i / 12) % 5) + ((i * 7) % 9)), [n, 12], 'int32');
   const question = new Tensor(Int32Array.from({ length: n * 12 }, (_, i) => 1 + ((i * 3) % 49)), [n, 12], 'int32');
   const answers = new Tensor(Float32Array.from({ length: n * 5 }, (_, i) => (i % 5 === Math.floor(i / 5) % 5 ? 1 : 0)), [n, 5], 'float32');
-  const history = await qa.fit({ text, question }, answers, { epochs: 3, batchSize: 16, verbose: 0 });
+  const history = await qa.fit({ text, question }, answers, { epochs: 12, batchSize: 16, verbose: 0 });
   const losses = history.history.loss;
-  assert.equal(losses.length, 3);
+  assert.equal(losses.length, 12);
   assert.ok(losses.every((l) => Number.isFinite(l)));
-  assert.ok(losses[2] < losses[0], `loss decreases: ${losses.join(', ')}`);
+  // Across seeds 0–11 the last loss is 0.18–0.36 from a start of about 1.61.
+  assert.ok(losses[11] < 0.5 * losses[0], `loss falls: ${losses.join(', ')}`);
 });
 
 test('dropout and recurrentDropout act in training only', () => {
