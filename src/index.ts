@@ -27,6 +27,7 @@ export * as initializers from './layers/initializers.js';
 
 export { Model, type ConcreteOutputs, type PredictArgs } from './models/model.js';
 export { Sequential } from './models/sequential.js';
+export { loadModel, type LoadModelArgs, type FileSource } from './models/persistence.js';
 export type { SymbolicStructure } from './models/functional.js';
 export type { SummaryArgs } from './models/summary.js';
 

@@ -46,6 +46,11 @@ export function fusable(id: ActivationId | ActivationFn | undefined | null): Fus
   return undefined;
 }
 
+/** Whether `name` is one of the named activations (a .keras file can only refer to those). */
+export function isActivationId(name: string): name is ActivationId {
+  return Object.prototype.hasOwnProperty.call(table, name);
+}
+
 export function activationName(id: ActivationId | ActivationFn | undefined | null): string {
   if (id === undefined || id === null) return 'linear';
   return typeof id === 'function' ? id.name || 'custom' : id;

@@ -54,6 +54,27 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
     return this.trainer?.compiled.optimizer;
   }
 
+  /** Saves the model as a Keras 3 `.keras` file (Node.js): architecture, weights and compile settings. */
+  async save(path: string): Promise<void> {
+    const { saveModel } = await import('./persistence.js');
+    await saveModel(this, path, this.compileArgs);
+  }
+
+  /** Saves only the weights, as Keras 3's `.weights.h5` (Node.js). */
+  async saveWeights(path: string): Promise<void> {
+    const { saveWeights } = await import('./persistence.js');
+    await saveWeights(this, path);
+  }
+
+  /**
+   * Loads weights saved by `saveWeights` (here or in Keras 3) into this model, matched by
+   * position in the architecture as Keras does. A file that does not fit changes nothing.
+   */
+  async loadWeights(source: string | Uint8Array | ArrayBuffer): Promise<void> {
+    const { loadWeights } = await import('./persistence.js');
+    await loadWeights(this, source);
+  }
+
   /** Configures the model for training: optimizer, losses (per output), loss weights and metrics. */
   compile(args: CompileArgs): void {
     this.compileArgs = args;

@@ -107,6 +107,10 @@ export class SGD extends Optimizer {
     this.momentum = args.momentum ?? 0;
     this.nesterov = args.nesterov ?? false;
   }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
+  }
   protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number): void {
     const velocity = this.momentum > 0 ? this.slotsFor(v, 1)[0] : null;
     getBackend().sgdUpdate(w, g, velocity, lr, this.momentum, this.nesterov);
@@ -130,6 +134,10 @@ export class RMSprop extends Optimizer {
     this.rho = args.rho ?? 0.9;
     this.momentum = args.momentum ?? 0;
     this.epsilon = args.epsilon ?? 1e-7;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon };
   }
   protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number, gradSquares: Float32Array | null): void {
     const [ms, mom] = this.slotsFor(v, this.momentum > 0 ? 2 : 1);
@@ -159,6 +167,10 @@ export class Adam extends Optimizer {
     this.epsilon = args.epsilon ?? 1e-7;
     this.amsgrad = args.amsgrad ?? false;
   }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+  }
   protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number, gradSquares: Float32Array | null): void {
     const [m, vel, vhat] = this.slotsFor(v, this.amsgrad ? 3 : 2);
     getBackend().adamUpdate(w, g, m, vel, vhat ?? null, lr, this.beta1, this.beta2, this.epsilon, this.iterations, this.weightDecay, gradSquares);
@@ -178,6 +190,10 @@ export class AdamW extends Adam {
     super(rest);
     this.weightDecay = weightDecay ?? 0.004;
   }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), weightDecay: this.weightDecay };
+  }
 }
 
 export interface AdagradArgs extends OptimizerArgs {
@@ -194,6 +210,10 @@ export class Adagrad extends Optimizer {
     super(args, 0.001);
     this.initialAccumulatorValue = args.initialAccumulatorValue ?? 0.1;
     this.epsilon = args.epsilon ?? 1e-7;
+  }
+
+  override getConfig(): Record<string, unknown> {
+    return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
   }
   protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number, gradSquares: Float32Array | null): void {
     const [acc] = this.slotsFor(v, 1, this.initialAccumulatorValue);

@@ -1,0 +1,163 @@
+/**
+ * One layer's entry in a Keras 3 `config.json`, both ways. Dendrite's `getConfig()` uses the
+ * camelCase names of its TypeScript options; Keras uses snake_case names, wraps dtypes and
+ * initializers in `{ module, class_name, config }` objects, and lists options Dendrite does not
+ * have. Loading drops the ones whose value changes nothing (a `null` regularizer, `unroll`, a
+ * `channels_last` data format) and refuses any other unknown option by name, through the same
+ * checks user code meets.
+ */
+import type { Layer } from './layer.js';
+import { Bidirectional, TimeDistributed } from './wrappers.js';
+import { RecurrentLayer } from './recurrent/base.js';
+import { deserializeLayer } from './serialization.js';
+import { toSnakeCase } from './options.js';
+import { isActivationId } from './activations.js';
+
+/** Keras's serialized form of any object: `{ module, class_name, config, registered_name }`. */
+export interface KerasObject {
+  module?: string;
+  class_name: string;
+  config: Record<string, unknown>;
+  registered_name?: string | null;
+  [key: string]: unknown;
+}
+
+export function isKerasObject(v: unknown): v is KerasObject {
+  return typeof v === 'object' && v !== null && typeof (v as KerasObject).class_name === 'string' && typeof (v as KerasObject).config === 'object';
+}
+
+const snakeToCamel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+const camelToSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+/**
+ * Keras options that change nothing at the value Keras writes by default, so loading can drop them.
+ * Any other value of these is refused: Dendrite cannot honour it.
+ */
+const NEUTRAL: Record<string, (v: unknown) => boolean> = {
+  sparse: (v) => v === false,
+  ragged: (v) => v === false,
+  optional: (v) => v === false,
+  stateful: (v) => v === false,
+  synchronized: (v) => v === false,
+  renorm: (v) => v === false,
+  renorm_clipping: (v) => v === null,
+  quantization_config: (v) => v === null,
+  lora_rank: (v) => v === null || v === 0,
+  lora_alpha: (v) => v === null || typeof v === 'number',
+  data_format: (v) => v === 'channels_last' || v === null,
+  seed: (v) => v === null,
+  // Performance hints in Keras; Dendrite's kernels decide for themselves.
+  unroll: () => true,
+  implementation: () => true,
+  renorm_momentum: () => true,
+  // Keras 2's Embedding argument, unused by Keras 3.
+  input_length: () => true,
+};
+
+/** Whether a Keras option can be dropped: see NEUTRAL, plus initializers and empty regularizers and constraints. */
+function droppable(key: string, value: unknown): boolean {
+  // Weights come from the file, so how they were first drawn does not matter when loading.
+  if (key.endsWith('_initializer')) return true;
+  if (key.endsWith('_regularizer') || key.endsWith('_constraint')) return value === null;
+  const neutral = NEUTRAL[key];
+  return neutral ? neutral(value) : false;
+}
+
+/** Keras's dtype field: a string, or a `DTypePolicy` object naming one. */
+function dtypeName(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (isKerasObject(v) && typeof v.config.name === 'string') return v.config.name;
+  return undefined;
+}
+
+/** Turns a Keras layer config into Dendrite's camelCase options, dropping what changes nothing. */
+export function optionsFromKeras(className: string, layerName: string, config: Record<string, unknown>): Record<string, unknown> {
+  const options: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (droppable(key, value)) continue;
+    if (key === 'dtype') {
+      const name = dtypeName(value);
+      if (name === undefined || name === 'float32') continue;
+      if (name !== 'int32' && name !== 'bool') throw new Error(`Layer '${layerName}' (${className}) has dtype '${name}'; Dendrite computes in float32.`);
+      options.dtype = name;
+      continue;
+    }
+    if (key.endsWith('_regularizer') || key.endsWith('_constraint') || key in NEUTRAL) {
+      throw new Error(`Layer '${layerName}' (${className}) sets ${key} = ${JSON.stringify(value)}, which Dendrite does not support.`);
+    }
+    options[snakeToCamel(key)] = value;
+  }
+  return options;
+}
+
+/** Builds the layer a wrapper holds; models pass their own, which also knows models. */
+export type WrappedFromKeras = (entry: KerasObject) => Layer;
+export type WrappedToKeras = (layer: Layer) => KerasObject;
+
+/** Rebuilds a layer (other than InputLayer and models) from its Keras config. */
+export function layerFromKeras(entry: KerasObject, wrapped: WrappedFromKeras = (e) => layerFromKeras(e)): Layer {
+  const layerName = String(entry.config.name ?? entry.class_name);
+  const describe = (e: unknown): Error => new Error(`Cannot load layer '${layerName}' (${entry.class_name}): ${(e as Error).message}`);
+  if (entry.class_name === 'Bidirectional' || entry.class_name === 'TimeDistributed') {
+    const { layer: inner, backward_layer: backward, merge_mode: mergeMode, ...rest } = entry.config;
+    if (!isKerasObject(inner)) throw describe(new Error('its config has no wrapped layer'));
+    const options = optionsFromKeras(entry.class_name, layerName, rest);
+    try {
+      if (entry.class_name === 'TimeDistributed') return new TimeDistributed(wrapped(inner), options);
+      // Keras stores the forward copy (named forward_<name>) and the backward one; Dendrite, like
+      // Keras's constructor, derives both from the wrapped layer, so the backward copy must be the
+      // forward one reversed in time.
+      const base = String(inner.config.name ?? '').replace(/^forward_/, '');
+      const recurrent = wrapped({ ...inner, config: { ...inner.config, name: base } });
+      if (!(recurrent instanceof RecurrentLayer)) throw new Error(`it wraps ${recurrent.className}, not a recurrent layer`);
+      if (isKerasObject(backward)) {
+        const strip = (c: Record<string, unknown>): string => JSON.stringify({ ...c, name: undefined, go_backwards: undefined });
+        if (backward.class_name !== inner.class_name || strip(backward.config) !== strip(inner.config) || backward.config.go_backwards === inner.config.go_backwards) {
+          throw new Error('its backward layer is not the forward layer reversed in time, which Dendrite does not support');
+        }
+      }
+      return new Bidirectional(recurrent, { ...options, mergeMode: mergeMode as 'concat' });
+    } catch (e) {
+      throw describe(e);
+    }
+  }
+  try {
+    // A recurrent layer's zero_output_for_mask is a property Bidirectional sets, not an option.
+    const { zero_output_for_mask: zeroOutputForMask, ...config } = entry.config;
+    const layer = deserializeLayer(entry.class_name, optionsFromKeras(entry.class_name, layerName, config));
+    if (zeroOutputForMask === true) {
+      if (!(layer instanceof RecurrentLayer)) throw new Error('zero_output_for_mask is only for recurrent layers');
+      layer.zeroOutputForMask = true;
+    }
+    return layer;
+  } catch (e) {
+    throw describe(e);
+  }
+}
+
+/** Keras's `DTypePolicy` object for a dtype name. */
+export function dtypePolicy(name: string): KerasObject {
+  return { module: 'keras', class_name: 'DTypePolicy', config: { name }, registered_name: null };
+}
+
+/** The Keras 3 `{ module, class_name, config }` entry of a layer (other than InputLayer and models). */
+export function layerToKeras(layer: Layer, wrapped: WrappedToKeras = (l) => layerToKeras(l)): KerasObject {
+  const config: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(layer.getConfig())) {
+    if (value === undefined) continue;
+    if (key === 'layer') continue; // a wrapper's inner layer, written below as Keras nests it
+    config[camelToSnake(key)] = key === 'dtype' ? dtypePolicy(String(value ?? 'float32')) : value;
+  }
+  for (const key of ['activation', 'recurrent_activation']) {
+    const name = config[key];
+    if (name !== undefined && (typeof name !== 'string' || !isActivationId(name))) {
+      throw new Error(`Layer '${layer.name}' uses a custom activation function (${String(name)}), which a .keras file cannot hold; use a named activation.`);
+    }
+  }
+  if (layer instanceof Bidirectional) {
+    config.layer = wrapped(layer.forwardLayer);
+    config.backward_layer = wrapped(layer.backwardLayer);
+  } else if (layer instanceof TimeDistributed) config.layer = wrapped(layer.layer);
+  return { module: 'keras.layers', class_name: layer.className, config, registered_name: null };
+}
+

@@ -1,0 +1,238 @@
+/**
+ * A model's Keras 3 `config.json`, both ways: the layers, how each call of each layer was wired
+ * (`inbound_nodes`), and the model's inputs and outputs. Layer names are the links, as in Keras,
+ * so a file written here loads in Python and one written by Keras loads here.
+ */
+import { InputLayer } from '../layers/input.js';
+import type { KerasTensor, Node } from '../layers/keras_tensor.js';
+import type { Layer } from '../layers/layer.js';
+import { type KerasObject, dtypePolicy, isKerasObject, layerFromKeras, layerToKeras } from '../layers/keras_config.js';
+import { Functional } from './functional.js';
+import { Model } from './model.js';
+import { Sequential } from './sequential.js';
+
+/** `[layer name, node index, tensor index]`: where a tensor comes from, counted within one model. */
+type History = [string, number, number];
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+/** The index of each of a layer's nodes among those that belong to `model` (Keras's node reindexing). */
+function nodeIndexer(model: Functional): (layer: Layer, originalIndex: number) => number {
+  const inModel = model.nodes;
+  return (layer, originalIndex) => {
+    let k = 0;
+    for (let i = 0; i < originalIndex; i++) if (inModel.has(layer.inboundNodes[i])) k++;
+    return k;
+  };
+}
+
+function historyOf(t: KerasTensor, index: (layer: Layer, i: number) => number): History {
+  return [t.sourceLayer.name, index(t.sourceLayer, t.nodeIndex), t.tensorIndex];
+}
+
+function tensorToKeras(t: KerasTensor, index: (layer: Layer, i: number) => number): KerasObject {
+  return { class_name: '__keras_tensor__', config: { shape: [...t.shape], dtype: t.dtype, keras_history: historyOf(t, index) } };
+}
+
+function inputLayerToKeras(layer: InputLayer): KerasObject {
+  return {
+    module: 'keras.layers', class_name: 'InputLayer',
+    config: { batch_shape: [...layer.shape], dtype: layer.inputDType, sparse: false, ragged: false, name: layer.name, optional: false },
+    registered_name: null,
+  };
+}
+
+/** A layer's entry inside a model: its own config, plus its name and the calls of it in this model. */
+function layerEntry(layer: Layer, model: Functional, index: (layer: Layer, i: number) => number): KerasObject {
+  const entry = layer instanceof InputLayer ? inputLayerToKeras(layer) : anyLayerToKeras(layer);
+  const nodes = layer.inboundNodes.filter((n) => model.nodes.has(n));
+  if (!(layer instanceof InputLayer) && !(layer instanceof Functional) && nodes.length > 0) {
+    const shapes = nodes[0].inputs.map((t) => [...t.shape]);
+    entry.build_config = { input_shape: shapes.length === 1 ? shapes[0] : shapes };
+  }
+  entry.name = layer.name;
+  entry.inbound_nodes = layer instanceof InputLayer ? [] : nodes.map((n: Node) => {
+    const args = n.inputs.map((t) => tensorToKeras(t, index));
+    return { args: args.length === 1 ? args : [args], kwargs: {} };
+  });
+  return entry;
+}
+
+/** A layer's or a nested model's Keras entry (a wrapper may hold either). */
+function anyLayerToKeras(layer: Layer): KerasObject {
+  return layer instanceof Functional ? modelToKeras(layer) : layerToKeras(layer, anyLayerToKeras);
+}
+
+/** The Keras 3 config of a model (Functional or Sequential), as `model.save` writes it into config.json. */
+export function modelToKeras(model: Functional): KerasObject {
+  if (model instanceof Sequential) return sequentialToKeras(model);
+  const index = nodeIndexer(model);
+  const ends = (ts: readonly KerasTensor[]): History | History[] => (ts.length === 1 ? historyOf(ts[0], index) : ts.map((t) => historyOf(t, index)));
+  return {
+    module: 'keras.src.models.functional',
+    class_name: 'Functional',
+    config: {
+      name: model.name,
+      trainable: model.trainable,
+      layers: model.layers.map((l) => layerEntry(l, model, index)),
+      input_layers: ends(model.inputs),
+      output_layers: ends(model.outputs),
+    },
+    registered_name: 'Functional',
+    build_config: { input_shape: null },
+  };
+}
+
+function sequentialToKeras(model: Sequential): KerasObject {
+  if (!model.built) throw new Error(`Sequential '${model.name}' has no input shape yet; build it (give its first layer an inputShape, or fit it) before saving.`);
+  const [input, ...rest] = model.layers;
+  const shape = (input as InputLayer).shape;
+  return {
+    module: 'keras',
+    class_name: 'Sequential',
+    config: {
+      name: model.name,
+      trainable: model.trainable,
+      dtype: dtypePolicy('float32'),
+      layers: [inputLayerToKeras(input as InputLayer), ...rest.map(anyLayerToKeras)],
+      build_input_shape: [...shape],
+    },
+    registered_name: null,
+    build_config: { input_shape: [...shape] },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+function fail(modelName: string, message: string): never {
+  throw new Error(`Cannot load model '${modelName}': ${message}`);
+}
+
+function isHistory(v: unknown): v is History {
+  return Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'number';
+}
+
+/** Every `__keras_tensor__` in a node's args, in order (Keras nests them in lists for multi-input layers). */
+function tensorsIn(arg: unknown, out: History[] = []): History[] {
+  if (Array.isArray(arg)) for (const a of arg) tensorsIn(a, out);
+  else if (isKerasObject(arg) && arg.class_name === '__keras_tensor__') {
+    const h = arg.config.keras_history;
+    if (!isHistory(h)) throw new Error(`a tensor has no keras_history: ${JSON.stringify(arg)}`);
+    out.push(h);
+  }
+  return out;
+}
+
+/** Whether a node's args are one tensor, or a list of them (a merge layer's input). */
+function isListCall(args: unknown[]): boolean {
+  return args.length === 1 && Array.isArray(args[0]);
+}
+
+function layerFromEntry(entry: KerasObject): Layer {
+  switch (entry.class_name) {
+    case 'InputLayer': {
+      const c = entry.config;
+      const batchShape = (c.batch_shape ?? c.batch_input_shape) as (number | null)[] | undefined;
+      if (!batchShape) throw new Error(`InputLayer '${String(c.name)}' has no batch_shape.`);
+      const dtype = typeof c.dtype === 'string' ? c.dtype : 'float32';
+      if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`InputLayer '${String(c.name)}' has dtype '${dtype}'; Dendrite's inputs are float32 or int32.`);
+      if (c.sparse === true || c.ragged === true) throw new Error(`InputLayer '${String(c.name)}' is sparse or ragged, which Dendrite does not support.`);
+      return new InputLayer({ batchShape, dtype, name: String(c.name) });
+    }
+    case 'Functional':
+    case 'Model':
+      return functionalFromKeras(entry.config);
+    case 'Sequential':
+      return sequentialFromKeras(entry.config);
+    default:
+      return layerFromKeras(entry, layerFromEntry);
+  }
+}
+
+function functionalFromKeras(config: Record<string, unknown>): Model {
+  const modelName = String(config.name ?? 'model');
+  const entries = config.layers;
+  if (!Array.isArray(entries)) fail(modelName, 'its config has no layers list');
+  const layers = new Map<string, Layer>();
+  // Outputs of each call of each layer, in the order the calls are made here (= the file's node order).
+  const calls = new Map<string, KerasTensor[][]>();
+  const pending: { name: string; nodes: unknown[] }[] = [];
+  for (const e of entries as unknown[]) {
+    if (!isKerasObject(e)) fail(modelName, `a layer entry is not a Keras object: ${JSON.stringify(e).slice(0, 200)}`);
+    const layer = layerFromEntry(e);
+    const name = typeof e.name === 'string' ? e.name : layer.name;
+    if (layer.name !== name) fail(modelName, `layer entry '${name}' builds a layer named '${layer.name}'`);
+    layers.set(name, layer);
+    calls.set(name, layer instanceof InputLayer ? [[layer.output]] : []);
+    pending.push({ name, nodes: Array.isArray(e.inbound_nodes) ? [...(e.inbound_nodes as unknown[])] : [] });
+  }
+
+  const resolve = ([layerName, nodeIndex, tensorIndex]: History): KerasTensor | undefined => calls.get(layerName)?.[nodeIndex]?.[tensorIndex];
+  // Keras's order: layers in file order, each layer's calls in order, retried until every input exists.
+  let progress = true;
+  while (progress && pending.some((p) => p.nodes.length > 0)) {
+    progress = false;
+    for (const p of pending) {
+      while (p.nodes.length > 0) {
+        const node = p.nodes[0] as { args?: unknown[]; kwargs?: Record<string, unknown> };
+        const args = node.args ?? [];
+        const histories = tensorsIn(args);
+        const inputs = histories.map(resolve);
+        if (inputs.some((t) => t === undefined)) break;
+        for (const [k, v] of Object.entries(node.kwargs ?? {})) {
+          if (tensorsIn(v).length > 0) fail(modelName, `layer '${p.name}' is called with a tensor for '${k}', which Dendrite does not support`);
+        }
+        const layer = layers.get(p.name)!;
+        const ts = inputs as KerasTensor[];
+        const out = layer.apply(isListCall(args) ? ts : ts.length === 1 ? ts[0] : ts);
+        calls.get(p.name)!.push(Array.isArray(out) ? out : [out]);
+        p.nodes.shift();
+        progress = true;
+      }
+    }
+  }
+  const stuck = pending.find((p) => p.nodes.length > 0);
+  if (stuck) fail(modelName, `the inputs of layer '${stuck.name}' never become available: ${JSON.stringify(tensorsIn((stuck.nodes[0] as { args?: unknown[] }).args ?? []))}`);
+
+  const ends = (v: unknown, what: string): KerasTensor | KerasTensor[] | Record<string, KerasTensor> => {
+    const one = (h: History): KerasTensor => resolve(h) ?? fail(modelName, `its ${what} ${JSON.stringify(h)} names no tensor of the model`);
+    if (isHistory(v)) return one(v);
+    if (Array.isArray(v)) return v.map((h) => (isHistory(h) ? one(h) : fail(modelName, `bad ${what} entry ${JSON.stringify(h)}`)));
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, h]) => [k, isHistory(h) ? one(h) : fail(modelName, `bad ${what} entry ${JSON.stringify(h)}`)]));
+    return fail(modelName, `its config has no ${what}`);
+  };
+  return new Model(ends(config.input_layers, 'input_layers'), ends(config.output_layers, 'output_layers'), {
+    name: modelName,
+    trainable: config.trainable !== false,
+  });
+}
+
+function sequentialFromKeras(config: Record<string, unknown>): Sequential {
+  const modelName = String(config.name ?? 'sequential');
+  const entries = config.layers;
+  if (!Array.isArray(entries)) fail(modelName, 'its config has no layers list');
+  const model = new Sequential([], { name: modelName });
+  const list = entries as unknown[];
+  let start = 0;
+  if (isKerasObject(list[0]) && list[0].class_name === 'InputLayer') {
+    model.add(layerFromEntry(list[0]));
+    start = 1;
+  } else if (Array.isArray(config.build_input_shape)) {
+    model.add(new InputLayer({ batchShape: config.build_input_shape as (number | null)[], name: `${modelName}_input` }));
+  }
+  for (const e of list.slice(start)) {
+    if (!isKerasObject(e)) fail(modelName, `a layer entry is not a Keras object: ${JSON.stringify(e).slice(0, 200)}`);
+    model.add(layerFromEntry(e));
+  }
+  return model;
+}
+
+/** Builds a model (with fresh weights) from a Keras 3 config.json object. */
+export function modelFromKeras(config: Record<string, unknown>): Model {
+  if (!isKerasObject(config)) throw new Error('config.json does not describe a Keras object (no class_name/config).');
+  if (config.class_name === 'Sequential') return sequentialFromKeras(config.config);
+  if (config.class_name === 'Functional' || config.class_name === 'Model') return functionalFromKeras(config.config);
+  throw new Error(`config.json describes a ${config.class_name}; Dendrite loads Functional and Sequential models.`);
+}

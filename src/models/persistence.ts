@@ -1,0 +1,82 @@
+/**
+ * `model.save`, `loadModel`, `model.saveWeights` and `model.loadWeights`: Keras 3's `.keras` and
+ * `.weights.h5` files, so that a model moves between Python and TypeScript.
+ */
+import { readKerasArchive, writeKerasArchive } from '../saving/archive.js';
+import { readHdf5, writeHdf5 } from '../saving/hdf5.js';
+import { readBytes, writeBytes } from '../node/files.js';
+import { compileFromKeras, compileToKeras } from '../training/keras_compile.js';
+import type { CompileArgs } from '../training/compile_config.js';
+import type { Functional } from './functional.js';
+import { modelFromKeras, modelToKeras } from './keras_config.js';
+import type { Model } from './model.js';
+import { assignWeightsTree, weightsTree } from './weights_file.js';
+
+/** A file path (Node.js), or a file's bytes (anywhere, the browser included). */
+export type FileSource = string | Uint8Array | ArrayBuffer;
+
+/** The Keras version whose file layout this writes; Keras records its version in metadata.json. */
+const KERAS_VERSION = '3.15.1';
+
+async function bytesOf(source: FileSource): Promise<{ bytes: Uint8Array; what: string }> {
+  if (typeof source === 'string') return { bytes: await readBytes(source), what: `'${source}'` };
+  return { bytes: source instanceof Uint8Array ? source : new Uint8Array(source), what: 'the given bytes' };
+}
+
+function requireExtension(path: string, ext: string, method: string): void {
+  if (!path.endsWith(ext)) throw new Error(`${method}: the file name must end in ${ext} (Keras 3's format), got '${path}'.`);
+}
+
+/** A `.keras` file's bytes: metadata.json, config.json (with the compile config) and model.weights.h5. */
+export async function encodeModel(model: Functional, compileArgs: CompileArgs | undefined): Promise<Uint8Array> {
+  const config = modelToKeras(model);
+  const compile = compileArgs ? compileToKeras(compileArgs) : null;
+  config.compile_config = compile ?? {};
+  const now = new Date();
+  const pad = (n: number): string => String(n).padStart(2, '0');
+  const dateSaved = `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}@${pad(now.getHours())}:${pad(now.getMinutes())}:${pad(now.getSeconds())}`;
+  return writeKerasArchive({
+    metadata: { keras_version: KERAS_VERSION, date_saved: dateSaved, saved_by: 'dendrite' },
+    config,
+    weights: await writeHdf5(weightsTree(model)),
+  });
+}
+
+export async function saveModel(model: Functional, path: string, compileArgs: CompileArgs | undefined): Promise<void> {
+  requireExtension(path, '.keras', 'model.save');
+  await writeBytes(path, await encodeModel(model, compileArgs));
+}
+
+export interface LoadModelArgs {
+  /** Compile the model as it was saved (Keras's `compile=True`), when the file holds compile settings. Default true. */
+  compile?: boolean;
+}
+
+/** Rebuilds a model from a `.keras` file: architecture, weights, and compile settings when it has them. */
+export async function loadModel(source: FileSource, args: LoadModelArgs = {}): Promise<Model> {
+  const { bytes, what } = await bytesOf(source);
+  const archive = readKerasArchive(bytes, what);
+  const model = modelFromKeras(archive.config);
+  assignWeightsTree(model, await readHdf5(archive.weights, `${what} (model.weights.h5)`), what);
+  const compile = archive.config.compile_config;
+  if (args.compile !== false && compile && typeof compile === 'object' && Object.keys(compile).length > 0) {
+    let args: CompileArgs;
+    try {
+      args = compileFromKeras(compile as Record<string, unknown>);
+    } catch (e) {
+      throw new Error(`${what}: cannot restore the compile settings of model '${model.name}': ${(e as Error).message}. Load it with { compile: false } and compile it yourself.`);
+    }
+    model.compile(args);
+  }
+  return model;
+}
+
+export async function saveWeights(model: Functional, path: string): Promise<void> {
+  requireExtension(path, '.weights.h5', 'model.saveWeights');
+  await writeBytes(path, await writeHdf5(weightsTree(model)));
+}
+
+export async function loadWeights(model: Functional, source: FileSource): Promise<void> {
+  const { bytes, what } = await bytesOf(source);
+  assignWeightsTree(model, await readHdf5(bytes, what), what);
+}

@@ -1,0 +1,115 @@
+/**
+ * Where each weight lives in a Keras 3 `model.weights.h5`. Keras walks the model: a layer's own
+ * variables go to `<path>/vars/0, 1, ...` (trainable first, then non-trainable), a model's layers
+ * to `<path>/layers/<snake_case class name>[_k]` (numbered by class in layer order, not by layer
+ * name, so that two builds of one architecture match), a recurrent layer's weights to its `cell`,
+ * Bidirectional's to `forward_layer` and `backward_layer`, TimeDistributed's to `layer`. A layer
+ * met twice is written once, where it was first met.
+ */
+import type { Layer } from '../layers/layer.js';
+import type { Variable } from '../layers/variable.js';
+import { toSnakeCase } from '../layers/options.js';
+import { RecurrentLayer } from '../layers/recurrent/base.js';
+import { Bidirectional, TimeDistributed } from '../layers/wrappers.js';
+import { Tensor } from '../tensor/tensor.js';
+import { formatShape } from '../tensor/shape.js';
+import { type H5Group, emptyGroup } from '../saving/hdf5.js';
+import { Functional } from './functional.js';
+
+/** One `vars` group: its path, the name Keras records on it, and the variables in it. */
+interface VarsSlot {
+  path: string[];
+  name: string;
+  layer: Layer;
+  variables: Variable[];
+}
+
+function slots(layer: Layer, path: string[], visited: Set<Layer>, out: VarsSlot[]): void {
+  if (visited.has(layer)) return;
+  visited.add(layer);
+  const own = layer instanceof Functional || layer instanceof RecurrentLayer || layer instanceof Bidirectional || layer instanceof TimeDistributed ? [] : layer.weights;
+  out.push({ path: [...path, 'vars'], name: layer.name, layer, variables: own });
+  if (layer instanceof Functional) {
+    const used = new Map<string, number>();
+    for (const child of layer.layers) {
+      const base = toSnakeCase(child.className);
+      const k = used.get(base);
+      used.set(base, k === undefined ? 0 : k + 1);
+      slots(child, [...path, 'layers', k === undefined ? base : `${base}_${k + 1}`], visited, out);
+    }
+  } else if (layer instanceof RecurrentLayer) {
+    out.push({ path: [...path, 'cell', 'vars'], name: `${toSnakeCase(layer.className)}_cell`, layer, variables: layer.weights });
+  } else if (layer instanceof Bidirectional) {
+    slots(layer.backwardLayer, [...path, 'backward_layer'], visited, out);
+    slots(layer.forwardLayer, [...path, 'forward_layer'], visited, out);
+  } else if (layer instanceof TimeDistributed) {
+    slots(layer.layer, [...path, 'layer'], visited, out);
+  }
+}
+
+function weightSlots(model: Functional): VarsSlot[] {
+  const out: VarsSlot[] = [];
+  slots(model, [], new Set(), out);
+  return out;
+}
+
+function groupAt(root: H5Group, path: readonly string[], create: boolean): H5Group | undefined {
+  let g: H5Group | undefined = root;
+  for (const key of path) {
+    if (!g) return undefined;
+    let next: H5Group | undefined = g.groups.get(key);
+    if (!next && create) {
+      next = emptyGroup();
+      g.groups.set(key, next);
+    }
+    g = next;
+  }
+  return g;
+}
+
+/** The weights of a model as Keras 3 lays them out in model.weights.h5. */
+export function weightsTree(model: Functional): H5Group {
+  const root = emptyGroup();
+  for (const slot of weightSlots(model)) {
+    const vars = groupAt(root, slot.path, true)!;
+    vars.attrs.name = slot.name;
+    slot.variables.forEach((v, i) => vars.arrays.set(String(i), { shape: [...v.shape], values: Float32Array.from(v.value.values) }));
+  }
+  return root;
+}
+
+/**
+ * Sets every weight of `model` from a Keras 3 weights tree. Checks everything before assigning
+ * anything, so a file that does not fit leaves the model as it was, and says which layer and
+ * which shapes disagree.
+ */
+export function assignWeightsTree(model: Functional, root: H5Group, what: string): void {
+  const assignments: [Variable, Tensor][] = [];
+  const problems: string[] = [];
+  for (const slot of weightSlots(model)) {
+    const where = slot.path.join('/');
+    const vars = groupAt(root, slot.path, false);
+    const stored = vars ? [...vars.arrays.keys()].length : 0;
+    if (stored !== slot.variables.length) {
+      problems.push(`layer '${slot.layer.name}' (${slot.layer.className}) has ${slot.variables.length} weights, ${what} has ${stored} at ${where}`);
+      continue;
+    }
+    slot.variables.forEach((v, i) => {
+      const arr = vars!.arrays.get(String(i));
+      if (!arr) {
+        problems.push(`${what} has no ${where}/${i} for ${v.path}`);
+        return;
+      }
+      const same = arr.shape.length === v.shape.length && arr.shape.every((d, k) => d === v.shape[k]);
+      if (!same) {
+        problems.push(`${v.path} of layer '${slot.layer.name}' (${slot.layer.className}) has shape ${formatShape(v.shape)}, ${what} has ${formatShape(arr.shape)} at ${where}/${i}`);
+        return;
+      }
+      assignments.push([v, new Tensor(arr.values, v.shape, 'float32')]);
+    });
+  }
+  if (problems.length > 0) {
+    throw new Error(`The weights in ${what} do not fit model '${model.name}'; nothing was loaded:\n  ${problems.join('\n  ')}`);
+  }
+  for (const [v, t] of assignments) v.assign(t);
+}

@@ -1,0 +1,80 @@
+/**
+ * `compile_config` in a Keras 3 config.json: the optimizer, losses, loss weights and metrics, so
+ * that a loaded model trains on as it was compiled. Only named losses and metrics can be written;
+ * a model compiled with functions is saved without a compile config (and loads uncompiled).
+ */
+import type { CompileArgs } from './compile_config.js';
+import { Adagrad, Adam, AdamW, type Optimizer, RMSprop, SGD, getOptimizer } from './optimizers.js';
+
+const camelToSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/beta(\d)/, 'beta_$1');
+const snakeToCamel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+
+type Ctor = new (args: Record<string, unknown>) => Optimizer;
+const OPTIMIZERS: Record<string, Ctor> = { SGD: SGD as Ctor, RMSprop: RMSprop as Ctor, Adam: Adam as Ctor, AdamW: AdamW as Ctor, Adagrad: Adagrad as Ctor };
+
+/** Keras optimizer options that change nothing at these values. */
+const NEUTRAL: Record<string, (v: unknown) => boolean> = {
+  name: () => true,
+  weight_decay: (v) => v === null || v === 0,
+  use_ema: (v) => v === false,
+  ema_momentum: () => true,
+  ema_overwrite_frequency: (v) => v === null,
+  loss_scale_factor: (v) => v === null,
+  gradient_accumulation_steps: (v) => v === null,
+  centered: (v) => v === false,
+  clipnorm: (v) => v === null,
+  clipvalue: (v) => v === null,
+  global_clipnorm: (v) => v === null,
+};
+
+function isNamed(v: unknown): boolean {
+  if (typeof v === 'string') return true;
+  if (Array.isArray(v)) return v.every(isNamed);
+  if (v && typeof v === 'object') return Object.values(v).every(isNamed);
+  return v === undefined || v === null;
+}
+
+/** The compile_config Keras writes for these compile arguments, or null when they hold functions. */
+export function compileToKeras(args: CompileArgs): Record<string, unknown> | null {
+  if (!isNamed(args.loss) || !isNamed(args.metrics ?? null)) return null;
+  const optimizer = getOptimizer(args.optimizer ?? 'rmsprop');
+  const config: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(optimizer.getConfig())) if (v !== undefined) config[camelToSnake(k)] = v;
+  return {
+    optimizer: { module: 'keras.optimizers', class_name: optimizer.name, config, registered_name: null },
+    loss: args.loss,
+    loss_weights: args.lossWeights ?? null,
+    metrics: args.metrics ?? null,
+    weighted_metrics: null,
+    run_eagerly: false,
+    steps_per_execution: 1,
+    jit_compile: false,
+  };
+}
+
+/** Compile arguments from a Keras compile_config; throws, naming the option, on what Dendrite cannot honour. */
+export function compileFromKeras(config: Record<string, unknown>): CompileArgs {
+  const opt = config.optimizer as { class_name?: string; config?: Record<string, unknown> } | string | undefined;
+  let optimizer: CompileArgs['optimizer'];
+  if (typeof opt === 'string') optimizer = opt.toLowerCase() as CompileArgs['optimizer'];
+  else if (opt && typeof opt.class_name === 'string') {
+    const ctor = OPTIMIZERS[opt.class_name];
+    if (!ctor) throw new Error(`the optimizer ${opt.class_name} is not one Dendrite has (${Object.keys(OPTIMIZERS).join(', ')})`);
+    const options: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(opt.config ?? {})) {
+      const neutral = NEUTRAL[k];
+      if (neutral && neutral(v) && !(k === 'weight_decay' && opt.class_name === 'AdamW')) continue;
+      if (k === 'momentum' && v === 0 && opt.class_name !== 'SGD' && opt.class_name !== 'RMSprop') continue;
+      if (k === 'nesterov' && v === false && opt.class_name !== 'SGD') continue;
+      options[snakeToCamel(k)] = v;
+    }
+    optimizer = new ctor(options);
+  }
+  if (config.weighted_metrics !== null && config.weighted_metrics !== undefined) throw new Error('weighted_metrics are not supported');
+  return {
+    optimizer,
+    loss: config.loss as CompileArgs['loss'],
+    lossWeights: (config.loss_weights ?? undefined) as CompileArgs['lossWeights'],
+    metrics: (config.metrics ?? undefined) as CompileArgs['metrics'],
+  };
+}
