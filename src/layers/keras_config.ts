@@ -10,7 +10,7 @@ import type { Layer } from './layer.js';
 import { Bidirectional, TimeDistributed } from './wrappers.js';
 import { RecurrentLayer } from './recurrent/base.js';
 import { deserializeLayer } from './serialization.js';
-import { toSnakeCase } from './options.js';
+import { optionFromKeras, optionToKeras } from './options.js';
 import { isActivationId } from './activations.js';
 
 /** Keras's serialized form of any object: `{ module, class_name, config, registered_name }`. */
@@ -26,8 +26,6 @@ export function isKerasObject(v: unknown): v is KerasObject {
   return typeof v === 'object' && v !== null && typeof (v as KerasObject).class_name === 'string' && typeof (v as KerasObject).config === 'object';
 }
 
-const snakeToCamel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
-const camelToSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 
 /**
  * Keras options that change nothing at the value Keras writes by default, so loading can drop them.
@@ -85,7 +83,7 @@ export function optionsFromKeras(className: string, layerName: string, config: R
     if (key.endsWith('_regularizer') || key.endsWith('_constraint') || key in NEUTRAL) {
       throw new Error(`Layer '${layerName}' (${className}) sets ${key} = ${JSON.stringify(value)}, which Dendrite does not support.`);
     }
-    options[snakeToCamel(key)] = value;
+    options[optionFromKeras(key)] = value;
   }
   return options;
 }
@@ -146,7 +144,7 @@ export function layerToKeras(layer: Layer, wrapped: WrappedToKeras = (l) => laye
   for (const [key, value] of Object.entries(layer.getConfig())) {
     if (value === undefined) continue;
     if (key === 'layer') continue; // a wrapper's inner layer, written below as Keras nests it
-    config[camelToSnake(key)] = key === 'dtype' ? dtypePolicy(String(value ?? 'float32')) : value;
+    config[optionToKeras(key)] = key === 'dtype' ? dtypePolicy(String(value ?? 'float32')) : value;
   }
   for (const key of ['activation', 'recurrent_activation']) {
     const name = config[key];

@@ -27,3 +27,13 @@ export function toSnakeCase(name: string): string {
     .replace(/([a-z])([A-Z])/g, '$1_$2')
     .toLowerCase();
 }
+
+/** Keras's snake_case option names from Dendrite's camelCase ones (`useBias` → `use_bias`, `beta1` → `beta_1`). */
+export function optionToKeras(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/^beta(\d)$/, 'beta_$1');
+}
+
+/** Dendrite's camelCase option names from Keras's snake_case ones. */
+export function optionFromKeras(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}

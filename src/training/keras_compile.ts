@@ -4,10 +4,9 @@
  * a model compiled with functions is saved without a compile config (and loads uncompiled).
  */
 import type { CompileArgs } from './compile_config.js';
+import { optionFromKeras, optionToKeras } from '../layers/options.js';
 import { Adagrad, Adam, AdamW, type Optimizer, RMSprop, SGD, getOptimizer } from './optimizers.js';
 
-const camelToSnake = (k: string): string => k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/beta(\d)/, 'beta_$1');
-const snakeToCamel = (k: string): string => k.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 type Ctor = new (args: Record<string, unknown>) => Optimizer;
 const OPTIMIZERS: Record<string, Ctor> = { SGD: SGD as Ctor, RMSprop: RMSprop as Ctor, Adam: Adam as Ctor, AdamW: AdamW as Ctor, Adagrad: Adagrad as Ctor };
@@ -39,7 +38,7 @@ export function compileToKeras(args: CompileArgs): Record<string, unknown> | nul
   if (!isNamed(args.loss) || !isNamed(args.metrics ?? null)) return null;
   const optimizer = getOptimizer(args.optimizer ?? 'rmsprop');
   const config: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(optimizer.getConfig())) if (v !== undefined) config[camelToSnake(k)] = v;
+  for (const [k, v] of Object.entries(optimizer.getConfig())) if (v !== undefined) config[optionToKeras(k)] = v;
   return {
     optimizer: { module: 'keras.optimizers', class_name: optimizer.name, config, registered_name: null },
     loss: args.loss,
@@ -66,7 +65,7 @@ export function compileFromKeras(config: Record<string, unknown>): CompileArgs {
       if (neutral && neutral(v) && !(k === 'weight_decay' && opt.class_name === 'AdamW')) continue;
       if (k === 'momentum' && v === 0 && opt.class_name !== 'SGD' && opt.class_name !== 'RMSprop') continue;
       if (k === 'nesterov' && v === false && opt.class_name !== 'SGD') continue;
-      options[snakeToCamel(k)] = v;
+      options[optionFromKeras(k)] = v;
     }
     optimizer = new ctor(options);
   }
