@@ -39,6 +39,7 @@ const NEUTRAL: Record<string, (v: unknown) => boolean> = {
   synchronized: (v) => v === false,
   renorm: (v) => v === false,
   renorm_clipping: (v) => v === null,
+  rms_scaling: (v) => v === false,
   quantization_config: (v) => v === null,
   lora_rank: (v) => v === null || v === 0,
   lora_alpha: (v) => v === null || typeof v === 'number',

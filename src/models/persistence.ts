@@ -10,7 +10,8 @@ import type { CompileArgs } from '../training/compile_config.js';
 import type { Functional } from './functional.js';
 import { modelFromKeras, modelToKeras } from './keras_config.js';
 import type { Model } from './model.js';
-import { assignWeightsTree, weightsTree } from './weights_file.js';
+import { assignOptimizerState, assignWeightsTree, weightsTree } from './weights_file.js';
+import type { Optimizer } from '../training/optimizers.js';
 
 /** A file path (Node.js), or a file's bytes (anywhere, the browser included). */
 export type FileSource = string | Uint8Array | ArrayBuffer;
@@ -28,7 +29,7 @@ function requireExtension(path: string, ext: string, method: string): void {
 }
 
 /** A `.keras` file's bytes: metadata.json, config.json (with the compile config) and model.weights.h5. */
-export async function encodeModel(model: Functional, compileArgs: CompileArgs | undefined): Promise<Uint8Array> {
+export async function encodeModel(model: Functional, compileArgs: CompileArgs | undefined, optimizer: Optimizer | undefined): Promise<Uint8Array> {
   const config = modelToKeras(model);
   const compile = compileArgs ? compileToKeras(compileArgs) : null;
   config.compile_config = compile ?? {};
@@ -38,13 +39,14 @@ export async function encodeModel(model: Functional, compileArgs: CompileArgs | 
   return writeKerasArchive({
     metadata: { keras_version: KERAS_VERSION, date_saved: dateSaved, saved_by: 'dendrite' },
     config,
-    weights: await writeHdf5(weightsTree(model)),
+    // The optimizer's state goes with its compile settings, so that training resumes where it stopped.
+    weights: await writeHdf5(weightsTree(model, compile ? optimizer : undefined)),
   });
 }
 
-export async function saveModel(model: Functional, path: string, compileArgs: CompileArgs | undefined): Promise<void> {
+export async function saveModel(model: Model, path: string, compileArgs: CompileArgs | undefined): Promise<void> {
   requireExtension(path, '.keras', 'model.save');
-  await writeBytes(path, await encodeModel(model, compileArgs));
+  await writeBytes(path, await encodeModel(model, compileArgs, model.optimizer));
 }
 
 export interface LoadModelArgs {
@@ -57,7 +59,8 @@ export async function loadModel(source: FileSource, args: LoadModelArgs = {}): P
   const { bytes, what } = await bytesOf(source);
   const archive = readKerasArchive(bytes, what);
   const model = modelFromKeras(archive.config);
-  assignWeightsTree(model, await readHdf5(archive.weights, `${what} (model.weights.h5)`), what);
+  const weights = await readHdf5(archive.weights, `${what} (model.weights.h5)`);
+  assignWeightsTree(model, weights, what);
   const compile = archive.config.compile_config;
   if (args.compile !== false && compile && typeof compile === 'object' && Object.keys(compile).length > 0) {
     let args: CompileArgs;
@@ -67,6 +70,7 @@ export async function loadModel(source: FileSource, args: LoadModelArgs = {}): P
       throw new Error(`${what}: cannot restore the compile settings of model '${model.name}': ${(e as Error).message}. Load it with { compile: false } and compile it yourself.`);
     }
     model.compile(args);
+    if (model.optimizer) assignOptimizerState(model, model.optimizer, weights, what);
   }
   return model;
 }

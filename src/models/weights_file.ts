@@ -13,8 +13,9 @@ import { RecurrentLayer } from '../layers/recurrent/base.js';
 import { Bidirectional, TimeDistributed } from '../layers/wrappers.js';
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
-import { type H5Group, emptyGroup } from '../saving/hdf5.js';
+import { type H5Array, type H5Group, emptyGroup } from '../saving/hdf5.js';
 import { Functional } from './functional.js';
+import type { Optimizer } from '../training/optimizers.js';
 
 /** One `vars` group: its path, the name Keras records on it, and the variables in it. */
 interface VarsSlot {
@@ -67,9 +68,21 @@ function groupAt(root: H5Group, path: readonly string[], create: boolean): H5Gro
   return g;
 }
 
-/** The weights of a model as Keras 3 lays them out in model.weights.h5. */
-export function weightsTree(model: Functional): H5Group {
+/**
+ * The weights of a model as Keras 3 lays them out in model.weights.h5; with an optimizer, its
+ * state too (`optimizer/vars`: iterations, learning rate, slots), as `model.save` writes it.
+ */
+export function weightsTree(model: Functional, optimizer?: Optimizer): H5Group {
   const root = emptyGroup();
+  if (optimizer) {
+    const { iterations, learningRate, slots } = optimizer.kerasState(model.trainableWeights);
+    const vars = groupAt(root, ['optimizer', 'vars'], true)!;
+    vars.attrs.name = optimizer.name;
+    const stored: H5Array[] = [{ shape: [], values: Float32Array.of(iterations), int64: true }];
+    if (learningRate !== null) stored.push({ shape: [], values: Float32Array.of(learningRate) });
+    for (const [v, values] of slots) stored.push({ shape: [...v.shape], values: Float32Array.from(values) });
+    stored.forEach((a, i) => vars.arrays.set(String(i), a));
+  }
   for (const slot of weightSlots(model)) {
     const vars = groupAt(root, slot.path, true)!;
     vars.attrs.name = slot.name;
@@ -112,4 +125,18 @@ export function assignWeightsTree(model: Functional, root: H5Group, what: string
     throw new Error(`The weights in ${what} do not fit model '${model.name}'; nothing was loaded:\n  ${problems.join('\n  ')}`);
   }
   for (const [v, t] of assignments) v.assign(t);
+}
+
+/**
+ * Restores an optimizer's state from `optimizer/vars` of a weights tree, if the file has one.
+ * Throws, naming both counts, when it does not fit the model's trainable weights.
+ */
+export function assignOptimizerState(model: Functional, optimizer: Optimizer, root: H5Group, what: string): void {
+  const vars = groupAt(root, ['optimizer', 'vars'], false);
+  if (!vars || vars.arrays.size === 0) return;
+  const arrays = Array.from({ length: vars.arrays.size }, (_, i) => vars.arrays.get(String(i))?.values);
+  if (arrays.some((a) => a === undefined)) throw new Error(`${what}: optimizer/vars is not numbered 0…${vars.arrays.size - 1}.`);
+  const [iterations, ...rest] = arrays as Float32Array[];
+  const problem = optimizer.setKerasState(model.trainableWeights, iterations[0], rest);
+  if (problem) throw new Error(`${what}: the saved optimizer state does not fit model '${model.name}': ${problem}.`);
 }

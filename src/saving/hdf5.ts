@@ -10,6 +10,8 @@ import { importH5wasm } from './h5wasm_module.js';
 export interface H5Array {
   shape: number[];
   values: Float32Array;
+  /** Written as 64-bit integers (Keras's `iterations`) rather than float32. */
+  int64?: boolean;
 }
 
 /** A group: named child groups, named datasets, and string attributes (Keras writes `name`). */
@@ -98,5 +100,8 @@ export async function writeHdf5(root: H5Group): Promise<Uint8Array> {
 function writeGroup(g: InstanceType<H5wasm['Group']>, node: H5Group): void {
   for (const [key, value] of Object.entries(node.attrs)) g.create_attribute(key, value);
   for (const [key, child] of node.groups) writeGroup(g.create_group(key), child);
-  for (const [key, arr] of node.arrays) g.create_dataset({ name: key, data: arr.values, shape: arr.shape, dtype: '<f' });
+  for (const [key, arr] of node.arrays) {
+    if (arr.int64) g.create_dataset({ name: key, data: BigInt64Array.from(arr.values, (v) => BigInt(Math.round(v))), shape: arr.shape, dtype: '<q' });
+    else g.create_dataset({ name: key, data: arr.values, shape: arr.shape, dtype: '<f' });
+  }
 }

@@ -52,6 +52,58 @@ export abstract class Optimizer {
     return s;
   }
 
+  /**
+   * How many state buffers each variable has, and how Keras 3 lists them among the optimizer's
+   * variables: the first `interleaved` variable by variable (Keras's `add_optimizer_variables` with
+   * several names, as Adam's moments), the rest slot by slot (as RMSprop's velocities, then momentums).
+   */
+  protected abstract slotSpec(): { count: number; interleaved: number; init?: number };
+
+  /** Each slot of `vars` in Keras 3's order, with the variable it belongs to and its index among that variable's slots. */
+  private kerasSlotOrder(vars: readonly Variable[]): [Variable, number][] {
+    const { count, interleaved } = this.slotSpec();
+    const order: [Variable, number][] = [];
+    for (const v of vars) for (let k = 0; k < interleaved; k++) order.push([v, k]);
+    for (let k = interleaved; k < count; k++) for (const v of vars) order.push([v, k]);
+    return order;
+  }
+
+  /**
+   * The optimizer's state as Keras 3 lists its variables in a `.keras` file: `iterations`, the
+   * learning rate (null for a schedule, which Keras keeps out of its variables), then every slot of
+   * `vars`. An optimizer that has not stepped has no slots yet, as in Keras.
+   */
+  kerasState(vars: readonly Variable[]): { iterations: number; learningRate: number | null; slots: [Variable, Float32Array][] } {
+    const learningRate = typeof this.lr === 'number' ? this.lr : null;
+    if (this.iterations === 0 && this.slots.size === 0) return { iterations: 0, learningRate, slots: [] };
+    const { count, init = 0 } = this.slotSpec();
+    const slots = this.kerasSlotOrder(vars).map(([v, k]): [Variable, Float32Array] => [v, this.slotsFor(v, count, init)[k]]);
+    return { iterations: this.iterations, learningRate, slots };
+  }
+
+  /**
+   * Restores what `kerasState` lists from the stored variables after `iterations` (the learning
+   * rate first unless it is a schedule). Checks every size first; returns why the state does not
+   * fit, and then changes nothing.
+   */
+  setKerasState(vars: readonly Variable[], iterations: number, arrays: readonly Float32Array[]): string | null {
+    const head = typeof this.lr === 'number' ? 1 : 0;
+    const order = this.kerasSlotOrder(vars);
+    if (arrays.length !== head && arrays.length !== head + order.length) {
+      return `${this.name} keeps ${head + order.length} variables besides iterations here, the file has ${arrays.length}`;
+    }
+    const slots = arrays.slice(head);
+    const bad = slots.findIndex((a, i) => a.length !== order[i][0].value.size);
+    if (bad >= 0) return `slot ${bad} has ${slots[bad].length} values for ${order[bad][0].path}, of size ${order[bad][0].value.size}`;
+    // Files hold the rate in float32: keep ours when it is the same rate rounded, so that a resumed
+    // model computes exactly as the one saved.
+    if (head === 1 && Math.fround(this.lr as number) !== arrays[0][0]) this.lr = arrays[0][0];
+    this.iterations = iterations;
+    const { count, init = 0 } = this.slotSpec();
+    order.forEach(([v, k], i) => i < slots.length && this.slotsFor(v, count, init)[k].set(slots[i]));
+    return null;
+  }
+
   /** Applies one update to every variable from its gradient; gradients are clipped first if asked. */
   applyGradients(grads: readonly Tensor[], vars: readonly Variable[]): void {
     const gs = this.clipped(grads);
@@ -108,6 +160,10 @@ export class SGD extends Optimizer {
     this.nesterov = args.nesterov ?? false;
   }
 
+  protected slotSpec(): { count: number; interleaved: number; init?: number } {
+    return { count: this.momentum > 0 ? 1 : 0, interleaved: 0 };
+  }
+
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
@@ -134,6 +190,10 @@ export class RMSprop extends Optimizer {
     this.rho = args.rho ?? 0.9;
     this.momentum = args.momentum ?? 0;
     this.epsilon = args.epsilon ?? 1e-7;
+  }
+
+  protected slotSpec(): { count: number; interleaved: number; init?: number } {
+    return { count: this.momentum > 0 ? 2 : 1, interleaved: 0 };
   }
 
   override getConfig(): Record<string, unknown> {
@@ -166,6 +226,10 @@ export class Adam extends Optimizer {
     this.beta2 = args.beta2 ?? 0.999;
     this.epsilon = args.epsilon ?? 1e-7;
     this.amsgrad = args.amsgrad ?? false;
+  }
+
+  protected slotSpec(): { count: number; interleaved: number; init?: number } {
+    return { count: this.amsgrad ? 3 : 2, interleaved: 2 };
   }
 
   override getConfig(): Record<string, unknown> {
@@ -210,6 +274,10 @@ export class Adagrad extends Optimizer {
     super(args, 0.001);
     this.initialAccumulatorValue = args.initialAccumulatorValue ?? 0.1;
     this.epsilon = args.epsilon ?? 1e-7;
+  }
+
+  protected slotSpec(): { count: number; interleaved: number; init?: number } {
+    return { count: 1, interleaved: 0, init: this.initialAccumulatorValue };
   }
 
   override getConfig(): Record<string, unknown> {
