@@ -241,3 +241,25 @@ test('training resumes from a saved model: the optimizer state is saved and rest
     resumed.weights.forEach((w, i) => assert.deepEqual(w.value.values, model.weights[i].value.values, `${model.optimizer!.name}: ${w.path}`));
   }
 });
+
+test('layers with several outputs, and a nested model as the output, save and load (Keras counts its nodes from 1 there)', async () => {
+  setSeed(41);
+  const x = Input({ shape: [4, 3], name: 'seq' });
+  const [, h, c] = new layers.LSTM(5, { returnState: true }).applyMulti(x);
+  const stateModel = new Model(x, new layers.Dense(2).apply(layers.concatenate([h, c])));
+  await stateModel.save(join(dir, 'state.keras'));
+  const probe = random.uniform([2, 4, 3]);
+  const stateAgain = await loadModel(join(dir, 'state.keras'));
+  assert.deepEqual(Array.from((stateAgain.predict(probe) as Tensor).values), Array.from(stateModel.predict(probe).values));
+
+  const innerIn = Input({ shape: [3] });
+  const inner = new Model(innerIn, new layers.Dense(2).apply(innerIn), { name: 'inner' });
+  const outerIn = Input({ shape: [3], name: 'outer_in' });
+  const outer = new Model(outerIn, inner.apply(outerIn), { name: 'outer' });
+  await outer.save(join(dir, 'outer.keras'));
+  const config = JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(join(dir, 'outer.keras'))))['config.json'])) as { config: { output_layers: unknown } };
+  assert.deepEqual(config.config.output_layers, ['inner', 1, 0]);
+  const outerAgain = await loadModel(join(dir, 'outer.keras'));
+  const p = random.uniform([2, 3]);
+  assert.deepEqual(Array.from((outerAgain.predict(p) as Tensor).values), Array.from(outer.predict(p).values));
+});

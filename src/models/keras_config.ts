@@ -64,11 +64,22 @@ function anyLayerToKeras(layer: Layer): KerasObject {
   return layer instanceof Functional ? modelToKeras(layer) : layerToKeras(layer, anyLayerToKeras);
 }
 
+/** A Functional model other than Sequential, whose model-end node indices Keras offsets by one. */
+function isNestedFunctional(layer: Layer): boolean {
+  return layer instanceof Functional && !(layer instanceof Sequential);
+}
+
 /** The Keras 3 config of a model (Functional or Sequential), as `model.save` writes it into config.json. */
 export function modelToKeras(model: Functional): KerasObject {
   if (model instanceof Sequential) return sequentialToKeras(model);
   const index = nodeIndexer(model);
-  const ends = (ts: readonly KerasTensor[]): History | History[] => (ts.length === 1 ? historyOf(ts[0], index) : ts.map((t) => historyOf(t, index)));
+  // In input_layers and output_layers (not in inbound_nodes) Keras counts a nested Functional
+  // model's nodes from 1, its own creation node being 0: see endHistory.
+  const end = (t: KerasTensor): History => {
+    const h = historyOf(t, index);
+    return isNestedFunctional(t.sourceLayer) ? [h[0], h[1] + 1, h[2]] : h;
+  };
+  const ends = (ts: readonly KerasTensor[]): History | History[] => (ts.length === 1 ? end(ts[0]) : ts.map(end));
   return {
     module: 'keras.src.models.functional',
     class_name: 'Functional',
@@ -186,8 +197,7 @@ function functionalFromKeras(config: Record<string, unknown>): Model {
         }
         const layer = layers.get(p.name)!;
         const ts = inputs as KerasTensor[];
-        const out = layer.apply(isListCall(args) ? ts : ts.length === 1 ? ts[0] : ts);
-        calls.get(p.name)!.push(Array.isArray(out) ? out : [out]);
+        calls.get(p.name)!.push(layer.applyMulti(isListCall(args) ? ts : ts.length === 1 ? ts[0] : ts));
         p.nodes.shift();
         progress = true;
       }
@@ -197,7 +207,11 @@ function functionalFromKeras(config: Record<string, unknown>): Model {
   if (stuck) fail(modelName, `the inputs of layer '${stuck.name}' never become available: ${JSON.stringify(tensorsIn((stuck.nodes[0] as { args?: unknown[] }).args ?? []))}`);
 
   const ends = (v: unknown, what: string): KerasTensor | KerasTensor[] | Record<string, KerasTensor> => {
-    const one = (h: History): KerasTensor => resolve(h) ?? fail(modelName, `its ${what} ${JSON.stringify(h)} names no tensor of the model`);
+    const one = (h: History): KerasTensor => {
+      const layer = layers.get(h[0]);
+      const at: History = layer && isNestedFunctional(layer) ? [h[0], h[1] - 1, h[2]] : h;
+      return resolve(at) ?? fail(modelName, `its ${what} ${JSON.stringify(h)} names no tensor of the model`);
+    };
     if (isHistory(v)) return one(v);
     if (Array.isArray(v)) return v.map((h) => (isHistory(h) ? one(h) : fail(modelName, `bad ${what} entry ${JSON.stringify(h)}`)));
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, h]) => [k, isHistory(h) ? one(h) : fail(modelName, `bad ${what} entry ${JSON.stringify(h)}`)]));
@@ -226,6 +240,7 @@ function sequentialFromKeras(config: Record<string, unknown>): Sequential {
     if (!isKerasObject(e)) fail(modelName, `a layer entry is not a Keras object: ${JSON.stringify(e).slice(0, 200)}`);
     model.add(layerFromEntry(e));
   }
+  model.trainable = config.trainable !== false;
   return model;
 }
 

@@ -31,7 +31,7 @@ function requireExtension(path: string, ext: string, method: string): void {
 /** A `.keras` file's bytes: metadata.json, config.json (with the compile config) and model.weights.h5. */
 export async function encodeModel(model: Functional, compileArgs: CompileArgs | undefined, optimizer: Optimizer | undefined): Promise<Uint8Array> {
   const config = modelToKeras(model);
-  const compile = compileArgs ? compileToKeras(compileArgs) : null;
+  const compile = compileArgs ? compileToKeras(compileArgs, optimizer) : null;
   config.compile_config = compile ?? {};
   const now = new Date();
   const pad = (n: number): string => String(n).padStart(2, '0');
@@ -63,13 +63,11 @@ export async function loadModel(source: FileSource, args: LoadModelArgs = {}): P
   assignWeightsTree(model, weights, what);
   const compile = archive.config.compile_config;
   if (args.compile !== false && compile && typeof compile === 'object' && Object.keys(compile).length > 0) {
-    let args: CompileArgs;
     try {
-      args = compileFromKeras(compile as Record<string, unknown>);
+      model.compile(compileFromKeras(compile as Record<string, unknown>));
     } catch (e) {
       throw new Error(`${what}: cannot restore the compile settings of model '${model.name}': ${(e as Error).message}. Load it with { compile: false } and compile it yourself.`);
     }
-    model.compile(args);
     if (model.optimizer) assignOptimizerState(model, model.optimizer, weights, what);
   }
   return model;

@@ -29,14 +29,15 @@ const NEUTRAL: Record<string, (v: unknown) => boolean> = {
 function isNamed(v: unknown): boolean {
   if (typeof v === 'string') return true;
   if (Array.isArray(v)) return v.every(isNamed);
-  if (v && typeof v === 'object') return Object.values(v).every(isNamed);
+  if (v && typeof v === 'object') return !('class_name' in v) && Object.values(v).every(isNamed);
   return v === undefined || v === null;
 }
 
 /** The compile_config Keras writes for these compile arguments, or null when they hold functions. */
-export function compileToKeras(args: CompileArgs): Record<string, unknown> | null {
+export function compileToKeras(args: CompileArgs, live?: Optimizer): Record<string, unknown> | null {
   if (!isNamed(args.loss) || !isNamed(args.metrics ?? null)) return null;
-  const optimizer = getOptimizer(args.optimizer ?? 'rmsprop');
+  // The model's own optimizer when it has one: its rate may have moved since compile.
+  const optimizer = live ?? getOptimizer(args.optimizer ?? 'rmsprop');
   const config: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(optimizer.getConfig())) if (v !== undefined) config[optionToKeras(k)] = v;
   return {
@@ -60,6 +61,8 @@ export function compileFromKeras(config: Record<string, unknown>): CompileArgs {
     const ctor = OPTIMIZERS[opt.class_name];
     if (!ctor) throw new Error(`the optimizer ${opt.class_name} is not one Dendrite has (${Object.keys(OPTIMIZERS).join(', ')})`);
     const options: Record<string, unknown> = {};
+    const lr = opt.config?.learning_rate;
+    if (lr !== undefined && typeof lr !== 'number') throw new Error(`the optimizer's learning_rate is ${JSON.stringify(lr).slice(0, 120)}; only a constant rate can be loaded`);
     for (const [k, v] of Object.entries(opt.config ?? {})) {
       const neutral = NEUTRAL[k];
       if (neutral && neutral(v) && !(k === 'weight_decay' && opt.class_name === 'AdamW')) continue;
@@ -70,6 +73,8 @@ export function compileFromKeras(config: Record<string, unknown>): CompileArgs {
     optimizer = new ctor(options);
   }
   if (config.weighted_metrics !== null && config.weighted_metrics !== undefined) throw new Error('weighted_metrics are not supported');
+  if (!isNamed(config.loss ?? null)) throw new Error(`the loss is ${JSON.stringify(config.loss).slice(0, 120)}; only losses named by string can be loaded`);
+  if (!isNamed(config.metrics ?? null)) throw new Error(`the metrics are ${JSON.stringify(config.metrics).slice(0, 120)}; only metrics named by string can be loaded`);
   return {
     optimizer,
     loss: config.loss as CompileArgs['loss'],
