@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { strFromU8, unzipSync } from 'fflate';
-import { type CompileArgs, Input, Model, Sequential, Tensor, layers, loadModel, optimizers, random, setSeed, zeros } from '../src/index.js';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { type CompileArgs, Input, Model, Sequential, Tensor, layers, loadModel, optimizers, random, setSeed, tensor, zeros } from '../src/index.js';
 import { modelFromKeras } from '../src/models/keras_config.js';
 import { layerFromKeras, layerToKeras } from '../src/layers/keras_config.js';
 import { type H5Group, readHdf5 } from '../src/saving/hdf5.js';
@@ -262,4 +262,47 @@ test('layers with several outputs, and a nested model as the output, save and lo
   const outerAgain = await loadModel(join(dir, 'outer.keras'));
   const p = random.uniform([2, 3]);
   assert.deepEqual(Array.from((outerAgain.predict(p) as Tensor).values), Array.from(outer.predict(p).values));
+});
+
+test('records by name: Keras sorts dict keys, and saving keeps the record; a model called with a dict loads', async () => {
+  setSeed(51);
+  const b = Input({ shape: [3], name: 'b_in' });
+  const a = Input({ shape: [3], name: 'a_in' });
+  const joined = layers.concatenate([a, b]);
+  const z = new layers.Dense(2, { name: 'dz' }).apply(joined);
+  const y = new layers.Dense(2, { name: 'da' }).apply(joined);
+  const model = new Model({ b, a }, { z, a: y });
+  // Keras flattens dicts by sorted key: inputs a, b and outputs a, z, which orders the layers (and their weights in files).
+  assert.deepEqual(model.inputNames, ['a', 'b']);
+  assert.deepEqual(model.outputNames, ['a', 'z']);
+  assert.deepEqual(model.layers.filter((l) => l.className === 'Dense').map((l) => l.name), ['da', 'dz']);
+  model.compile({ optimizer: 'sgd', loss: { a: 'mse', z: 'mae' } });
+  const path = join(dir, 'records.keras');
+  await model.save(path);
+  const config = JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(path)))['config.json'])) as { config: { input_layers: unknown; output_layers: unknown } };
+  assert.deepEqual(config.config.input_layers, { a: ['a_in', 0, 0], b: ['b_in', 0, 0] });
+  assert.deepEqual(config.config.output_layers, { a: ['da', 0, 0], z: ['dz', 0, 0] });
+  const again = await loadModel(path);
+  const data = { a: random.uniform([2, 3]), b: random.uniform([2, 3]) };
+  const want = model.predict(data);
+  const got = again.predict(data) as Readonly<Record<string, Tensor>>;
+  for (const k of ['a', 'z'] as const) assert.deepEqual(Array.from(got[k].values), Array.from(want[k].values));
+
+  // A nested model called by input name, as Keras writes `inner({'left': x, 'right': y})`.
+  const left = Input({ shape: [2], name: 'left' });
+  const right = Input({ shape: [2], name: 'right' });
+  const inner = new Model([left, right], layers.subtract([left, right]), { name: 'diff' });
+  const p = Input({ shape: [2], name: 'p' });
+  const q = Input({ shape: [2], name: 'q' });
+  const outer = new Model([p, q], inner.apply([p, q]), { name: 'outer_dict' });
+  await outer.save(join(dir, 'dict-call.keras'));
+  const archive = unzipSync(new Uint8Array(readFileSync(join(dir, 'dict-call.keras'))));
+  const oc = JSON.parse(strFromU8(archive['config.json'])) as { config: { layers: { name: string; inbound_nodes: { args: unknown[] }[] }[] } };
+  const node = oc.config.layers.find((l) => l.name === 'diff')!.inbound_nodes[0];
+  const [tp, tq] = node.args[0] as unknown[];
+  node.args = [{ right: tq, left: tp }];
+  const edited = zipSync({ ...archive, 'config.json': strToU8(JSON.stringify(oc)) });
+  const loaded = await loadModel(edited);
+  const xs = [tensor([[5, 1]]), tensor([[2, 2]])];
+  assert.deepEqual(Array.from((loaded.predict(xs) as Tensor).values), [3, -1]);
 });

@@ -10,10 +10,26 @@ import { type GraphMap, mapGraph } from './graph.js';
 /** What `new Model(inputs, outputs)` accepts for either side: one tensor, a list, or a record by name. */
 export type SymbolicStructure = KerasTensor | readonly KerasTensor[] | Readonly<Record<string, KerasTensor>>;
 
+/** The kind of structure a model was given on one side; `model.save` writes it back as Keras does. */
+export type StructureKind = 'single' | 'list' | 'record';
+
+export function structureKind(s: SymbolicStructure): StructureKind {
+  return s instanceof KerasTensor ? 'single' : Array.isArray(s) ? 'list' : 'record';
+}
+
+/**
+ * The tensors of a structure in order. A record's are in sorted key order, as Keras flattens
+ * dicts: that order decides the graph walk, so the layer order and the weight layout in files.
+ */
 export function flattenStructure(s: SymbolicStructure): KerasTensor[] {
   if (s instanceof KerasTensor) return [s];
   if (Array.isArray(s)) return [...(s as readonly KerasTensor[])];
-  return Object.values(s as Readonly<Record<string, KerasTensor>>);
+  const record = s as Readonly<Record<string, KerasTensor>>;
+  return sortedKeys(record).map((k) => record[k]);
+}
+
+function sortedKeys(record: object): string[] {
+  return Object.keys(record).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /**
@@ -28,6 +44,9 @@ export class Functional extends Layer {
   /** Record keys when inputs/outputs were given by name, else the producing layers' names. */
   readonly inputNames: string[];
   readonly outputNames: string[];
+  /** Whether inputs and outputs were given as one tensor, a list, or a record by name. */
+  readonly inputKind: StructureKind;
+  readonly outputKind: StructureKind;
   protected graph: GraphMap;
 
   constructor(inputs: SymbolicStructure, outputs: SymbolicStructure, opts: { name?: string; trainable?: boolean } = {}, namePrefix = 'model') {
@@ -36,6 +55,8 @@ export class Functional extends Layer {
     this.outputs = flattenStructure(outputs);
     this.inputNames = namesOf(inputs, this.inputs);
     this.outputNames = namesOf(outputs, this.outputs);
+    this.inputKind = structureKind(inputs);
+    this.outputKind = structureKind(outputs);
     if (this.inputs.length === 0 && this.outputs.length === 0 && namePrefix === 'sequential') {
       // A Sequential without an input shape: its graph is made when data first arrives.
       this.graph = { nodes: [], layers: [], nodesByDepth: new Map() };
@@ -187,6 +208,6 @@ export class Functional extends Layer {
 }
 
 function namesOf(structure: SymbolicStructure, flat: KerasTensor[]): string[] {
-  if (!(structure instanceof KerasTensor) && !Array.isArray(structure)) return Object.keys(structure);
+  if (!(structure instanceof KerasTensor) && !Array.isArray(structure)) return sortedKeys(structure);
   return flat.map((t) => t.sourceLayer.name);
 }

@@ -7,7 +7,7 @@ import { InputLayer } from '../layers/input.js';
 import type { KerasTensor, Node } from '../layers/keras_tensor.js';
 import type { Layer } from '../layers/layer.js';
 import { type KerasObject, dtypePolicy, isKerasObject, layerFromKeras, layerToKeras } from '../layers/keras_config.js';
-import { Functional } from './functional.js';
+import { Functional, type StructureKind } from './functional.js';
 import { Model } from './model.js';
 import { Sequential } from './sequential.js';
 
@@ -79,7 +79,9 @@ export function modelToKeras(model: Functional): KerasObject {
     const h = historyOf(t, index);
     return isNestedFunctional(t.sourceLayer) ? [h[0], h[1] + 1, h[2]] : h;
   };
-  const ends = (ts: readonly KerasTensor[]): History | History[] => (ts.length === 1 ? end(ts[0]) : ts.map(end));
+  // The structure the model was given: one tensor, a list, or a record by name (Keras's dict).
+  const ends = (ts: readonly KerasTensor[], kind: StructureKind, names: readonly string[]): History | History[] | Record<string, History> =>
+    kind === 'single' ? end(ts[0]) : kind === 'list' ? ts.map(end) : Object.fromEntries(ts.map((t, i) => [names[i], end(t)]));
   return {
     module: 'keras.src.models.functional',
     class_name: 'Functional',
@@ -87,8 +89,8 @@ export function modelToKeras(model: Functional): KerasObject {
       name: model.name,
       trainable: model.trainable,
       layers: model.layers.map((l) => layerEntry(l, model, index)),
-      input_layers: ends(model.inputs),
-      output_layers: ends(model.outputs),
+      input_layers: ends(model.inputs, model.inputKind, model.inputNames),
+      output_layers: ends(model.outputs, model.outputKind, model.outputNames),
     },
     registered_name: 'Functional',
     build_config: { input_shape: null },
@@ -125,20 +127,30 @@ function isHistory(v: unknown): v is History {
   return Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'number';
 }
 
-/** Every `__keras_tensor__` in a node's args, in order (Keras nests them in lists for multi-input layers). */
-function tensorsIn(arg: unknown, out: History[] = []): History[] {
-  if (Array.isArray(arg)) for (const a of arg) tensorsIn(a, out);
+/**
+ * Every `__keras_tensor__` in a node's args, in call order. Keras nests them in lists for
+ * multi-input layers, and in a dict when a model is called by input name: `keyOrder` (the called
+ * model's input names) orders such a dict; any other dict is read in sorted key order, as Keras
+ * flattens dicts.
+ */
+function tensorsIn(arg: unknown, keyOrder?: readonly string[], out: History[] = []): History[] {
+  if (Array.isArray(arg)) for (const a of arg) tensorsIn(a, keyOrder, out);
   else if (isKerasObject(arg) && arg.class_name === '__keras_tensor__') {
     const h = arg.config.keras_history;
     if (!isHistory(h)) throw new Error(`a tensor has no keras_history: ${JSON.stringify(arg)}`);
     out.push(h);
+  } else if (arg && typeof arg === 'object' && !isKerasObject(arg)) {
+    const record = arg as Record<string, unknown>;
+    const keys = Object.keys(record);
+    const ordered = keyOrder && keys.every((k) => keyOrder.includes(k)) ? keyOrder.filter((k) => k in record) : [...keys].sort();
+    for (const k of ordered) tensorsIn(record[k], undefined, out);
   }
   return out;
 }
 
-/** Whether a node's args are one tensor, or a list of them (a merge layer's input). */
+/** Whether a node's args are one structure of several tensors (a merge layer's list, a model's dict). */
 function isListCall(args: unknown[]): boolean {
-  return args.length === 1 && Array.isArray(args[0]);
+  return args.length === 1 && typeof args[0] === 'object' && args[0] !== null && !isKerasObject(args[0]);
 }
 
 function layerFromEntry(entry: KerasObject): Layer {
@@ -189,13 +201,13 @@ function functionalFromKeras(config: Record<string, unknown>): Model {
       while (p.nodes.length > 0) {
         const node = p.nodes[0] as { args?: unknown[]; kwargs?: Record<string, unknown> };
         const args = node.args ?? [];
-        const histories = tensorsIn(args);
+        const layer = layers.get(p.name)!;
+        const histories = tensorsIn(args, layer instanceof Functional ? layer.inputNames : undefined);
         const inputs = histories.map(resolve);
         if (inputs.some((t) => t === undefined)) break;
         for (const [k, v] of Object.entries(node.kwargs ?? {})) {
           if (tensorsIn(v).length > 0) fail(modelName, `layer '${p.name}' is called with a tensor for '${k}', which Dendrite does not support`);
         }
-        const layer = layers.get(p.name)!;
         const ts = inputs as KerasTensor[];
         calls.get(p.name)!.push(layer.applyMulti(isListCall(args) ? ts : ts.length === 1 ? ts[0] : ts));
         p.nodes.shift();

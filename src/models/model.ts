@@ -47,7 +47,7 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
 
   constructor(inputs: SymbolicStructure, outputs: S, opts: { name?: string; trainable?: boolean } = {}, namePrefix = 'model') {
     super(inputs, outputs, opts, namePrefix);
-    this.outputStructure = outputs instanceof KerasTensor || namePrefix === 'sequential' ? 'single' : Array.isArray(outputs) ? 'list' : 'record';
+    this.outputStructure = namePrefix === 'sequential' ? 'single' : this.outputKind;
   }
 
   get optimizer(): Optimizer | undefined {
