@@ -28,6 +28,7 @@ export * as initializers from './layers/initializers.js';
 export { Model, type ConcreteOutputs, type PredictArgs } from './models/model.js';
 export { Sequential } from './models/sequential.js';
 export { loadModel, type LoadModelArgs, type FileSource } from './models/persistence.js';
+export { plotModel, type PlotModelArgs } from './models/plot.js';
 export type { SymbolicStructure } from './models/functional.js';
 export type { SummaryArgs } from './models/summary.js';
 

@@ -1,0 +1,48 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Input, Model, layers, loadModel, plotModel } from '../src/index.js';
+import { FIXTURES } from './helpers/fixtures.js';
+
+const count = (svg: string, re: RegExp): number => (svg.match(re) ?? []).length;
+
+test('plotModel draws one box per layer and one edge per connection, with shapes when asked, and writes the file', async () => {
+  const qa = await loadModel(join(FIXTURES, 'qa', 'model.keras'));
+  const path = join(mkdtempSync(join(tmpdir(), 'dendrite-plot-')), 'qa.svg');
+  const svg = await plotModel(qa, { toFile: path, showShapes: true });
+  assert.equal(readFileSync(path, 'utf8'), svg);
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" width="\d+" height="\d+"/);
+  assert.equal(count(svg, /<g class="layer"/g), qa.layers.length);
+  // text → embedding → lstm, question → embedding_1 → lstm_1, both lstms → concatenate → dense.
+  assert.equal(count(svg, /<path class="edge"/g), 7);
+  for (const l of qa.layers) assert.ok(svg.includes(`${l.name} (${l.className})`), l.name);
+  assert.ok(svg.includes('input: (None, 20)') && svg.includes('output: (None, 20, 16)'), 'shapes of the embedding');
+  assert.equal(count(svg, /<g /g), count(svg, /<\/g>/g));
+  const bare = await plotModel(qa, { showLayerNames: false, rankdir: 'LR' });
+  assert.ok(!bare.includes('output:') && bare.includes('>Embedding<'));
+});
+
+test('plotModel: a shared layer is one box with an edge from each call; an edge that skips ranks passes between boxes', async () => {
+  const siamese = await loadModel(join(FIXTURES, 'siamese', 'model.keras'));
+  const svg = await plotModel(siamese);
+  const lstm = siamese.layers.find((l) => l.className === 'LSTM')!;
+  assert.equal(count(svg, new RegExp(`id="${lstm.name}"`, 'g')), 1);
+  assert.equal(count(svg, /<path class="edge"/g), 4); // left → lstm, right → lstm, lstm → concatenate, concatenate → dense
+
+  // x → a → b → add, and x → add directly: the direct edge crosses the ranks of a and b.
+  const x = Input({ shape: [4] });
+  const b = new layers.Dense(4).apply(new layers.Dense(4).apply(x));
+  const svg2 = await plotModel(new Model(x, layers.add([x, b])));
+  const edges = svg2.match(/<path class="edge" d="[^"]*"/g) ?? [];
+  assert.equal(edges.length, 4);
+  // The skipping edge runs straight ('L') through each rank it crosses, beside the boxes there.
+  const through = edges.filter((e) => e.includes(' L '));
+  assert.equal(through.length, 1);
+  const rects = [...svg2.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/g)].map((m) => m.slice(1).map(Number));
+  const straight = [...through[0].matchAll(/ L ([\d.]+) ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+  for (const [px, py] of straight) {
+    for (const [rx, ry, rw, rh] of rects) assert.ok(!(px > rx && px < rx + rw && py > ry && py < ry + rh), `edge point (${px}, ${py}) inside a box`);
+  }
+});
