@@ -80,13 +80,13 @@ export function weightsTree(model: Functional, optimizer?: Optimizer): H5Group {
     vars.attrs.name = optimizer.name;
     const stored: H5Array[] = [{ shape: [], values: Float32Array.of(iterations), int64: true }];
     if (learningRate !== null) stored.push({ shape: [], values: Float32Array.of(learningRate) });
-    for (const [v, values] of slots) stored.push({ shape: [...v.shape], values: Float32Array.from(values) });
+    for (const [v, values] of slots) stored.push({ shape: [...v.shape], values: values.slice() });
     stored.forEach((a, i) => vars.arrays.set(String(i), a));
   }
   for (const slot of weightSlots(model)) {
     const vars = groupAt(root, slot.path, true)!;
     vars.attrs.name = slot.name;
-    slot.variables.forEach((v, i) => vars.arrays.set(String(i), { shape: [...v.shape], values: Float32Array.from(v.value.values) }));
+    slot.variables.forEach((v, i) => vars.arrays.set(String(i), { shape: [...v.shape], values: (v.value.values as Float32Array).slice() }));
   }
   return root;
 }

@@ -67,8 +67,12 @@ function readGroup(h5: H5wasm, g: InstanceType<H5wasm['Group']>, path: string): 
     else if (child instanceof h5.Dataset) {
       const v = child.value;
       const shape = child.shape ?? [];
-      if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-        out.arrays.set(key, { shape, values: Float32Array.from(v as ArrayLike<number> & Iterable<number>, Number) });
+      if (v instanceof Float32Array) {
+        out.arrays.set(key, { shape, values: v });
+      } else if (v instanceof BigInt64Array || v instanceof BigUint64Array) {
+        out.arrays.set(key, { shape, values: Float32Array.from(v, Number) });
+      } else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
+        out.arrays.set(key, { shape, values: new Float32Array(v as unknown as ArrayLike<number>) });
       } else if (typeof v === 'number' || typeof v === 'bigint') {
         out.arrays.set(key, { shape, values: Float32Array.of(Number(v)) });
       } else {
