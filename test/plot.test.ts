@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Input, Model, layers, loadModel, plotModel } from '../src/index.js';
+import { Input, Model, Sequential, layers, loadModel, plotModel } from '../src/index.js';
 import { FIXTURES } from './helpers/fixtures.js';
 
 const count = (svg: string, re: RegExp): number => (svg.match(re) ?? []).length;
@@ -45,4 +45,16 @@ test('plotModel: a shared layer is one box with an edge from each call; an edge 
   for (const [px, py] of straight) {
     for (const [rx, ry, rw, rh] of rects) assert.ok(!(px > rx && px < rx + rw && py > ry && py < ry + rh), `edge point (${px}, ${py}) inside a box`);
   }
+});
+
+test('plotModel: a layer applied to its own output is drawn (one box, the edge back up); an unbuilt model says why it cannot be', async () => {
+  const x = Input({ shape: [4] });
+  const d = new layers.Dense(4, { name: 'twice' });
+  const svg = await plotModel(new Model(x, d.apply(d.apply(x))));
+  assert.equal(count(svg, /id="twice"/g), 1);
+  assert.equal(count(svg, /<path class="edge"/g), 2);
+  assert.ok(!svg.includes('Infinity') && !svg.includes('NaN'));
+  await assert.rejects(plotModel(new Sequential()), /has not been built yet/);
+  const named = Input({ shape: [2], name: 'a<b>&"c"' });
+  assert.ok((await plotModel(new Model(named, new layers.Dense(1).apply(named)))).includes('a&lt;b&gt;&amp;&quot;c&quot;'));
 });

@@ -7,7 +7,7 @@ import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { type CompileArgs, Input, Model, Sequential, Tensor, layers, loadModel, optimizers, random, setSeed, tensor, zeros } from '../src/index.js';
 import { modelFromKeras } from '../src/models/keras_config.js';
 import { layerFromKeras, layerToKeras } from '../src/layers/keras_config.js';
-import { type H5Group, readHdf5 } from '../src/saving/hdf5.js';
+import { type H5Group, readHdf5, writeHdf5 } from '../src/saving/hdf5.js';
 import { FIXTURES, fixtureArray, maxAbsError, maxRelativeError } from './helpers/fixtures.js';
 import { fixtureData } from './helpers/parity.js';
 
@@ -305,4 +305,46 @@ test('records by name: Keras sorts dict keys, and saving keeps the record; a mod
   const loaded = await loadModel(edited);
   const xs = [tensor([[5, 1]]), tensor([[2, 2]])];
   assert.deepEqual(Array.from((loaded.predict(xs) as Tensor).values), [3, -1]);
+});
+
+test('optimizer state: a schedule saves as its current rate and loads; a state that does not fit is skipped with a warning, as Keras does', async () => {
+  setSeed(61);
+  const input = Input({ shape: [3] });
+  const model = new Model(input, new layers.Dense(2).apply(input));
+  model.compile({ optimizer: new optimizers.Adam({ learningRate: (step: number) => 0.01 / (1 + step) }), loss: 'mse' });
+  const x = random.uniform([8, 3]);
+  const y = random.uniform([8, 2]);
+  await model.trainOnBatch(x, y);
+  await model.save(join(dir, 'schedule.keras'));
+  const again = await loadModel(join(dir, 'schedule.keras'));
+  assert.equal(again.optimizer!.iterations, 1);
+  assert.equal(again.optimizer!.learningRate, 0.01 / 2); // the rate at step 1, now a constant
+
+  // A file whose optimizer holds more slots than the model's trainable weights need (Keras writes
+  // such files when a layer is frozen after training): one slot too many here.
+  const archive = unzipSync(new Uint8Array(readFileSync(join(dir, 'schedule.keras'))));
+  const tree = await readHdf5(archive['model.weights.h5'], 'schedule');
+  const optimizerVars = tree.groups.get('optimizer')!.groups.get('vars')!;
+  optimizerVars.arrays.set(String(optimizerVars.arrays.size), { shape: [2], values: new Float32Array(2) });
+  const extra = zipSync({ ...archive, 'model.weights.h5': await writeHdf5(tree) });
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (m: string) => warnings.push(m);
+  try {
+    const loaded = await loadModel(extra);
+    assert.equal(loaded.optimizer!.iterations, 0);
+    loaded.weights.forEach((w, i) => assert.deepEqual(w.value.values, model.weights[i].value.values));
+  } finally {
+    console.warn = warn;
+  }
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0], /skipping the saved optimizer state of model .* which does not fit/);
+});
+
+test('a record model whose keys are not sorted refuses positional data, which would meet them in sorted order', async () => {
+  const b = Input({ shape: [1], name: 'b' });
+  const a = Input({ shape: [1], name: 'a' });
+  const model = new Model({ b, a }, layers.subtract([b, a]));
+  assert.throws(() => model.predict([tensor([[10]]), tensor([[1]])]), /given as a record with keys b, a; models order a record by sorted key \(a, b\)/);
+  assert.deepEqual(Array.from((model.predict({ b: tensor([[10]]), a: tensor([[1]]) }) as Tensor).values), [9]);
 });

@@ -28,6 +28,13 @@ export function flattenStructure(s: SymbolicStructure): KerasTensor[] {
   return sortedKeys(record).map((k) => record[k]);
 }
 
+function unsortedKeys(s: SymbolicStructure): string[] | null {
+  if (s instanceof KerasTensor || Array.isArray(s)) return null;
+  const written = Object.keys(s);
+  const sorted = sortedKeys(s);
+  return written.some((k, i) => k !== sorted[i]) ? written : null;
+}
+
 function sortedKeys(record: object): string[] {
   return Object.keys(record).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
@@ -47,6 +54,8 @@ export class Functional extends Layer {
   /** Whether inputs and outputs were given as one tensor, a list, or a record by name. */
   readonly inputKind: StructureKind;
   readonly outputKind: StructureKind;
+  /** Record keys as written, for a side given as a record whose keys are not in sorted order. */
+  private readonly writtenKeys: { input: string[] | null; output: string[] | null };
   protected graph: GraphMap;
 
   constructor(inputs: SymbolicStructure, outputs: SymbolicStructure, opts: { name?: string; trainable?: boolean } = {}, namePrefix = 'model') {
@@ -57,6 +66,7 @@ export class Functional extends Layer {
     this.outputNames = namesOf(outputs, this.outputs);
     this.inputKind = structureKind(inputs);
     this.outputKind = structureKind(outputs);
+    this.writtenKeys = { input: unsortedKeys(inputs), output: unsortedKeys(outputs) };
     if (this.inputs.length === 0 && this.outputs.length === 0 && namePrefix === 'sequential') {
       // A Sequential without an input shape: its graph is made when data first arrives.
       this.graph = { nodes: [], layers: [], nodesByDepth: new Map() };
@@ -66,6 +76,14 @@ export class Functional extends Layer {
     if (this.outputs.length === 0) throw new Error('A model needs at least one output.');
     this.graph = mapGraph(this.inputs, this.outputs);
     this.built = true;
+  }
+
+  /**
+   * For a side given as a record whose keys are not sorted, the keys as written: its tensors are
+   * ordered by sorted key (as Keras orders dicts), so positional data there is refused.
+   */
+  unsortedRecordKeys(side: 'input' | 'output'): string[] | null {
+    return this.writtenKeys[side];
   }
 
   /** Re-reads the graph (Sequential does this as layers are added). */

@@ -25,6 +25,7 @@ const FONT = 13;
 const CHAR = 7.4; // average advance of the 13 px sans-serif used, for box widths
 const BOLD_CHAR = 8.2;
 const POINT = 0; // the size of an edge's pass-through point in a rank
+const BACK_EDGE_BULGE = 36;
 const PAD = 12;
 const LINE = 18;
 const GAP_ALONG = 44; // between ranks
@@ -44,13 +45,17 @@ interface Box {
   bandEnd: number;
 }
 
-const escapeXml = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+// Control characters cannot appear in XML at all, escaped or not.
+const escapeXml = (s: string): string => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '?').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function shapesText(shapes: readonly SymbolicShape[]): string {
   return shapes.length === 1 ? formatShape(shapes[0]) : `[${shapes.map(formatShape).join(', ')}]`;
 }
 
 export async function plotModel(model: Functional, args: PlotModelArgs = {}): Promise<string> {
+  if (!model.built || model.layers.length === 0) {
+    throw new Error(`Model '${model.name}' has not been built yet, so it has no graph to plot: give its first layer an inputShape, or fit it first.`);
+  }
   const { showShapes = false, showDtype = false, showLayerNames = true, rankdir = 'TB' } = args;
   const nodes = [...model.nodes];
   const layers = model.layers;
@@ -69,10 +74,34 @@ export async function plotModel(model: Functional, args: PlotModelArgs = {}): Pr
     }
   }
 
-  // Ranks: longest path from an input. model.nodes lists every node after the nodes feeding it.
+  // Ranks: longest path from an input, over the layer graph without its back edges (a layer
+  // applied to its own output, directly or not, closes a cycle between layers, though not between nodes).
+  const children = new Map<Layer, Layer[]>(layers.map((l) => [l, []]));
+  for (const [from, to] of edges) children.get(from)!.push(to);
+  const back = new Set<string>();
+  const state = new Map<Layer, 'open' | 'done'>();
+  const visit = (l: Layer): void => {
+    state.set(l, 'open');
+    for (const c of children.get(l)!) {
+      if (state.get(c) === 'open') back.add(`${index.get(l)}>${index.get(c)}`);
+      else if (!state.has(c)) visit(c);
+    }
+    state.set(l, 'done');
+  };
+  for (const l of layers) if (!state.has(l)) visit(l);
+  const forward = edges.filter(([f, t]) => !back.has(`${index.get(f)}>${index.get(t)}`));
   const rank = new Map<Layer, number>(layers.map((l) => [l, 0]));
-  for (const node of nodes) {
-    for (const t of node.inputs) rank.set(node.layer, Math.max(rank.get(node.layer)!, rank.get(t.sourceLayer)! + 1));
+  const pending = new Map<Layer, number>(layers.map((l) => [l, 0]));
+  for (const [, to] of forward) pending.set(to, pending.get(to)! + 1);
+  const ready = layers.filter((l) => pending.get(l) === 0);
+  while (ready.length > 0) {
+    const l = ready.shift()!;
+    for (const [from, to] of forward) {
+      if (from !== l) continue;
+      rank.set(to, Math.max(rank.get(to)!, rank.get(l)! + 1));
+      pending.set(to, pending.get(to)! - 1);
+      if (pending.get(to) === 0) ready.push(to);
+    }
   }
 
   const boxes = new Map<Layer, Box>();
@@ -102,8 +131,8 @@ export async function plotModel(model: Functional, args: PlotModelArgs = {}): Pr
 
   // Order within ranks: start from layer order, then sweeps placing each box by the mean
   // position of the boxes it connects to in the rank before (the barycentre heuristic).
-  const ranks: Box[][] = [];
-  for (const b of boxes.values()) (ranks[b.rank] ??= []).push(b);
+  const ranks: Box[][] = Array.from({ length: Math.max(...rank.values()) + 1 }, () => []);
+  for (const b of boxes.values()) ranks[b.rank].push(b);
   const parents = new Map<Box, Box[]>();
   for (const chain of paths) {
     for (let i = 1; i < chain.length; i++) {
@@ -143,8 +172,9 @@ export async function plotModel(model: Functional, args: PlotModelArgs = {}): Pr
     }
     cursor += depth + GAP_ALONG;
   });
-  const width = Math.ceil(tb ? widest + 2 * PAD : cursor - GAP_ALONG + PAD);
-  const height = Math.ceil(tb ? cursor - GAP_ALONG + PAD : widest + 2 * PAD);
+  const extra = paths.some((c) => c[c.length - 1].rank <= c[0].rank) ? BACK_EDGE_BULGE : 0;
+  const width = Math.ceil(tb ? widest + 2 * PAD + extra : cursor - GAP_ALONG + PAD);
+  const height = Math.ceil(tb ? cursor - GAP_ALONG + PAD : widest + 2 * PAD + extra);
 
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="${FONT}">`,
@@ -158,17 +188,31 @@ export async function plotModel(model: Functional, args: PlotModelArgs = {}): Pr
   const start = (b: Box): number => (tb ? b.y : b.x);
   for (const chain of paths) {
     const first = chain[0];
+    const last = chain[chain.length - 1];
+    if (last.rank <= first.rank) {
+      // A back edge (a layer fed by its own output): out of one box's side and into the other's,
+      // bulging beside them.
+      const side = (b: Box): number => (tb ? b.x + b.width : b.y + b.height);
+      const [f, t] = [side(first), side(last)];
+      const bulge = Math.max(f, t) + BACK_EDGE_BULGE;
+      const fa = start(first) + along(first) / 2;
+      const ta = start(last) + along(last) / 2 - (first === last ? along(last) / 4 : 0);
+      const d = `M ${pt(fa, f)} C ${pt(fa, bulge)}, ${pt(ta, bulge)}, ${pt(ta, t)}`;
+      out.push(`<path class="edge" d="${d}" fill="none" stroke="#444" stroke-width="1.2" marker-end="url(#arrow)"/>`);
+      continue;
+    }
     let d = `M ${pt(start(first) + along(first), mid(first))}`;
     let at = start(first) + along(first);
-    for (const b of chain.slice(1)) {
+    chain.forEach((b, i) => {
+      if (i === 0) return;
       const entry = b.layer ? start(b) : b.bandStart;
       const half = (at + entry) / 2;
-      d += ` C ${pt(half, mid(chain[chain.indexOf(b) - 1]))}, ${pt(half, mid(b))}, ${pt(entry, mid(b))}`;
+      d += ` C ${pt(half, mid(chain[i - 1]))}, ${pt(half, mid(b))}, ${pt(entry, mid(b))}`;
       if (!b.layer) {
         d += ` L ${pt(b.bandEnd, mid(b))}`;
         at = b.bandEnd;
       }
-    }
+    });
     out.push(`<path class="edge" d="${d}" fill="none" stroke="#444" stroke-width="1.2" marker-end="url(#arrow)"/>`);
   }
   for (const b of boxes.values()) {

@@ -78,8 +78,10 @@ export function weightsTree(model: Functional, optimizer?: Optimizer): H5Group {
     const { iterations, learningRate, slots } = optimizer.kerasState(model.trainableWeights);
     const vars = groupAt(root, ['optimizer', 'vars'], true)!;
     vars.attrs.name = optimizer.name;
-    const stored: H5Array[] = [{ shape: [], values: Float32Array.of(iterations), int64: true }];
-    if (learningRate !== null) stored.push({ shape: [], values: Float32Array.of(learningRate) });
+    const stored: H5Array[] = [
+      { shape: [], values: Float32Array.of(iterations), exact: Float64Array.of(iterations), int64: true },
+      { shape: [], values: Float32Array.of(learningRate) },
+    ];
     for (const [v, values] of slots) stored.push({ shape: [...v.shape], values: values.slice() });
     stored.forEach((a, i) => vars.arrays.set(String(i), a));
   }
@@ -127,16 +129,15 @@ export function assignWeightsTree(model: Functional, root: H5Group, what: string
   for (const [v, t] of assignments) v.assign(t);
 }
 
-/**
- * Restores an optimizer's state from `optimizer/vars` of a weights tree, if the file has one.
- * Throws, naming both counts, when it does not fit the model's trainable weights.
- */
+/** Restores an optimizer's state from `optimizer/vars` of a weights tree, if the file has one. */
 export function assignOptimizerState(model: Functional, optimizer: Optimizer, root: H5Group, what: string): void {
   const vars = groupAt(root, ['optimizer', 'vars'], false);
   if (!vars || vars.arrays.size === 0) return;
-  const arrays = Array.from({ length: vars.arrays.size }, (_, i) => vars.arrays.get(String(i))?.values);
-  if (arrays.some((a) => a === undefined)) throw new Error(`${what}: optimizer/vars is not numbered 0…${vars.arrays.size - 1}.`);
-  const [iterations, ...rest] = arrays as Float32Array[];
-  const problem = optimizer.setKerasState(model.trainableWeights, iterations[0], rest);
-  if (problem) throw new Error(`${what}: the saved optimizer state does not fit model '${model.name}': ${problem}.`);
+  const arrays = Array.from({ length: vars.arrays.size }, (_, i) => vars.arrays.get(String(i)));
+  const problem = arrays.some((a) => a === undefined)
+    ? `optimizer/vars is not numbered 0…${vars.arrays.size - 1}`
+    : optimizer.setKerasState(model.trainableWeights, arrays[0]!.exact?.[0] ?? arrays[0]!.values[0], arrays.slice(1).map((a) => a!.values));
+  // Keras warns and trains on from a fresh state here (a model frozen after training keeps more
+  // slots than its trainable weights need, for one); so does Dendrite.
+  if (problem) console.warn(`dendrite: ${what}: skipping the saved optimizer state of model '${model.name}', which does not fit: ${problem}. Training starts from a fresh optimizer state.`);
 }

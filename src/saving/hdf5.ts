@@ -12,6 +12,8 @@ export interface H5Array {
   values: Float32Array;
   /** Written as 64-bit integers (Keras's `iterations`) rather than float32. */
   int64?: boolean;
+  /** The values as doubles, for integer datasets (a step count beyond 2^24 survives). */
+  exact?: Float64Array;
 }
 
 /** A group: named child groups, named datasets, and string attributes (Keras writes `name`). */
@@ -70,11 +72,12 @@ function readGroup(h5: H5wasm, g: InstanceType<H5wasm['Group']>, path: string): 
       if (v instanceof Float32Array) {
         out.arrays.set(key, { shape, values: v });
       } else if (v instanceof BigInt64Array || v instanceof BigUint64Array) {
-        out.arrays.set(key, { shape, values: Float32Array.from(v, Number) });
+        const exact = Float64Array.from(v, Number);
+        out.arrays.set(key, { shape, values: new Float32Array(exact), exact });
       } else if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
         out.arrays.set(key, { shape, values: new Float32Array(v as unknown as ArrayLike<number>) });
       } else if (typeof v === 'number' || typeof v === 'bigint') {
-        out.arrays.set(key, { shape, values: Float32Array.of(Number(v)) });
+        out.arrays.set(key, { shape, values: Float32Array.of(Number(v)), exact: Float64Array.of(Number(v)) });
       } else {
         throw new Error(`dataset ${path}/${key} is not numeric`);
       }
@@ -105,7 +108,7 @@ function writeGroup(g: InstanceType<H5wasm['Group']>, node: H5Group): void {
   for (const [key, value] of Object.entries(node.attrs)) g.create_attribute(key, value);
   for (const [key, child] of node.groups) writeGroup(g.create_group(key), child);
   for (const [key, arr] of node.arrays) {
-    if (arr.int64) g.create_dataset({ name: key, data: BigInt64Array.from(arr.values, (v) => BigInt(Math.round(v))), shape: arr.shape, dtype: '<q' });
+    if (arr.int64) g.create_dataset({ name: key, data: BigInt64Array.from(arr.exact ?? arr.values, (v) => BigInt(Math.round(v))), shape: arr.shape, dtype: '<q' });
     else g.create_dataset({ name: key, data: arr.values, shape: arr.shape, dtype: '<f' });
   }
 }

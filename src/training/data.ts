@@ -83,7 +83,18 @@ function conform(t: Tensor, slot: Slot, what: 'input' | 'output', where: string)
 }
 
 /** Turns user data into one tensor per slot, validated and with matching sample counts. */
-export function adaptData(data: Data, slots: readonly Slot[], what: 'input' | 'output', where: string): Tensor[] {
+/**
+ * `data` for `slots`. `writtenKeys` is the key order of a model side given as a record whose keys
+ * are not sorted: Keras orders such a side by sorted key, so a list would silently meet a
+ * different order than the one written, and is refused (as Keras refuses it).
+ */
+export function adaptData(data: Data, slots: readonly Slot[], what: 'input' | 'output', where: string, writtenKeys: readonly string[] | null = null): Tensor[] {
+  if (writtenKeys && slots.length > 1 && !isRecord(data)) {
+    throw new Error(
+      `${where}: the model's ${what}s were given as a record with keys ${writtenKeys.join(', ')}; models order a record by sorted key ` +
+        `(${slots.map((s) => s.name).join(', ')}), as Keras does, so pass the ${what} data as a record by name rather than a list.`,
+    );
+  }
   const arrays = perSlot(data, slots, what, where);
   return arrays.map((a, i) => conform(toTensor(a, slots[i], what, where), slots[i], what, where));
 }

@@ -70,11 +70,12 @@ export abstract class Optimizer {
 
   /**
    * The optimizer's state as Keras 3 lists its variables in a `.keras` file: `iterations`, the
-   * learning rate (null for a schedule, which Keras keeps out of its variables), then every slot of
-   * `vars`. An optimizer that has not stepped has no slots yet, as in Keras.
+   * learning rate (the current one, for a schedule: it is saved as a constant, as the compile
+   * settings write it), then every slot of `vars`. An optimizer that has not stepped has no slots
+   * yet, as in Keras.
    */
-  kerasState(vars: readonly Variable[]): { iterations: number; learningRate: number | null; slots: [Variable, Float32Array][] } {
-    const learningRate = typeof this.lr === 'number' ? this.lr : null;
+  kerasState(vars: readonly Variable[]): { iterations: number; learningRate: number; slots: [Variable, Float32Array][] } {
+    const learningRate = this.learningRate;
     if (this.iterations === 0 && this.slots.size === 0) return { iterations: 0, learningRate, slots: [] };
     const { count, init = 0 } = this.slotSpec();
     const slots = this.kerasSlotOrder(vars).map(([v, k]): [Variable, Float32Array] => [v, this.slotsFor(v, count, init)[k]]);
@@ -82,22 +83,21 @@ export abstract class Optimizer {
   }
 
   /**
-   * Restores what `kerasState` lists from the stored variables after `iterations` (the learning
-   * rate first unless it is a schedule). Checks every size first; returns why the state does not
-   * fit, and then changes nothing.
+   * Restores what `kerasState` lists from the stored variables after `iterations`: the learning
+   * rate, then the slots (or none, for an optimizer saved before its first step). Checks every
+   * size first; returns why the state does not fit, and then changes nothing.
    */
   setKerasState(vars: readonly Variable[], iterations: number, arrays: readonly Float32Array[]): string | null {
-    const head = typeof this.lr === 'number' ? 1 : 0;
     const order = this.kerasSlotOrder(vars);
-    if (arrays.length !== head && arrays.length !== head + order.length) {
-      return `${this.name} keeps ${head + order.length} variables besides iterations here, the file has ${arrays.length}`;
+    if (arrays.length !== 1 && arrays.length !== 1 + order.length) {
+      return `${this.name} keeps the learning rate and ${order.length} slots for these weights, the file has ${arrays.length} variables besides iterations`;
     }
-    const slots = arrays.slice(head);
+    const slots = arrays.slice(1);
     const bad = slots.findIndex((a, i) => a.length !== order[i][0].value.size);
     if (bad >= 0) return `slot ${bad} has ${slots[bad].length} values for ${order[bad][0].path}, of size ${order[bad][0].value.size}`;
-    // Files hold the rate in float32: keep ours when it is the same rate rounded, so that a resumed
-    // model computes exactly as the one saved.
-    if (head === 1 && Math.fround(this.lr as number) !== arrays[0][0]) this.lr = arrays[0][0];
+    // Files hold the rate in float32: keep ours when it is the same rate rounded (so a resumed model
+    // computes exactly as the one saved), and keep a schedule.
+    if (typeof this.lr === 'number' && Math.fround(this.lr) !== arrays[0][0]) this.lr = arrays[0][0];
     this.iterations = iterations;
     const { count, init = 0 } = this.slotSpec();
     order.forEach(([v, k], i) => i < slots.length && this.slotsFor(v, count, init)[k].set(slots[i]));

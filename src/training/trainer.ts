@@ -21,6 +21,8 @@ export interface TrainableModel extends CallbackModel {
   forward(inputs: readonly Tensor[], training: boolean): Tensor[];
   /** Checks whole datasets against the model (shapes through every layer, embedding indices) before any step. */
   validateInputs(inputs: readonly Tensor[]): void;
+  /** A side given as a record with unsorted keys: its keys as written (data must then come by name). */
+  unsortedRecordKeys(side: 'input' | 'output'): string[] | null;
 }
 
 export interface FitArgs {
@@ -64,7 +66,7 @@ export class Trainer {
 
   private targets(y: Data, where: string): Tensor[] {
     const slots = this.model.outputSlots();
-    const ys = adaptData(y, slots, 'output', where);
+    const ys = adaptData(y, slots, 'output', where, this.model.unsortedRecordKeys('output'));
     this.compiled.outputs.forEach((o, i) => {
       if (!o.loss) return;
       // Run the loss on one row now: a target that does not fit its loss fails here, before training.
@@ -328,7 +330,7 @@ function yieldToEventLoop(): Promise<void> {
 
 /** A model's input data as validated tensors, checked through every layer before anything runs. */
 export function adaptInputs(model: TrainableModel, x: Data, where: string): Tensor[] {
-  const xs = adaptData(x, model.inputSlots(), 'input', where);
+  const xs = adaptData(x, model.inputSlots(), 'input', where, model.unsortedRecordKeys('input'));
   sampleCount(xs, model.inputSlots().map((s) => s.name), where);
   model.validateInputs(xs);
   return xs;
