@@ -38,6 +38,7 @@ export * as optimizers from './api/optimizers.js';
 export * as callbacks from './api/callbacks.js';
 export { Callback, History, EarlyStopping, LambdaCallback, TerminateOnNaN, ReduceLROnPlateau, type Logs } from './training/callbacks.js';
 export { CSVLogger } from './node/csv_logger.js';
+export { ModelCheckpoint, type ModelCheckpointArgs } from './node/model_checkpoint.js';
 export type { CompileArgs } from './training/compile_config.js';
 export type { FitArgs, EvaluateArgs } from './training/trainer.js';
 export type { Data, ArrayLike } from './training/data.js';

@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { type CompileArgs, Input, Model, Sequential, Tensor, layers, loadModel, optimizers, random, setSeed, tensor, zeros } from '../src/index.js';
+import { type CompileArgs, Input, LambdaCallback, Model, ModelCheckpoint, Sequential, Tensor, layers, loadModel, optimizers, random, setSeed, tensor, zeros } from '../src/index.js';
+import { formatPath } from '../src/node/model_checkpoint.js';
 import { modelFromKeras } from '../src/models/keras_config.js';
 import { layerFromKeras, layerToKeras } from '../src/layers/keras_config.js';
 import { type H5Group, readHdf5, writeHdf5 } from '../src/saving/hdf5.js';
@@ -347,4 +348,38 @@ test('a record model whose keys are not sorted refuses positional data, which wo
   const model = new Model({ b, a }, layers.subtract([b, a]));
   assert.throws(() => model.predict([tensor([[10]]), tensor([[1]])]), /given as a record with keys b, a; models order a record by sorted key \(a, b\)/);
   assert.deepEqual(Array.from((model.predict({ b: tensor([[10]]), a: tensor([[1]]) }) as Tensor).values), [9]);
+});
+
+test('ModelCheckpoint writes .keras files each epoch, or only the best by its monitor, with Keras path formatting', async () => {
+  setSeed(71);
+  const input = Input({ shape: [3] });
+  const model = new Model(input, new layers.Dense(1).apply(input));
+  model.compile({ optimizer: new optimizers.SGD({ learningRate: 0.1 }), loss: 'mse' });
+  const x = random.uniform([16, 3]);
+  const y = random.uniform([16, 1]);
+  const every = join(dir, 'ckpt-{epoch:02d}-{loss:.3f}.keras');
+  const best = join(dir, 'best.weights.h5');
+  const perEpoch: number[][][] = [];
+  const history = await model.fit(x, y, {
+    epochs: 3, batchSize: 8, verbose: 0, validationData: [x, y],
+    callbacks: [
+      new ModelCheckpoint(every),
+      new ModelCheckpoint(best, { saveBestOnly: true, saveWeightsOnly: true }),
+      new LambdaCallback({ onEpochEnd: () => { perEpoch.push(model.getWeights().map((t) => Array.from(t.values))); } }),
+    ],
+  });
+  const losses = history.history.loss;
+  for (let e = 0; e < 3; e++) {
+    const saved = await loadModel(join(dir, `ckpt-${String(e + 1).padStart(2, '0')}-${losses[e].toFixed(3)}.keras`));
+    assert.deepEqual(saved.getWeights().map((t) => Array.from(t.values)), perEpoch[e], `epoch ${e + 1}`);
+  }
+  // The best file holds the weights of the epoch with the lowest val_loss.
+  const vals = history.history.val_loss;
+  const twinInput = Input({ shape: [3] });
+  const twin = new Model(twinInput, new layers.Dense(1).apply(twinInput));
+  await twin.loadWeights(best);
+  assert.deepEqual(twin.getWeights().map((t) => Array.from(t.values)), perEpoch[vals.indexOf(Math.min(...vals))]);
+  assert.throws(() => new ModelCheckpoint(join(dir, 'x.h5')), /must end in \.keras/);
+  assert.equal(formatPath('m-{epoch:03d}-{val_acc:.2f}-{lr:.1e}.keras', 4, { val_acc: 0.91234, lr: 0.0001 }), 'm-005-0.91-1.0e-04.keras');
+  assert.throws(() => formatPath('m-{nope}.keras', 0, { loss: 1 }), /names 'nope', which is not in the logs/);
 });

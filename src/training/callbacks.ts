@@ -9,6 +9,10 @@ export interface CallbackModel {
   readonly optimizer: Optimizer | undefined;
   getWeights(): import('../tensor/tensor.js').Tensor[];
   setWeights(values: readonly import('../tensor/tensor.js').Tensor[]): void;
+  /** Writes a Keras 3 `.keras` file (ModelCheckpoint). */
+  save(path: string): Promise<void>;
+  /** Writes a Keras 3 `.weights.h5` file (ModelCheckpoint with saveWeightsOnly). */
+  saveWeights(path: string): Promise<void>;
 }
 
 export interface TrainParams {
@@ -51,8 +55,8 @@ export class History extends Callback {
   }
 }
 
-type Mode = 'auto' | 'min' | 'max';
-function improves(mode: Mode, monitor: string): (current: number, best: number, minDelta: number) => boolean {
+export type Mode = 'auto' | 'min' | 'max';
+export function improves(mode: Mode, monitor: string): (current: number, best: number, minDelta: number) => boolean {
   const max = mode === 'max' || (mode === 'auto' && /acc|auc/.test(monitor));
   return max ? (c, b, d) => c - d > b : (c, b, d) => c + d < b;
 }
