@@ -65,3 +65,14 @@ export function headRows(col: Column, rows: number): Column {
   const rowSize = col.shape.slice(1).reduce((a, b) => a * b, 1);
   return { data: col.data.subarray(0, rows * rowSize), shape: [rows, ...col.shape.slice(1)], dtype: col.dtype };
 }
+
+/** n values uniform in [-0.5, 0.5) from a seeded xorshift, for the kernel and GEMM benches. */
+export function fillUniform(n: number, seed: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    out[i] = s / 4294967296 - 0.5;
+  }
+  return out;
+}

@@ -5,6 +5,7 @@
 import { pathToFileURL } from 'node:url';
 import { loadNativeAddon } from '../src/backend/native/loader.js';
 import type { NativeAddon } from '../src/backend/native/addon.js';
+import { fillUniform } from './data.js';
 
 export interface GemmBenchRow {
   shape: string;
@@ -25,19 +26,9 @@ export const GEMM_BENCH_SHAPES: readonly (readonly [number, number, number])[] =
   [128, 288, 500],
 ];
 
-function fill(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
-  return out;
-}
-
 function timeOne(addon: NativeAddon, m: number, k: number, n: number, tA: boolean, tB: boolean, seconds: number): [number, number, number] {
-  const a = fill(m * k, 1);
-  const b = fill(k * n, 2);
+  const a = fillUniform(m * k, 1);
+  const b = fillUniform(k * n, 2);
   const c = new Float32Array(m * n);
   const flop = 2 * m * k * n;
   for (let i = 0; i < 5; i++) addon.matmul(a, b, c, m, n, k, tA, tB, null, 0, false);

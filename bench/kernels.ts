@@ -7,16 +7,7 @@ import { jsBackend } from '../src/backend/js/index.js';
 import { createNativeBackend } from '../src/backend/native/backend.js';
 import { loadNativeAddon } from '../src/backend/native/loader.js';
 import type { Backend } from '../src/backend/backend.js';
-
-function fill(n: number, seed: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0 || 1;
-  for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
-    out[i] = s / 4294967296 - 0.5;
-  }
-  return out;
-}
+import { fillUniform } from './data.js';
 
 interface Case { name: string; flop: number; make(be: Backend): () => void }
 
@@ -26,7 +17,7 @@ function mm(name: string, m: number, n: number, k: number, tA: boolean, tB: bool
     name: `matmul ${name} ${m}×${n}×${k}${tA ? ' Aᵀ' : ''}${tB ? ' Bᵀ' : ''}${bias ? ' +bias' : ''}${act !== 'linear' ? ' ' + act : ''}${acc ? ' +=' : ''}`,
     flop: 2 * m * n * k,
     make(be) {
-      const a = fill(m * k, 1), b = fill(k * n, 2), c = new Float32Array(m * n), bv = bias ? fill(n, 3) : null;
+      const a = fillUniform(m * k, 1), b = fillUniform(k * n, 2), c = new Float32Array(m * n), bv = bias ? fillUniform(n, 3) : null;
       return () => be.matmul(a, b, c, m, n, k, tA, tB, bv, act, acc);
     },
   };
@@ -61,7 +52,7 @@ function cases(): Case[] {
   const sm = (name: string, f: (be: Backend, x: Float32Array, y: Float32Array, o: Float32Array, l: Float32Array) => void): Case => ({
     name, flop: 0,
     make(be) {
-      const x = fill(B * 10, 4), y = new Float32Array(B * 10), o = new Float32Array(B * 10), l = new Float32Array(B);
+      const x = fillUniform(B * 10, 4), y = new Float32Array(B * 10), o = new Float32Array(B * 10), l = new Float32Array(B);
       for (let r = 0; r < B; r++) y[r * 10 + (r % 10)] = 1;
       return () => f(be, x, y, o, l);
     },
@@ -73,27 +64,27 @@ function cases(): Case[] {
   );
   for (const n of [32, 10]) {
     out.push({ name: `reduceSum [1,128,${n}]→${n}`, flop: 0, make(be) {
-      const x = fill(B * n, 5), o = new Float32Array(n);
+      const x = fillUniform(B * n, 5), o = new Float32Array(n);
       return () => be.reduceSum(x, 1, B, n, o);
     } });
   }
   out.push(
     { name: 'unaryGrad relu 128×32', flop: 0, make(be) {
-      const x = fill(B * 32, 6), y = fill(B * 32, 7), dy = fill(B * 32, 8), o = new Float32Array(B * 32);
+      const x = fillUniform(B * 32, 6), y = fillUniform(B * 32, 7), dy = fillUniform(B * 32, 8), o = new Float32Array(B * 32);
       return () => be.unaryGrad('relu', x, y, dy, o, 0);
     } },
     { name: 'binary add [128,32]+[32]', flop: 0, make(be) {
-      const a = fill(B * 32, 9), b = fill(32, 10), o = new Float32Array(B * 32);
+      const a = fillUniform(B * 32, 9), b = fillUniform(32, 10), o = new Float32Array(B * 32);
       return () => be.binary('add', a, [B, 32], b, [32], o, [B, 32]);
     } },
     { name: 'binary mul 128×32 (same shape)', flop: 0, make(be) {
-      const a = fill(B * 32, 9), b = fill(B * 32, 10), o = new Float32Array(B * 32);
+      const a = fillUniform(B * 32, 9), b = fillUniform(B * 32, 10), o = new Float32Array(B * 32);
       return () => be.binary('mul', a, [B, 32], b, [B, 32], o, [B, 32]);
     } },
   );
   for (const n of [64 * 32, 32]) {
     out.push({ name: `rmspropUpdate n=${n}`, flop: 0, make(be) {
-      const w = fill(n, 11), g = fill(n, 12), ms = new Float32Array(n);
+      const w = fillUniform(n, 11), g = fillUniform(n, 12), ms = new Float32Array(n);
       return () => be.rmspropUpdate(w, g, ms, null, 1e-9, 0.9, 0, 1e-7);
     } });
   }
@@ -101,7 +92,7 @@ function cases(): Case[] {
   // embedding gradient (25,600 lookups into 10,000 rows).
   for (const rowsInTable of [1000, 100000]) {
     out.push({ name: `gather 128 rows of 64 from ${rowsInTable}`, flop: 0, make(be) {
-      const table = fill(rowsInTable * 64, 13), idx = new Int32Array(B), o = new Float32Array(B * 64);
+      const table = fillUniform(rowsInTable * 64, 13), idx = new Int32Array(B), o = new Float32Array(B * 64);
       let s = 1;
       return () => {
         for (let i = 0; i < B; i++) { s = (s * 1103515245 + 12345) >>> 0; idx[i] = s % rowsInTable; }
@@ -110,17 +101,17 @@ function cases(): Case[] {
     } });
   }
   out.push({ name: 'scatterAdd 25600 rows of 64 into 10000', flop: 0, make(be) {
-    const dt = new Float32Array(10000 * 64), dy = fill(200 * B * 64, 14), idx = new Int32Array(200 * B);
+    const dt = new Float32Array(10000 * 64), dy = fillUniform(200 * B * 64, 14), idx = new Int32Array(200 * B);
     for (let i = 0; i < idx.length; i++) idx[i] = (i * 7919 + 13) % 10000;
     return () => be.scatterAdd(dy, 64, idx, dt);
   } });
   for (const u of [32, 16]) {
     out.push({ name: `lstmGatesForward 128×${u}`, flop: 0, make(be) {
-      const z = fill(B * 4 * u, 14), cp = fill(B * u, 15), hp = fill(B * u, 16), c = new Float32Array(B * u), h = new Float32Array(B * u);
+      const z = fillUniform(B * 4 * u, 14), cp = fillUniform(B * u, 15), hp = fillUniform(B * u, 16), c = new Float32Array(B * u), h = new Float32Array(B * u);
       return () => be.lstmGatesForward(z, cp, hp, c, h, null, B, u, 'tanh', 'sigmoid');
     } });
     out.push({ name: `lstmGatesBackward 128×${u}`, flop: 0, make(be) {
-      const g = fill(B * 4 * u, 17), cp = fill(B * u, 18), c = fill(B * u, 19), dh = fill(B * u, 20), dc = fill(B * u, 21);
+      const g = fillUniform(B * 4 * u, 17), cp = fillUniform(B * u, 18), c = fillUniform(B * u, 19), dh = fillUniform(B * u, 20), dc = fillUniform(B * u, 21);
       const dz = new Float32Array(B * 4 * u), dhp = new Float32Array(B * u), dcp = new Float32Array(B * u);
       return () => be.lstmGatesBackward(g, cp, c, dh, null, dc, dz, dhp, dcp, null, B, u, 'tanh', 'sigmoid');
     } });

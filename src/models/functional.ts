@@ -13,7 +13,7 @@ export type SymbolicStructure = KerasTensor | readonly KerasTensor[] | Readonly<
 /** The kind of structure a model was given on one side; `model.save` writes it back as Keras does. */
 export type StructureKind = 'single' | 'list' | 'record';
 
-export function structureKind(s: SymbolicStructure): StructureKind {
+function structureKind(s: SymbolicStructure): StructureKind {
   return s instanceof KerasTensor ? 'single' : Array.isArray(s) ? 'list' : 'record';
 }
 
@@ -64,8 +64,9 @@ export class Functional extends Layer {
     this.outputs = flattenStructure(outputs);
     this.inputNames = namesOf(inputs, this.inputs);
     this.outputNames = namesOf(outputs, this.outputs);
-    this.inputKind = structureKind(inputs);
-    this.outputKind = structureKind(outputs);
+    // A Sequential has one input and one output, whatever it passes here before it is built.
+    this.inputKind = namePrefix === 'sequential' ? 'single' : structureKind(inputs);
+    this.outputKind = namePrefix === 'sequential' ? 'single' : structureKind(outputs);
     this.writtenKeys = { input: unsortedKeys(inputs), output: unsortedKeys(outputs) };
     if (this.inputs.length === 0 && this.outputs.length === 0 && namePrefix === 'sequential') {
       // A Sequential without an input shape: its graph is made when data first arrives.

@@ -41,13 +41,11 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   stopTraining = false;
   private trainer: Trainer | undefined;
   private readonly inferencePool = new ops.BufferPool();
-  private readonly outputStructure: 'single' | 'list' | 'record';
 
   private compileArgs: CompileArgs | undefined;
 
   constructor(inputs: SymbolicStructure, outputs: S, opts: { name?: string; trainable?: boolean } = {}, namePrefix = 'model') {
     super(inputs, outputs, opts, namePrefix);
-    this.outputStructure = namePrefix === 'sequential' ? 'single' : this.outputKind;
   }
 
   get optimizer(): Optimizer | undefined {
@@ -229,8 +227,8 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   }
 
   private structure(outs: Tensor[]): ConcreteOutputs<S> {
-    if (this.outputStructure === 'single') return outs[0] as ConcreteOutputs<S>;
-    if (this.outputStructure === 'list') return outs as ConcreteOutputs<S>;
+    if (this.outputKind === 'single') return outs[0] as ConcreteOutputs<S>;
+    if (this.outputKind === 'list') return outs as ConcreteOutputs<S>;
     return Object.fromEntries(this.outputNames.map((n, i) => [n, outs[i]])) as ConcreteOutputs<S>;
   }
 }

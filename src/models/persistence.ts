@@ -29,7 +29,7 @@ function requireExtension(path: string, ext: string, method: string): void {
 }
 
 /** A `.keras` file's bytes: metadata.json, config.json (with the compile config) and model.weights.h5. */
-export async function encodeModel(model: Functional, compileArgs: CompileArgs | undefined, optimizer: Optimizer | undefined): Promise<Uint8Array> {
+async function encodeModel(model: Functional, compileArgs: CompileArgs | undefined, optimizer: Optimizer | undefined): Promise<Uint8Array> {
   const config = modelToKeras(model);
   const compile = compileArgs ? compileToKeras(compileArgs, optimizer) : null;
   config.compile_config = compile ?? {};
