@@ -1,4 +1,4 @@
-// The Keras functional API notebook (../shared/seed/keras-functional-api-notebook.txt), cell by cell,
+// The Keras functional API notebook (keras-functional-api-notebook.txt beside this file), cell by cell,
 // in TypeScript. Models are the notebook's own; the random data is smaller so that the whole tour
 // runs in about a minute. Run it with `npm start`.
 import { mkdtempSync } from 'node:fs';

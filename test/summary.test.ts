@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Input, Model, Sequential, clearSession, layers } from '../src/index.js';
 
-const NOTEBOOK = readFileSync(join(import.meta.dirname, '..', '..', 'shared', 'seed', 'keras-functional-api-notebook.txt'), 'utf8');
+const NOTEBOOK = readFileSync(join(import.meta.dirname, '..', 'examples', 'keras-functional-api-notebook.txt'), 'utf8');
 
 /** The table the notebook printed after `In [n]:`, without the `=` rules its export dropped. */
 function notebookTable(cell: string): string[] {

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tensor } from '../../src/tensor/tensor.js';
 
-/** The Keras 3 golden fixtures, shared beside the project (see ../shared/fixtures/README.md). */
-export const FIXTURES = join(import.meta.dirname, '..', '..', '..', 'shared', 'fixtures', 'keras3');
+/** The Keras 3 golden fixtures kept in the repository (see test/fixtures/README.md). */
+export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'keras3');
 
 /** Reads a little-endian C-order .npy file (float32, float64, int32, int64, bool) as a tensor. */
 export function readNpy(path: string): Tensor {
