@@ -1,6 +1,6 @@
 // Dendrite's side of the measurement: compile a workload's model and expose the timing hooks.
 // Everything goes through the public API (compile/fit/trainOnBatch/predict), as a user would.
-import { Callback, Tensor, backend, setSeed, tensor } from '../src/index.js';
+import { Callback, type Tensor, backend, setSeed, tensor } from '../src/index.js';
 import { type Column, type Dataset, headRows } from './data.js';
 import { buildModel } from './dendrite_models.js';
 import type { PredictSession, TrainSession } from './measure.js';

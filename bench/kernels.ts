@@ -14,7 +14,7 @@ interface Case { name: string; flop: number; make(be: Backend): () => void }
 // matmul out[m×n] = op(A)[m×k]·op(B)[k×n]; transposed operands are stored transposed, as in backward.
 function mm(name: string, m: number, n: number, k: number, tA: boolean, tB: boolean, bias: boolean, act: 'linear' | 'relu', acc: boolean): Case {
   return {
-    name: `matmul ${name} ${m}×${n}×${k}${tA ? ' Aᵀ' : ''}${tB ? ' Bᵀ' : ''}${bias ? ' +bias' : ''}${act !== 'linear' ? ' ' + act : ''}${acc ? ' +=' : ''}`,
+    name: `matmul ${name} ${m}×${n}×${k}${tA ? ' Aᵀ' : ''}${tB ? ' Bᵀ' : ''}${bias ? ' +bias' : ''}${act !== 'linear' ? ` ${act}` : ''}${acc ? ' +=' : ''}`,
     flop: 2 * m * n * k,
     make(be) {
       const a = fillUniform(m * k, 1), b = fillUniform(k * n, 2), c = new Float32Array(m * n), bv = bias ? fillUniform(n, 3) : null;

@@ -19,7 +19,7 @@ for (const [config, dir, type] of [['tsconfig.json', 'dist/esm', 'module'], ['ts
   const r = spawnSync(process.execPath, [tsc, '-p', config], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(`${dir}/package.json`, JSON.stringify({ type }) + '\n');
+  writeFileSync(`${dir}/package.json`, `${JSON.stringify({ type })}\n`);
 }
 
 // h5wasm is published as ES modules only, and tsc compiles the CommonJS build's import() into a

@@ -16,8 +16,11 @@ function collect(dir) {
 
 const only = process.argv.slice(2);
 if (only.length === 0) {
-  // The examples and tests are code users would write: they must compile under strict TypeScript.
   const require = createRequire(import.meta.url);
+  // Formatting and lint first: `npm run format` fixes what the formatter reports.
+  const biome = spawnSync(process.execPath, [require.resolve('@biomejs/biome/bin/biome'), 'ci', '.'], { stdio: 'inherit' });
+  if (biome.status !== 0) process.exit(biome.status ?? 1);
+  // The examples and tests are code users would write: they must compile under strict TypeScript.
   const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.check.json'], { stdio: 'inherit' });
   if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 }
@@ -30,6 +33,6 @@ const run = (list, env) =>
 let status = run(files, {});
 if (status === 0 && only.length === 0 && !process.env.DENDRITE_BACKEND && existsSync('build/Release/dendrite_native.node')) {
   console.log('\n# The same tests on the TypeScript backend (DENDRITE_BACKEND=js)\n');
-  status = run(files.filter((f) => !/native-/.test(f)), { DENDRITE_BACKEND: 'js' });
+  status = run(files.filter((f) => !/native_/.test(f)), { DENDRITE_BACKEND: 'js' });
 }
 process.exit(status);

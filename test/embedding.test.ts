@@ -63,7 +63,7 @@ test('Embedding: maskZero computes indices != 0; options are checked', () => {
   const idx = tensor([[0, 3, 0]], undefined, 'int32');
   emb.apply(idx);
   const mask = emb.computeMask([idx], [null]);
-  assert.ok(mask && mask[0]);
+  assert.ok(mask?.[0]);
   assert.equal(mask[0].dtype, 'bool');
   assert.deepEqual(Array.from(mask[0].values), [0, 1, 0]);
   assert.equal(new layers.Embedding(5, 2).computeMask([idx], [null]), null);

@@ -48,7 +48,7 @@ export function fusable(id: ActivationId | ActivationFn | undefined | null): Fus
 
 /** Whether `name` is one of the named activations (a .keras file can only refer to those). */
 export function isActivationId(name: string): name is ActivationId {
-  return Object.prototype.hasOwnProperty.call(table, name);
+  return  Object.hasOwn(table, name);
 }
 
 export function activationName(id: ActivationId | ActivationFn | undefined | null): string {

@@ -3,7 +3,7 @@ import { type SymbolicShape, formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import { type ActivationFn, type ActivationId, activationName, fusable, getActivation } from './activations.js';
-import { type Initializer, type InitializerId } from './initializers.js';
+import type { Initializer, InitializerId } from './initializers.js';
 import { BASE_OPTIONS, type CallContext, Layer, type LayerArgs, type ShapeArg, singleShape } from './layer.js';
 import { checkOptions } from './options.js';
 import type { Variable } from './variable.js';

@@ -2,7 +2,7 @@ import type { DType } from '../tensor/dtype.js';
 import type { SymbolicShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
-import { type Initializer, type InitializerId } from './initializers.js';
+import type { Initializer, InitializerId } from './initializers.js';
 import { BASE_OPTIONS, Layer, type LayerArgs, type ShapeArg, singleShape } from './layer.js';
 import { checkOptions } from './options.js';
 import type { Variable } from './variable.js';

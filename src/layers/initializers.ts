@@ -107,7 +107,7 @@ const registry: Record<InitializerId, Initializer> = {
   truncated_normal: (shape) => filled(shape, truncated(0.05)),
   orthogonal: orthogonal(),
   identity: (shape) => {
-    const [r, c] = shape;
+    const c = shape[1];
     return filled(shape, (() => { let i = 0; return () => { const v = Math.floor(i / c) === i % c ? 1 : 0; i++; return v; }; })());
   },
 };

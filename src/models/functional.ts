@@ -2,7 +2,7 @@ import type { DType } from '../tensor/dtype.js';
 import { type SymbolicShape, formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { KerasTensor, type Node } from '../layers/keras_tensor.js';
-import { InputLayer } from '../layers/input.js';
+import type { InputLayer } from '../layers/input.js';
 import { type CallContext, Layer, type ShapeArg, isShapeList, uniqueName } from '../layers/layer.js';
 import type { Variable } from '../layers/variable.js';
 import { type GraphMap, mapGraph } from './graph.js';

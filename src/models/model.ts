@@ -2,7 +2,7 @@ import type { SymbolicShape } from '../tensor/shape.js';
 import { allocData } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
-import { KerasTensor } from '../layers/keras_tensor.js';
+import type { KerasTensor } from '../layers/keras_tensor.js';
 import type { Layer } from '../layers/layer.js';
 import type { History, Logs } from '../training/callbacks.js';
 import type { CompileArgs } from '../training/compile_config.js';

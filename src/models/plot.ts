@@ -225,7 +225,7 @@ export async function plotModel(model: Functional, args: PlotModelArgs = {}): Pr
     out.push('</g>');
   }
   out.push('</svg>');
-  const svg = out.join('\n') + '\n';
+  const svg = `${out.join('\n')}\n`;
   if (args.toFile) await writeBytes(args.toFile, new TextEncoder().encode(svg));
   return svg;
 }

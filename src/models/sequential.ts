@@ -1,5 +1,5 @@
 import { type NestedArray, Tensor } from '../tensor/tensor.js';
-import { KerasTensor } from '../layers/keras_tensor.js';
+import type { KerasTensor } from '../layers/keras_tensor.js';
 import { Input, InputLayer } from '../layers/input.js';
 import type { Layer } from '../layers/layer.js';
 import type { Data } from '../training/data.js';

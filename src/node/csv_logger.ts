@@ -26,9 +26,9 @@ export class CSVLogger extends Callback {
   override onEpochEnd(epoch: number, logs: Logs = {}): void {
     if (!this.keys) {
       this.keys = Object.keys(logs).sort();
-      if (!this.append) appendFileSync(this.filename, ['epoch', ...this.keys].join(this.separator) + '\n');
+      if (!this.append) appendFileSync(this.filename, `${['epoch', ...this.keys].join(this.separator)}\n`);
     }
     const row = [String(epoch), ...this.keys.map((k) => (logs[k] === undefined ? '' : String(logs[k])))];
-    appendFileSync(this.filename, row.join(this.separator) + '\n');
+    appendFileSync(this.filename, `${row.join(this.separator)}\n`);
   }
 }

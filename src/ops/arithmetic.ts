@@ -2,7 +2,7 @@ import type { BinaryOp, UnaryOp } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import type { DType } from '../tensor/dtype.js';
 import { broadcastShapes } from '../tensor/shape.js';
-import { Tensor, scalar } from '../tensor/tensor.js';
+import { type Tensor, scalar } from '../tensor/tensor.js';
 import { emptyFloat, emptyOutput, floatData, outputFloat } from './create.js';
 import { scale, unbroadcast } from './reduce.js';
 import { record } from './tape.js';
@@ -41,7 +41,7 @@ export function mul(a: Operand, b: Operand): Tensor {
 }
 
 export function div(a: Operand, b: Operand): Tensor {
-  return floatBinary('div', a, b, (ta, tb, y, dy) => [div(dy, tb), neg(div(mul(dy, y), tb))]);
+  return floatBinary('div', a, b, (_ta, tb, y, dy) => [div(dy, tb), neg(div(mul(dy, y), tb))]);
 }
 
 export function pow(a: Operand, b: Operand): Tensor {
@@ -95,7 +95,7 @@ export const abs = (x: Tensor): Tensor => unary('abs', x);
 export function clip(x: Tensor, lo: number, hi: number): Tensor {
   const xd = floatData(x, 'clip');
   const { t: y, data } = emptyFloat(x.shape);
-  for (let i = 0; i < data.length; i++) data[i] = xd[i] < lo ? lo : xd[i] > hi ? hi : xd[i];
+  for (let i = 0; i < data.length; i++) data[i] = xd[i] < lo ? lo : Math.min(xd[i] , hi);
   record([x], [y], ([dy]) => {
     const g = floatData(dy!, 'clip');
     const { t: dx, data: dxd } = emptyFloat(x.shape);

@@ -1,6 +1,6 @@
 import type { Conv2DGeometry, FusedActivation, Pool2DGeometry } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { floatData, outputFloat } from './create.js';
 import { activationGrad } from './matmul.js';
 import { reshape } from './shape_ops.js';

@@ -43,8 +43,8 @@ function transposedGeometry(x: Tensor, kernel: Tensor, opts: Conv2DTransposeOpti
   const [dilationH, dilationW] = opts.dilation ?? [1, 1];
   const padding = opts.padding ?? 'valid';
   const op = opts.outputPadding ?? null;
-  const outH = convTransposeOutputLength(h, kH, strideH, padding, op && op[0], dilationH);
-  const outW = convTransposeOutputLength(w, kW, strideW, padding, op && op[1], dilationW);
+  const outH = convTransposeOutputLength(h, kH, strideH, padding, op ? op[0] : null, dilationH);
+  const outW = convTransposeOutputLength(w, kW, strideW, padding, op ? op[1] : null, dilationW);
   const fh = convOutputLength(outH, kH, strideH, padding, dilationH);
   const fw = convOutputLength(outW, kW, strideW, padding, dilationW);
   // TensorFlow requires the forward convolution of the output to give back the input's size.

@@ -1,5 +1,5 @@
 import { getBackend } from '../backend/registry.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { emptyFloat, floatData, outputBuffer, outputFloat } from './create.js';
 import { record } from './tape.js';
 

@@ -1,7 +1,7 @@
 import type { FusedActivation } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { emptyFloat, floatData, outputBuffer, outputFloat } from './create.js';
 import { reshape } from './shape_ops.js';
 import { unbroadcast } from './reduce.js';

@@ -99,11 +99,6 @@ export function nextNormal(): number {
   return r * Math.cos(2 * Math.PI * v);
 }
 
-/** An integer in [0, n). */
-export function nextInt(n: number): number {
-  return Math.floor(generator.next() * n);
-}
-
 export function uniform(shape: Shape, minval = 0, maxval = 1): Tensor {
   const data = new Float32Array(sizeOf(shape));
   const span = maxval - minval;

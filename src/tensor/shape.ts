@@ -9,16 +9,6 @@ export function sizeOf(shape: Shape): number {
   return n;
 }
 
-export function stridesOf(shape: Shape): number[] {
-  const strides = new Array<number>(shape.length);
-  let s = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= shape[i];
-  }
-  return strides;
-}
-
 export function shapesEqual(a: SymbolicShape, b: SymbolicShape): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -42,23 +32,6 @@ export function broadcastShapes(a: Shape, b: Shape): number[] {
       throw new Error(`Shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together.`);
     }
     out[i] = da === 1 ? db : da;
-  }
-  return out;
-}
-
-/** Broadcasting for symbolic shapes: an unknown dimension stays unknown unless the other side fixes it. */
-export function broadcastSymbolic(a: SymbolicShape, b: SymbolicShape): (number | null)[] | undefined {
-  const rank = Math.max(a.length, b.length);
-  const out = new Array<number | null>(rank);
-  for (let i = 0; i < rank; i++) {
-    const da = i - rank + a.length >= 0 ? a[i - rank + a.length] : 1;
-    const db = i - rank + b.length >= 0 ? b[i - rank + b.length] : 1;
-    if (da === 1) out[i] = db;
-    else if (db === 1) out[i] = da;
-    else if (da === null) out[i] = db;
-    else if (db === null) out[i] = da;
-    else if (da === db) out[i] = da;
-    else return undefined;
   }
   return out;
 }

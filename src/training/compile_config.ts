@@ -72,7 +72,7 @@ function resolveMetrics(spec: CompileArgs['metrics'], names: readonly string[]):
   if (spec === undefined) return names.map(() => []);
   if (Array.isArray(spec)) {
     const nested = spec.length > 0 && spec.every((m) => Array.isArray(m));
-    if (nested) return byOutput(spec as readonly MetricSpec[][], names, 'metrics', (v): v is MetricSpec[] => false).map((m) => [...(m ?? [])]);
+    if (nested) return byOutput(spec as readonly MetricSpec[][], names, 'metrics', (_v): _v is MetricSpec[] => false).map((m) => [...(m ?? [])]);
     return names.map(() => [...(spec as readonly MetricSpec[])]);
   }
   const rec = spec as Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;

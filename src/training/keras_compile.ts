@@ -65,7 +65,7 @@ export function compileFromKeras(config: Record<string, unknown>): CompileArgs {
     if (lr !== undefined && typeof lr !== 'number') throw new Error(`the optimizer's learning_rate is ${JSON.stringify(lr).slice(0, 120)}; only a constant rate can be loaded`);
     for (const [k, v] of Object.entries(opt.config ?? {})) {
       const neutral = NEUTRAL[k];
-      if (neutral && neutral(v) && !(k === 'weight_decay' && opt.class_name === 'AdamW')) continue;
+      if (neutral?.(v) && !(k === 'weight_decay' && opt.class_name === 'AdamW')) continue;
       if (k === 'momentum' && v === 0 && opt.class_name !== 'SGD' && opt.class_name !== 'RMSprop') continue;
       if (k === 'nesterov' && v === false && opt.class_name !== 'SGD') continue;
       options[optionFromKeras(k)] = v;

@@ -1,7 +1,5 @@
 /** A learning rate that depends on the optimizer's step count (0-based), as Keras's schedules. */
-export interface LearningRateSchedule {
-  (step: number): number;
-}
+export type LearningRateSchedule = (step: number) => number
 
 export interface ExponentialDecayArgs {
   initialLearningRate: number;
@@ -16,7 +14,7 @@ export function ExponentialDecay(args: ExponentialDecayArgs): LearningRateSchedu
   if (!(decaySteps > 0)) throw new Error(`ExponentialDecay: decaySteps must be positive, got ${decaySteps}.`);
   return (step) => {
     const p = step / decaySteps;
-    return initialLearningRate * Math.pow(decayRate, staircase ? Math.floor(p) : p);
+    return initialLearningRate * decayRate ** (staircase ? Math.floor(p) : p);
   };
 }
 

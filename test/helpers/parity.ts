@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { Model, losses, ops, optimizers, type Tensor } from '../../src/index.js';
+import { type Model, losses, ops, optimizers, type Tensor } from '../../src/index.js';
 import { type Manifest, fixtureArray, loadManifest, maxAbsError, maxRelativeError } from './fixtures.js';
 
 export interface ParityTolerances {

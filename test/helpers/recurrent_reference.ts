@@ -47,7 +47,7 @@ function run(
     for (let s = 0; s < T; s++) {
       const t = o.goBackwards ? T - 1 - s : s;
       const row = Float64Array.from(x.subarray((b * T + t) * F, (b * T + t + 1) * F));
-      const real = !o.mask || o.mask[b * T + t] !== 0;
+      const real = o.mask?.[b * T + t] !== 0;
       if (real) {
         const m = o.dropMask;
         state = step(row, state, m ? state[0].map((v, j) => v * m[b * u + j]) : state[0]);
@@ -60,9 +60,9 @@ function run(
     outputs.push(seq);
     finals.push(state);
   }
-  const output = o.returnSequences ? outputs.flat(2) : outputs.map((seq) => seq[T - 1]).flat();
-  const res: RefResult = { output, h: finals.map((s) => s[0]).flat() };
-  if (nStates === 2) res.c = finals.map((s) => s[1]).flat();
+  const output = o.returnSequences ? outputs.flat(2) : outputs.flatMap((seq) => seq[T - 1]);
+  const res: RefResult = { output, h: finals.flatMap((s) => s[0]) };
+  if (nStates === 2) res.c = finals.flatMap((s) => s[1]);
   return res;
 }
 

@@ -44,7 +44,7 @@ export function unaryScalar(op: UnaryOp, x: number, alpha: number): number {
     case 'sign': return x > 0 ? 1 : x < 0 ? -1 : 0;
     case 'floor': return Math.floor(x);
     case 'round': return roundHalfEven(x);
-    case 'relu': return x > 0 ? x : 0;
+    case 'relu': return Math.max(x , 0);
     case 'relu6': return Math.min(Math.max(x, 0), 6);
     case 'sigmoid': return sigmoid(x);
     case 'tanh': return Math.tanh(x);
@@ -110,7 +110,7 @@ export function unary(op: UnaryOp, x: In, out: NumArray, alpha: number): void {
   const n = x.length;
   switch (op) {
     case 'relu':
-      for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0;
+      for (let i = 0; i < n; i++) out[i] = Math.max(x[i] , 0);
       return;
     case 'neg':
       for (let i = 0; i < n; i++) out[i] = -x[i];
@@ -138,9 +138,9 @@ function binaryFn(op: BinaryOp): (a: number, b: number) => number {
     case 'sub': return (a, b) => a - b;
     case 'mul': return (a, b) => a * b;
     case 'div': return (a, b) => a / b;
-    case 'pow': return (a, b) => Math.pow(a, b);
-    case 'maximum': return (a, b) => (a >= b ? a : b);
-    case 'minimum': return (a, b) => (a <= b ? a : b);
+    case 'pow': return (a, b) => a ** b;
+    case 'maximum': return (a, b) => (Math.max(a , b));
+    case 'minimum': return (a, b) => (Math.min(a , b));
     case 'equal': return (a, b) => (a === b ? 1 : 0);
     case 'notEqual': return (a, b) => (a !== b ? 1 : 0);
     case 'greater': return (a, b) => (a > b ? 1 : 0);

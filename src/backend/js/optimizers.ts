@@ -44,7 +44,7 @@ export function adamUpdate(
     const decay = lr * weightDecay;
     for (let i = 0; i < n; i++) w[i] -= w[i] * decay;
   }
-  const alpha = (lr * Math.sqrt(1 - Math.pow(beta2, step))) / (1 - Math.pow(beta1, step));
+  const alpha = (lr * Math.sqrt(1 - beta2 ** step)) / (1 - beta1 ** step);
   for (let i = 0; i < n; i++) {
     const gi = g[i];
     const mi = m[i] + (gi - m[i]) * (1 - beta1);

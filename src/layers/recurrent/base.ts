@@ -2,7 +2,7 @@ import type { GateActivation } from '../../backend/backend.js';
 import { type SymbolicShape, formatShape } from '../../tensor/shape.js';
 import { type Tensor, ones } from '../../tensor/tensor.js';
 import * as ops from '../../ops/index.js';
-import { type Initializer, type InitializerId } from '../initializers.js';
+import type { Initializer, InitializerId } from '../initializers.js';
 import { BASE_OPTIONS, type CallContext, Layer, type LayerArgs, type ShapeArg, singleShape } from '../layer.js';
 import { checkOptions } from '../options.js';
 import type { Variable } from '../variable.js';

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Input, Tensor, layers, tensor } from '../src/index.js';
+import { Input, type Tensor, layers, tensor } from '../src/index.js';
 import { randTensor } from './helpers/gradcheck.js';
 import { checkLayerGradients } from './helpers/layer_grad.js';
 

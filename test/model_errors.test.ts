@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Input, Model, Sequential, layers, random, tensor, Tensor } from '../src/index.js';
+import { Input, Model, Sequential, layers, random, tensor, type Tensor } from '../src/index.js';
 
 function mlp(): Model {
   const input = Input({ shape: [4], name: 'features' });
