@@ -51,7 +51,9 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--budget') o.budget = Number(value());
     else if (a === '--only') o.only = new Set(value().split(','));
     else if (a === '--peers') {
-      const names = value().split(',').filter((s) => s !== '' && s !== 'none');
+      const names = value()
+        .split(',')
+        .filter((s) => s !== '' && s !== 'none');
       const bad = names.filter((s) => !isPeer(s));
       if (bad.length) throw new Error(`unknown peer(s) ${bad.join(', ')}; known: ${ALL_PEERS.join(', ')}`);
       o.peers = names.filter(isPeer);
@@ -95,9 +97,16 @@ interface PeerRun {
 }
 
 /** One peer engine in its child process; the cap stops a single step that runs for minutes. */
-async function runPeer(id: string, label: (version: string) => string, command: string, args: string[], req: ChildRequest): Promise<PeerRun> {
+async function runPeer(
+  id: string,
+  label: (version: string) => string,
+  command: string,
+  args: string[],
+  req: ChildRequest,
+): Promise<PeerRun> {
   const { protocol } = req;
-  const capMs = 1000 * (protocol.budgetSeconds * (protocol.warmup + protocol.measured + 1) + protocol.warmupSeconds + 15);
+  const capMs =
+    1000 * (protocol.budgetSeconds * (protocol.warmup + protocol.measured + 1) + protocol.warmupSeconds + 15);
   log(`${label('')}:`);
   const r = await runChild(command, args, req, capMs, (item, o) => log(`    ${item}: ${describe(o)}`));
   return { engine: { id, label: label(r.version ?? '?') }, results: r.results, rssMB: r.rssMB };
@@ -111,7 +120,10 @@ async function main(): Promise<void> {
   const predict = pick(profile.predict);
   const items = planItems(train, predict, profile.train);
   const protocol: Protocol = {
-    warmup: profile.warmupEpochs, warmupSeconds: profile.warmupSeconds, measured: profile.measuredEpochs, budgetSeconds: profile.budgetSeconds,
+    warmup: profile.warmupEpochs,
+    warmupSeconds: profile.warmupSeconds,
+    measured: profile.measuredEpochs,
+    budgetSeconds: profile.budgetSeconds,
   };
   const notes: string[] = [];
   const started = performance.now();
@@ -133,15 +145,26 @@ async function main(): Promise<void> {
     const id: PeerId = backend === 'cpu' ? 'tfjs-cpu' : 'tfjs-wasm';
     if (!opts.peers.includes(id)) continue;
     const name = backend === 'cpu' ? 'CPU' : 'WASM';
-    peers.push(await runPeer(id, (v) => (v ? `tfjs ${v} ${name}` : `tfjs ${name}`), process.execPath, ['--import', 'tsx', tfjsChild], { protocol, items, options: { backend } }));
+    peers.push(
+      await runPeer(
+        id,
+        (v) => (v ? `tfjs ${v} ${name}` : `tfjs ${name}`),
+        process.execPath,
+        ['--import', 'tsx', tfjsChild],
+        { protocol, items, options: { backend } },
+      ),
+    );
   }
   if (opts.peers.includes('torch')) {
     const version = torchVersion();
-    if (!version) notes.push('PyTorch is absent (/usr/bin/python3 cannot import torch; `apt-get install python3-torch` adds it).');
+    if (!version)
+      notes.push('PyTorch is absent (/usr/bin/python3 cannot import torch; `apt-get install python3-torch` adds it).');
     else {
       for (const threads of [1, 2]) {
         const label = (v: string): string => `PyTorch ${v || version} (${threads} thread${threads > 1 ? 's' : ''})`;
-        peers.push(await runPeer(`torch-${threads}`, label, PYTHON, [TORCH_SCRIPT], { protocol, items, options: { threads } }));
+        peers.push(
+          await runPeer(`torch-${threads}`, label, PYTHON, [TORCH_SCRIPT], { protocol, items, options: { threads } }),
+        );
       }
     }
   }
@@ -150,23 +173,34 @@ async function main(): Promise<void> {
     results.set(p.engine.id, p.results);
     if (p.rssMB !== null) peerRss.push(`${p.engine.label} ${Math.round(p.rssMB).toLocaleString('en-US')} MB`);
   }
-  if (peerRss.length) notes.push(`Peak RSS of each peer's child process (those that ran to the end): ${peerRss.join('; ')}.`);
+  if (peerRss.length)
+    notes.push(`Peak RSS of each peer's child process (those that ran to the end): ${peerRss.join('; ')}.`);
 
   const row = (id: string, title: string, trainFlops?: number): Row => ({
     id,
     title,
     trainFlops,
-    results: Object.fromEntries(engines.flatMap((e) => {
-      const o = results.get(e.id)?.get(id);
-      return o ? [[e.id, o]] : [];
-    })),
+    results: Object.fromEntries(
+      engines.flatMap((e) => {
+        const o = results.get(e.id)?.get(id);
+        return o ? [[e.id, o]] : [];
+      }),
+    ),
   });
   const argv = process.argv.slice(2).join(' ');
   const result: BenchResult = {
     date: new Date().toISOString(),
-    command: process.env.npm_lifecycle_event === 'bench' ? `npm run bench${argv ? ` -- ${argv}` : ''}` : `npx tsx bench/bench.ts${argv ? ` ${argv}` : ''}`,
+    command:
+      process.env.npm_lifecycle_event === 'bench'
+        ? `npm run bench${argv ? ` -- ${argv}` : ''}`
+        : `npx tsx bench/bench.ts${argv ? ` ${argv}` : ''}`,
     quick: opts.quick,
-    machine: { cpu: cpuModel(), cores: os.cpus().length, node: process.version, platform: `${os.platform()} ${os.arch()}` },
+    machine: {
+      cpu: cpuModel(),
+      cores: os.cpus().length,
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+    },
     load: [loadAtStart, os.loadavg()[0]],
     dendriteBackend: dendriteBackend(),
     protocol,

@@ -38,7 +38,8 @@ function toOutcome(x: unknown): Outcome {
   if (x.status === 'ok' && typeof x.value === 'number' && Array.isArray(x.runs)) {
     return { status: 'ok', value: x.value, runs: x.runs.filter((r): r is number => typeof r === 'number') };
   }
-  if (x.status === 'skipped') return { status: 'skipped', reason, estimate: typeof x.estimate === 'number' ? x.estimate : NaN };
+  if (x.status === 'skipped')
+    return { status: 'skipped', reason, estimate: typeof x.estimate === 'number' ? x.estimate : NaN };
   return { status: 'failed', reason: reason || 'malformed result from the peer process' };
 }
 
@@ -55,8 +56,14 @@ function parseEvent(line: string): ChildEvent | null {
   if (x.event === 'probe' && typeof x.id === 'string' && typeof x.ms === 'number' && typeof x.samples === 'number') {
     return { event: 'probe', id: x.id, ms: x.ms, samples: x.samples };
   }
-  if (x.event === 'result' && typeof x.id === 'string') return { event: 'result', id: x.id, outcome: toOutcome(x.outcome) };
-  if (x.event === 'done') return { event: 'done', rssMB: typeof x.rssMB === 'number' ? x.rssMB : NaN, version: typeof x.version === 'string' ? x.version : '?' };
+  if (x.event === 'result' && typeof x.id === 'string')
+    return { event: 'result', id: x.id, outcome: toOutcome(x.outcome) };
+  if (x.event === 'done')
+    return {
+      event: 'done',
+      rssMB: typeof x.rssMB === 'number' ? x.rssMB : NaN,
+      version: typeof x.version === 'string' ? x.version : '?',
+    };
   return null;
 }
 
@@ -72,11 +79,25 @@ interface Attempt {
   version: string | null;
 }
 
-function attempt(command: string, args: string[], req: ChildRequest, capMs: number, onResult: (id: string, o: Outcome) => void): Promise<Attempt> {
+function attempt(
+  command: string,
+  args: string[],
+  req: ChildRequest,
+  capMs: number,
+  onResult: (id: string, o: Outcome) => void,
+): Promise<Attempt> {
   return new Promise((resolve, reject) => {
     // Its own process group, so that the kill reaches anything it started as well.
     const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'inherit'], detached: true });
-    const a: Attempt = { results: new Map(), current: null, killed: false, probe: null, code: null, rssMB: null, version: null };
+    const a: Attempt = {
+      results: new Map(),
+      current: null,
+      killed: false,
+      probe: null,
+      code: null,
+      rssMB: null,
+      version: null,
+    };
     let timer: NodeJS.Timeout | undefined;
     let buffer = '';
     const onLine = (line: string): void => {
@@ -129,14 +150,24 @@ function capped(capMs: number, probe: Attempt['probe'], item: Item | undefined):
   if (!probe || !item) return { status: 'skipped', reason: cap, estimate: NaN };
   // Linear in samples, as measure.ts's own skip estimate; a first step also pays for set-up.
   const estimate = (probe.ms * item.samples) / probe.samples;
-  return { status: 'skipped', reason: `${cap}; a ${probe.samples}-sample step took ${(probe.ms / 1000).toFixed(1)} s, ~${seconds(estimate / 1000)} s/epoch scaled`, estimate };
+  return {
+    status: 'skipped',
+    reason: `${cap}; a ${probe.samples}-sample step took ${(probe.ms / 1000).toFixed(1)} s, ~${seconds(estimate / 1000)} s/epoch scaled`,
+    estimate,
+  };
 }
 
 /**
  * Runs every item in a child process; an item still running after `capMs` is killed and reported
  * as skipped, and a fresh child carries on with the rest.
  */
-export async function runChild(command: string, args: string[], req: ChildRequest, capMs: number, onResult: (id: string, o: Outcome) => void): Promise<ChildResult> {
+export async function runChild(
+  command: string,
+  args: string[],
+  req: ChildRequest,
+  capMs: number,
+  onResult: (id: string, o: Outcome) => void,
+): Promise<ChildResult> {
   const out: ChildResult = { results: new Map(), rssMB: null, version: null };
   let remaining = req.items;
   while (remaining.length > 0) {
@@ -146,14 +177,17 @@ export async function runChild(command: string, args: string[], req: ChildReques
     out.version ??= a.version;
     if (a.current) {
       const item = remaining.find((i) => i.id === a.current);
-      const o: Outcome = a.killed ? capped(capMs, a.probe, item) : { status: 'failed', reason: `peer process exited with code ${a.code}` };
+      const o: Outcome = a.killed
+        ? capped(capMs, a.probe, item)
+        : { status: 'failed', reason: `peer process exited with code ${a.code}` };
       out.results.set(a.current, o);
       onResult(a.current, o);
     }
     const next = remaining.filter((i) => !out.results.has(i.id));
     if (next.length === remaining.length) {
       // Nothing started: the process cannot run at all; say so for every item.
-      for (const i of next) out.results.set(i.id, { status: 'failed', reason: `peer process exited with code ${a.code} before starting` });
+      for (const i of next)
+        out.results.set(i.id, { status: 'failed', reason: `peer process exited with code ${a.code} before starting` });
       break;
     }
     remaining = next;

@@ -45,7 +45,9 @@ function targetColumn(spec: TargetSpec, n: number, next: () => number): Column {
   const data = new Float32Array(n * spec.units);
   for (let r = 0; r < n; r++) {
     if (spec.kind === 'onehot') data[r * spec.units + Math.floor(next() * spec.units)] = 1;
-    else for (let c = 0; c < spec.units; c++) data[r * spec.units + c] = spec.kind === 'binary' ? (next() < 0.5 ? 0 : 1) : next();
+    else
+      for (let c = 0; c < spec.units; c++)
+        data[r * spec.units + c] = spec.kind === 'binary' ? (next() < 0.5 ? 0 : 1) : next();
   }
   return { data, shape: [n, spec.units], dtype: 'float32' };
 }
@@ -71,7 +73,11 @@ export function fillUniform(n: number, seed: number): Float32Array {
   const out = new Float32Array(n);
   let s = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     out[i] = s / 4294967296 - 0.5;
   }
   return out;

@@ -2,7 +2,19 @@
 import { Input, Model, layers, type KerasTensor } from '../src/index.js';
 import type { ModelKind } from './spec.js';
 
-const { Dense, Embedding, LSTM, Conv1D, Conv2D, MaxPooling1D, MaxPooling2D, GlobalMaxPooling1D, GlobalAveragePooling2D, concatenate, add } = layers;
+const {
+  Dense,
+  Embedding,
+  LSTM,
+  Conv1D,
+  Conv2D,
+  MaxPooling1D,
+  MaxPooling2D,
+  GlobalMaxPooling1D,
+  GlobalAveragePooling2D,
+  concatenate,
+  add,
+} = layers;
 
 function mlp(): Model<KerasTensor> {
   const x = Input({ shape: [64] });

@@ -26,7 +26,15 @@ export const GEMM_BENCH_SHAPES: readonly (readonly [number, number, number])[] =
   [128, 288, 500],
 ];
 
-function timeOne(addon: NativeAddon, m: number, k: number, n: number, tA: boolean, tB: boolean, seconds: number): [number, number, number] {
+function timeOne(
+  addon: NativeAddon,
+  m: number,
+  k: number,
+  n: number,
+  tA: boolean,
+  tB: boolean,
+  seconds: number,
+): [number, number, number] {
   const a = fillUniform(m * k, 1);
   const b = fillUniform(k * n, 2);
   const c = new Float32Array(m * n);
@@ -63,10 +71,27 @@ export function measureNativeGemm(opts: { threads?: number; isa?: string; second
   const rows: GemmBenchRow[] = [];
   try {
     for (const [m, k, n] of GEMM_BENCH_SHAPES) {
-      const combos: [boolean, boolean][] = m === 512 ? [[false, false], [true, false], [false, true], [true, true]] : [[false, false]];
+      const combos: [boolean, boolean][] =
+        m === 512
+          ? [
+              [false, false],
+              [true, false],
+              [false, true],
+              [true, true],
+            ]
+          : [[false, false]];
       for (const [tA, tB] of combos) {
         const [gflops, gflopsCpu, micros] = timeOne(addon, m, k, n, tA, tB, opts.seconds ?? 0.5);
-        rows.push({ shape: `${m}×${k}×${n}`, transA: tA, transB: tB, threads: addon.threads(), isa: addon.isa(), gflops, gflopsCpu, microsPerCall: micros });
+        rows.push({
+          shape: `${m}×${k}×${n}`,
+          transA: tA,
+          transB: tB,
+          threads: addon.threads(),
+          isa: addon.isa(),
+          gflops,
+          gflopsCpu,
+          microsPerCall: micros,
+        });
       }
     }
   } finally {
@@ -93,7 +118,9 @@ function main(): void {
   }
   const addon = loadNativeAddon().addon;
   const peak = addon ? addon.peakGflops(0.3) : 0;
-  console.log(`native GEMM, ${rows[0].isa}, ${rows[0].threads} thread(s); one core's FMA peak now: ${peak.toFixed(1)} GFLOP/s`);
+  console.log(
+    `native GEMM, ${rows[0].isa}, ${rows[0].threads} thread(s); one core's FMA peak now: ${peak.toFixed(1)} GFLOP/s`,
+  );
   console.log('M×K×N          op(A) op(B)   GFLOP/s (wall)  GFLOP/s (cpu)   µs/call');
   for (const r of rows) {
     console.log(

@@ -1,7 +1,14 @@
 // One measurement = one item (a training or a predict workload); engines run lists of items,
 // in this process (Dendrite) or in a child process (peers), through the same code.
 import { type Dataset, makeDataset } from './data.js';
-import { type Outcome, type PredictSession, type Protocol, type TrainSession, measurePredict, measureTraining } from './measure.js';
+import {
+  type Outcome,
+  type PredictSession,
+  type Protocol,
+  type TrainSession,
+  measurePredict,
+  measureTraining,
+} from './measure.js';
 import type { PredictSpec, TrainSpec } from './spec.js';
 
 export interface Item {
@@ -40,7 +47,13 @@ export class DataCache {
   }
 }
 
-export async function runItem(runner: Runner, item: Item, protocol: Protocol, data: DataCache, onProbe?: (ms: number, samples: number) => void): Promise<Outcome> {
+export async function runItem(
+  runner: Runner,
+  item: Item,
+  protocol: Protocol,
+  data: DataCache,
+  onProbe?: (ms: number, samples: number) => void,
+): Promise<Outcome> {
   const d = data.get(item.spec, item.samples);
   return item.kind === 'train'
     ? measureTraining(() => runner.train(item.spec, d), item.samples, item.batch, protocol, onProbe)
@@ -49,5 +62,7 @@ export async function runItem(runner: Runner, item: Item, protocol: Protocol, da
 
 export function describe(o: Outcome | undefined): string {
   if (!o) return '—';
-  return o.status === 'ok' ? `${o.value.toFixed(2)} (runs ${o.runs.map((r) => r.toFixed(1)).join(', ')})` : `${o.status}: ${o.reason}`;
+  return o.status === 'ok'
+    ? `${o.value.toFixed(2)} (runs ${o.runs.map((r) => r.toFixed(1)).join(', ')})`
+    : `${o.status}: ${o.reason}`;
 }

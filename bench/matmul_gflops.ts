@@ -36,7 +36,11 @@ function throughput(m: number, k: number, n: number, seconds: number): number {
 }
 
 export function measureMatMul(quick: boolean): GemmRow[] {
-  return GEMM_SHAPES.map(([m, k, n]) => ({ shape: `${m}×${k}×${n}`, gflops: throughput(m, k, n, quick ? 0.3 : 1), via: 'ops.matMul' }));
+  return GEMM_SHAPES.map(([m, k, n]) => ({
+    shape: `${m}×${k}×${n}`,
+    gflops: throughput(m, k, n, quick ? 0.3 : 1),
+    via: 'ops.matMul',
+  }));
 }
 
 export interface GemmReport {
@@ -57,10 +61,18 @@ export async function measureGemm(quick: boolean): Promise<GemmReport> {
     const { loadNativeAddon } = await import('../src/backend/native/loader.js');
     for (const r of measureNativeGemm({ threads: 1, seconds: quick ? 0.2 : 0.5 })) {
       const op = r.transA || r.transB ? ` (${r.transA ? 'Aᵀ' : 'A'}·${r.transB ? 'Bᵀ' : 'B'})` : '';
-      rows.push({ shape: `${r.shape}${op}`, gflops: r.gflops, via: `native kernel, ${r.isa}, ${r.threads} thread (CPU-time figure ${r.gflopsCpu.toFixed(1)})` });
+      rows.push({
+        shape: `${r.shape}${op}`,
+        gflops: r.gflops,
+        via: `native kernel, ${r.isa}, ${r.threads} thread (CPU-time figure ${r.gflopsCpu.toFixed(1)})`,
+      });
     }
     return { rows, peakGflops: loadNativeAddon().addon?.peakGflops(0.3) ?? null, note: null };
   } catch (e) {
-    return { rows, peakGflops: null, note: `native GEMM micro-benchmark not run: ${e instanceof Error ? e.message : String(e)}` };
+    return {
+      rows,
+      peakGflops: null,
+      note: `native GEMM micro-benchmark not run: ${e instanceof Error ? e.message : String(e)}`,
+    };
   }
 }

@@ -146,7 +146,12 @@ export async function measureTraining(
 }
 
 /** Median samples/s of whole predict passes, or skipped/failed. */
-export async function measurePredict(open: () => Promise<PredictSession>, samples: number, batch: number, p: Protocol): Promise<Outcome> {
+export async function measurePredict(
+  open: () => Promise<PredictSession>,
+  samples: number,
+  batch: number,
+  p: Protocol,
+): Promise<Outcome> {
   let s: PredictSession | undefined;
   try {
     s = await open();
@@ -156,7 +161,8 @@ export async function measurePredict(open: () => Promise<PredictSession>, sample
     const tBatch = await timed(() => session.predict(Math.min(batch, samples)));
     const est = tBatch * Math.ceil(samples / batch);
     if (est > budgetMs) return skipped(est, `one ${batch}-sample batch`, 'pass');
-    for (let done = 0, elapsed = 0; warming(p, done, elapsed); done++) elapsed += await timed(() => session.predict(samples));
+    for (let done = 0, elapsed = 0; warming(p, done, elapsed); done++)
+      elapsed += await timed(() => session.predict(samples));
     const runs: number[] = [];
     for (let i = 0; i < p.measured; i++) runs.push((samples * 1000) / (await timed(() => session.predict(samples))));
     return { status: 'ok', value: median(runs), runs };

@@ -67,11 +67,21 @@ export function renderTables(r: BenchResult): string {
   const out: string[] = [];
   if (r.train.length) {
     out.push(`Training, ms per epoch (median of ${r.protocol.measured} after warm-up; lower is better)`, '');
-    out.push(table(['workload', ...names], r.train.map((w) => [`${w.id} ${w.title}`, ...r.engines.map((e) => cell(w.results[e.id]))])));
+    out.push(
+      table(
+        ['workload', ...names],
+        r.train.map((w) => [`${w.id} ${w.title}`, ...r.engines.map((e) => cell(w.results[e.id]))]),
+      ),
+    );
   }
   if (r.predict.length) {
     out.push('', 'Prediction, samples per second (median; higher is better)', '');
-    out.push(table(['workload', ...names], r.predict.map((w) => [`${w.id} ${w.title}`, ...r.engines.map((e) => cell(w.results[e.id]))])));
+    out.push(
+      table(
+        ['workload', ...names],
+        r.predict.map((w) => [`${w.id} ${w.title}`, ...r.engines.map((e) => cell(w.results[e.id]))]),
+      ),
+    );
   }
   if (peers.length > 0) {
     out.push('', `Dendrite's speed-up over each peer (peer time / Dendrite time; >1 means Dendrite is faster)`, '');
@@ -81,7 +91,9 @@ export function renderTables(r: BenchResult): string {
     ];
     out.push(table(['workload', ...peers.map((p) => p.label)], ratioRows));
   }
-  const peak = r.peakGflops ? `; one core's FMA peak measured now: ${num(r.peakGflops)}, ×${r.machine.cores} cores` : '';
+  const peak = r.peakGflops
+    ? `; one core's FMA peak measured now: ${num(r.peakGflops)}, ×${r.machine.cores} cores`
+    : '';
   out.push('', `Achieved training GFLOP/s (3 × forward conv/dense/LSTM FLOPs per epoch ÷ epoch time${peak})`, '');
   out.push(
     table(
@@ -96,7 +108,12 @@ export function renderTables(r: BenchResult): string {
     ),
   );
   out.push('', `GEMM GFLOP/s, Dendrite (${r.dendriteBackend} backend; wall time)`, '');
-  out.push(table(['M×K×N', 'GFLOP/s', 'measured through'], r.gemm.map((g) => [g.shape, num(g.gflops), g.via])));
+  out.push(
+    table(
+      ['M×K×N', 'GFLOP/s', 'measured through'],
+      r.gemm.map((g) => [g.shape, num(g.gflops), g.via]),
+    ),
+  );
   out.push('', `Peak RSS of Dendrite's process: ${num(r.rssMB.dendrite)} MB (data sets of every workload included).`);
   for (const n of r.notes) out.push(`Note: ${n}`);
   return out.join('\n');
@@ -108,7 +125,7 @@ export function renderDoc(r: BenchResult): string {
     '# Benchmarks',
     '',
     'Written by `npm run bench -- --docs` from the numbers of that run; nothing here is typed by hand.',
-    'Every engine runs the same models (issue 4\'s W1–W4, P1, P4: float32, random data, RMSprop, Keras',
+    "Every engine runs the same models (issue 4's W1–W4, P1, P4: float32, random data, RMSprop, Keras",
     'defaults) on the same sizes, side by side in one run (each peer in its own child process); a peer that fails or would take too',
     'long is shown as such.',
     '',
@@ -117,7 +134,12 @@ export function renderDoc(r: BenchResult): string {
     `- Machine: ${r.machine.cpu}, ${r.machine.cores} cores, ${r.machine.platform}, Node ${r.machine.node}`,
     `- Load average (1 min) at start / end: ${r.load[0].toFixed(2)} / ${r.load[1].toFixed(2)} on ${r.machine.cores} cores`,
     `- Dendrite backend: ${r.dendriteBackend}`,
-    `- Peers: ${r.engines.slice(1).map((e) => e.label).join(', ') || 'none'}`,
+    `- Peers: ${
+      r.engines
+        .slice(1)
+        .map((e) => e.label)
+        .join(', ') || 'none'
+    }`,
     `- Protocol: warm-up of at least ${r.protocol.warmup} epoch (or predict pass) and ${r.protocol.warmupSeconds} s (at most ${MAX_WARMUP} epochs), then the median of ${r.protocol.measured}; a measurement estimated above ${r.protocol.budgetSeconds} s per epoch (or pass) is skipped`,
     '',
     renderTables(r),

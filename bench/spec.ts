@@ -62,7 +62,9 @@ export interface SizeProfile {
 }
 
 const mlpInputs: InputSpec[] = [{ name: 'x', shape: [64], dtype: 'float32' }];
-const mlpTargets: TargetSpec[] = [{ name: 'y', units: 10, kind: 'onehot', loss: 'categorical_crossentropy', weight: 1 }];
+const mlpTargets: TargetSpec[] = [
+  { name: 'y', units: 10, kind: 'onehot', loss: 'categorical_crossentropy', weight: 1 },
+];
 const mlpFlops = 2 * (64 * 32 + 32 * 32 + 32 * 10);
 
 /** Forward FLOPs of a 'valid' Conv1D stack with pooling, as W3 defines it. */
@@ -165,8 +167,20 @@ export function sizeProfile(quick: boolean, budgetSeconds?: number): SizeProfile
     budgetSeconds: budgetSeconds ?? (quick ? 10 : 40),
     train: train(quick),
     predict: [
-      { id: 'P1', title: `W1's MLP predicting ${quick ? '20,000' : '100,000'} samples, batch 1,024`, of: 'W1', samples: quick ? 20_000 : 100_000, batch: 1024 },
-      { id: 'P4', title: `W4's CNN predicting ${quick ? 512 : '2,048'} samples, batch 64`, of: 'W4', samples: quick ? 512 : 2048, batch: 64 },
+      {
+        id: 'P1',
+        title: `W1's MLP predicting ${quick ? '20,000' : '100,000'} samples, batch 1,024`,
+        of: 'W1',
+        samples: quick ? 20_000 : 100_000,
+        batch: 1024,
+      },
+      {
+        id: 'P4',
+        title: `W4's CNN predicting ${quick ? 512 : '2,048'} samples, batch 64`,
+        of: 'W4',
+        samples: quick ? 512 : 2048,
+        batch: 64,
+      },
     ],
   };
 }

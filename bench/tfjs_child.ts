@@ -24,6 +24,7 @@ try {
   emit({ event: 'done', rssMB: process.resourceUsage().maxRSS / 1024, version: tf.version.tfjs });
 } catch (e) {
   // The backend itself failed to start: every item fails with that reason.
-  for (const item of req.items) emit({ event: 'result', id: item.id, outcome: { status: 'failed', reason: shortReason(e) } });
+  for (const item of req.items)
+    emit({ event: 'result', id: item.id, outcome: { status: 'failed', reason: shortReason(e) } });
   emit({ event: 'done', rssMB: process.resourceUsage().maxRSS / 1024, version: '?' });
 }

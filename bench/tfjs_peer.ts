@@ -24,7 +24,9 @@ export async function useTfjs(name: TfjsBackend): Promise<Tf> {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     // In Node the .wasm binaries are read from disk, so point the loader at the package's dist.
     const require = createRequire(import.meta.url);
-    wasm.setWasmPaths(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep);
+    wasm.setWasmPaths(
+      path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm')) + path.sep,
+    );
   }
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend '${name}' did not initialize`);
   await tf.ready();
@@ -50,10 +52,23 @@ function buildModel(tf: Tf, kind: ModelKind): TF.LayersModel {
       const text = tf.input({ shape: [200], dtype: 'int32', name: 'text' });
       const question = tf.input({ shape: [200], dtype: 'int32', name: 'question' });
       // Keras 3's LSTM gates use sigmoid; tfjs defaults to hard sigmoid.
-      const t = sym(tf, L.lstm({ units: 32, recurrentActivation: 'sigmoid' }).apply(L.embedding({ inputDim: 10000, outputDim: 64 }).apply(text)));
-      const q = sym(tf, L.lstm({ units: 16, recurrentActivation: 'sigmoid' }).apply(L.embedding({ inputDim: 10000, outputDim: 32 }).apply(question)));
+      const t = sym(
+        tf,
+        L.lstm({ units: 32, recurrentActivation: 'sigmoid' }).apply(
+          L.embedding({ inputDim: 10000, outputDim: 64 }).apply(text),
+        ),
+      );
+      const q = sym(
+        tf,
+        L.lstm({ units: 16, recurrentActivation: 'sigmoid' }).apply(
+          L.embedding({ inputDim: 10000, outputDim: 32 }).apply(question),
+        ),
+      );
       const cat = sym(tf, L.concatenate({ axis: -1 }).apply([t, q]));
-      return tf.model({ inputs: [text, question], outputs: sym(tf, L.dense({ units: 500, activation: 'softmax' }).apply(cat)) });
+      return tf.model({
+        inputs: [text, question],
+        outputs: sym(tf, L.dense({ units: 500, activation: 'softmax' }).apply(cat)),
+      });
     }
     case 'social': {
       const posts = tf.input({ shape: [null], dtype: 'int32', name: 'posts' });
@@ -94,7 +109,11 @@ function buildModel(tf: Tf, kind: ModelKind): TF.LayersModel {
 /** tfjs has no `lossWeights`: each head's per-sample loss is scaled inside its loss function. */
 function weightedLoss(tf: Tf, t: TargetSpec): (yTrue: TF.Tensor, yPred: TF.Tensor) => TF.Tensor {
   const base =
-    t.loss === 'mse' ? tf.metrics.meanSquaredError : t.loss === 'binary_crossentropy' ? tf.metrics.binaryCrossentropy : tf.metrics.categoricalCrossentropy;
+    t.loss === 'mse'
+      ? tf.metrics.meanSquaredError
+      : t.loss === 'binary_crossentropy'
+        ? tf.metrics.binaryCrossentropy
+        : tf.metrics.categoricalCrossentropy;
   return (yTrue, yPred) => tf.mul(base(yTrue, yPred), t.weight);
 }
 

@@ -5,7 +5,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  Input, Model, Sequential, Tensor, applications, backend, layers, loadModel, ops, random, setSeed, type KerasTensor,
+  Input,
+  Model,
+  Sequential,
+  Tensor,
+  applications,
+  backend,
+  layers,
+  loadModel,
+  ops,
+  random,
+  setSeed,
+  type KerasTensor,
 } from '../src/index.js';
 
 setSeed(42);
@@ -105,12 +116,18 @@ const targets = (n: number) => ({
 // The notebook's posts of length 200 are too short for this stack; TensorFlow failed deep inside
 // a kernel ("computed output size would be negative"). Dendrite says why before training starts:
 try {
-  await social.fit(random.randint(1, vocabSize, [socialSamples, 200]), targets(socialSamples), { epochs: 1, batchSize: 128 });
+  await social.fit(random.randint(1, vocabSize, [socialSamples, 200]), targets(socialSamples), {
+    epochs: 1,
+    batchSize: 128,
+  });
 } catch (e) {
   console.log(`fit refused: ${(e as Error).message}`);
 }
 // Posts of 500 words are long enough for every window (the least is 269):
-await social.fit(random.randint(1, vocabSize, [socialSamples, 500]), targets(socialSamples), { epochs: 3, batchSize: 32 });
+await social.fit(random.randint(1, vocabSize, [socialSamples, 500]), targets(socialSamples), {
+  epochs: 3,
+  batchSize: 32,
+});
 
 // ---------------------------------------------------------------------------------------------
 section('DAG: an Inception module (In [None])');
@@ -156,7 +173,10 @@ const residual = new layers.Conv2D(3, 1, { strides: 3 }).apply(image); // 11, 11
 const residualModel = new Model(image, layers.add([z, residual]));
 residualModel.summary();
 residualModel.compile({ optimizer: 'adam', loss: 'mse' });
-await residualModel.fit(random.uniform([sized(2048), 32, 32, 3]), random.uniform([sized(2048), 11, 11, 3]), { epochs: 3, batchSize: 64 });
+await residualModel.fit(random.uniform([sized(2048), 32, 32, 3]), random.uniform([sized(2048), 11, 11, 3]), {
+  epochs: 3,
+  batchSize: 64,
+});
 
 // ---------------------------------------------------------------------------------------------
 section('Siamese LSTM: one layer, one set of weights (In [None])');
@@ -193,7 +213,10 @@ const small = applications.Xception({ weights: null, includeTop: false, inputSha
 const a = Input({ shape: [71, 71, 3] });
 const b = Input({ shape: [71, 71, 3] });
 const pair = new Model([a, b], layers.concatenate([small.apply(a), small.apply(b)], { axis: -1 }));
-console.log('dual-camera features:', pair.predict([random.uniform([1, 71, 71, 3]), random.uniform([1, 71, 71, 3])]).shape);
+console.log(
+  'dual-camera features:',
+  pair.predict([random.uniform([1, 71, 71, 3]), random.uniform([1, 71, 71, 3])]).shape,
+);
 
 // ---------------------------------------------------------------------------------------------
 section('Saving: a Keras 3 .keras file, and back');

@@ -30,7 +30,9 @@ function findNodeGyp() {
   if (npmCli) candidates.push(join(dirname(npmCli), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
   const prefix = resolve(dirname(process.execPath), '..');
   candidates.push(join(prefix, 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
-  candidates.push(join(dirname(process.execPath), 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'));
+  candidates.push(
+    join(dirname(process.execPath), 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js'),
+  );
   for (const c of candidates) if (c && existsSync(c)) return c;
   try {
     return createRequire(join(root, 'package.json')).resolve('node-gyp/bin/node-gyp.js');
@@ -51,7 +53,11 @@ if (!process.env.npm_config_nodedir && existsSync(join(prefix, 'include', 'node'
 
 const verbose = process.argv.includes('--verbose');
 const started = Date.now();
-const r = spawnSync(process.execPath, args, { cwd: root, stdio: verbose ? 'inherit' : ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+const r = spawnSync(process.execPath, args, {
+  cwd: root,
+  stdio: verbose ? 'inherit' : ['ignore', 'pipe', 'pipe'],
+  encoding: 'utf8',
+});
 const built = join(root, 'build', 'Release', 'dendrite_native.node');
 if (r.status !== 0 || !existsSync(built)) {
   // The first compiler or tool error names the cause; the full log is one --verbose away.

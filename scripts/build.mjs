@@ -15,7 +15,10 @@ try {
 }
 
 rmSync('dist', { recursive: true, force: true });
-for (const [config, dir, type] of [['tsconfig.json', 'dist/esm', 'module'], ['tsconfig.cjs.json', 'dist/cjs', 'commonjs']]) {
+for (const [config, dir, type] of [
+  ['tsconfig.json', 'dist/esm', 'module'],
+  ['tsconfig.cjs.json', 'dist/cjs', 'commonjs'],
+]) {
   const r = spawnSync(process.execPath, [tsc, '-p', config], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
   mkdirSync(dir, { recursive: true });
@@ -26,7 +29,10 @@ for (const [config, dir, type] of [['tsconfig.json', 'dist/esm', 'module'], ['ts
 // require() that cannot load it: give that one call its native import() back.
 const h5Loader = 'dist/cjs/saving/h5wasm_module.js';
 const compiled = readFileSync(h5Loader, 'utf8');
-const patched = compiled.replace(/Promise\.resolve\(\)\.then\(\(\) => __importStar\(require\('h5wasm'\)\)\)/, "import('h5wasm')");
+const patched = compiled.replace(
+  /Promise\.resolve\(\)\.then\(\(\) => __importStar\(require\('h5wasm'\)\)\)/,
+  "import('h5wasm')",
+);
 if (patched === compiled) {
   console.error(`build: ${h5Loader} no longer has the require() this script replaces; update scripts/build.mjs`);
   process.exit(1);

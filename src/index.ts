@@ -36,7 +36,15 @@ export * as losses from './training/losses.js';
 export * as metrics from './training/metrics.js';
 export * as optimizers from './api/optimizers.js';
 export * as callbacks from './api/callbacks.js';
-export { Callback, History, EarlyStopping, LambdaCallback, TerminateOnNaN, ReduceLROnPlateau, type Logs } from './training/callbacks.js';
+export {
+  Callback,
+  History,
+  EarlyStopping,
+  LambdaCallback,
+  TerminateOnNaN,
+  ReduceLROnPlateau,
+  type Logs,
+} from './training/callbacks.js';
 export { CSVLogger } from './node/csv_logger.js';
 export { ModelCheckpoint, type ModelCheckpointArgs } from './node/model_checkpoint.js';
 export type { CompileArgs } from './training/compile_config.js';

@@ -44,7 +44,9 @@ const cases: Case[] = [
       const a = new layers.LSTM(5, { returnSequences: true, goBackwards: true }).apply(e);
       const b = new layers.Bidirectional(new layers.GRU(4, { returnSequences: true })).apply(a);
       const c = new layers.SimpleRNN(3).apply(b);
-      const d = new layers.GlobalMaxPooling1D().apply(new layers.Conv1D(4, 3, { activation: 'relu' }).apply(new layers.Embedding(20, 6).apply(tokens)));
+      const d = new layers.GlobalMaxPooling1D().apply(
+        new layers.Conv1D(4, 3, { activation: 'relu' }).apply(new layers.Embedding(20, 6).apply(tokens)),
+      );
       return new Model(tokens, new layers.Dense(2).apply(layers.concatenate([c, d])));
     },
     x: () => random.randint(0, 20, [6, 9]),
@@ -53,7 +55,10 @@ const cases: Case[] = [
   },
 ];
 
-async function trainedWeights(c: Case, poison: boolean): Promise<{ losses: number[]; weights: Float32Array[]; predictions: Float32Array }> {
+async function trainedWeights(
+  c: Case,
+  poison: boolean,
+): Promise<{ losses: number[]; weights: Float32Array[]; predictions: Float32Array }> {
   setSeed(7);
   const model = c.build();
   model.compile({ optimizer: 'rmsprop', loss: c.loss });

@@ -2,7 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Input, layers } from '../src/index.js';
 import type { Layer } from '../src/layers/layer.js';
-import { WindowTooLargeError, hasLengthInverse, leastWorkingLength, minInputLengthThrough } from '../src/layers/length_inverse.js';
+import {
+  WindowTooLargeError,
+  hasLengthInverse,
+  leastWorkingLength,
+  minInputLengthThrough,
+} from '../src/layers/length_inverse.js';
 import type { SymbolicShape } from '../src/tensor/shape.js';
 
 /** The notebook's multi-output stack after its Embedding (which keeps the length). */
@@ -47,17 +52,23 @@ test('concrete lengths that are too short throw WindowTooLargeError from the lay
   let x = Input({ shape: [null, 3] });
   for (const layer of stack) x = layer.apply(x);
   // 200 → 196 → 39 → 35 → 31 → 6 → 2, and the last Conv1D needs 5.
-  assert.throws(() => shapesThrough(stack, 200), (e: unknown) => {
-    assert.ok(e instanceof WindowTooLargeError);
-    assert.equal(e.layerName, 'last_conv');
-    assert.equal(e.className, 'Conv1D');
-    assert.equal(e.axis, 1);
-    assert.equal(e.inputLength, 2);
-    assert.equal(e.window, 5);
-    assert.equal(e.minLength, 5);
-    assert.match(e.message, /Conv1D layer 'last_conv' cannot fit its window of 5 on the steps axis of an input of length 2/);
-    return true;
-  });
+  assert.throws(
+    () => shapesThrough(stack, 200),
+    (e: unknown) => {
+      assert.ok(e instanceof WindowTooLargeError);
+      assert.equal(e.layerName, 'last_conv');
+      assert.equal(e.className, 'Conv1D');
+      assert.equal(e.axis, 1);
+      assert.equal(e.inputLength, 2);
+      assert.equal(e.window, 5);
+      assert.equal(e.minLength, 5);
+      assert.match(
+        e.message,
+        /Conv1D layer 'last_conv' cannot fit its window of 5 on the steps axis of an input of length 2/,
+      );
+      return true;
+    },
+  );
 });
 
 test('per-layer inverses: the least input length for a wanted output length', () => {
@@ -87,5 +98,8 @@ test('per-layer inverses: the least input length for a wanted output length', ()
   // Layers without an inverse keep the length.
   assert.equal(hasLengthInverse(new layers.Dense(3)), false);
   assert.equal(minInputLengthThrough([new layers.Dense(3), new layers.Conv1D(1, 4)]), 4);
-  assert.equal(leastWorkingLength(() => false, 64), null);
+  assert.equal(
+    leastWorkingLength(() => false, 64),
+    null,
+  );
 });

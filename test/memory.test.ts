@@ -4,7 +4,10 @@ import { Input, Model, layers, random, setSeed } from '../src/index.js';
 
 function liveBytes(): number {
   const gc = (globalThis as { gc?: () => void }).gc;
-  if (gc) { gc(); gc(); }
+  if (gc) {
+    gc();
+    gc();
+  }
   const m = process.memoryUsage();
   return m.heapUsed + m.arrayBuffers;
 }

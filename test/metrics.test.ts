@@ -8,12 +8,29 @@ test('acc resolves by shapes as Keras 3 does', () => {
   assert.ok(Math.abs(binary.result() - 2 / 3) < 1e-6);
 
   const categorical = metrics.createMetric('accuracy', [null, 3], [null, 3]);
-  categorical.update(tensor([[0, 1, 0], [1, 0, 0]]), tensor([[0.1, 0.8, 0.1], [0.2, 0.7, 0.1]]), null);
+  categorical.update(
+    tensor([
+      [0, 1, 0],
+      [1, 0, 0],
+    ]),
+    tensor([
+      [0.1, 0.8, 0.1],
+      [0.2, 0.7, 0.1],
+    ]),
+    null,
+  );
   assert.equal(categorical.result(), 0.5);
   assert.equal(categorical.name, 'accuracy');
 
   const sparse = metrics.createMetric('acc', [null], [null, 3]);
-  sparse.update(tensor([1, 0]), tensor([[0.1, 0.8, 0.1], [0.2, 0.7, 0.1]]), null);
+  sparse.update(
+    tensor([1, 0]),
+    tensor([
+      [0.1, 0.8, 0.1],
+      [0.2, 0.7, 0.1],
+    ]),
+    null,
+  );
   assert.equal(sparse.result(), 0.5);
 });
 

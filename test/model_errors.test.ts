@@ -13,34 +13,55 @@ function weightsOf(m: Model): number[][] {
 }
 
 test('fit before compile says to compile', async () => {
-  await assert.rejects(mlp().fit(random.uniform([4, 4]), random.uniform([4, 2])), /must call compile\(\).*before fit\(\)/);
+  await assert.rejects(
+    mlp().fit(random.uniform([4, 4]), random.uniform([4, 2])),
+    /must call compile\(\).*before fit\(\)/,
+  );
 });
 
 test('data whose shape does not match an input names the input and both shapes', async () => {
   const m = mlp();
   m.compile({ loss: 'categorical_crossentropy' });
-  await assert.rejects(m.fit(random.uniform([10, 5]), random.uniform([10, 2])), /Input 'features' expects data of shape \(None, 4\), got \(10, 5\)/);
-  assert.throws(() => m.predict(random.uniform([3, 7])), /Input 'features' expects data of shape \(None, 4\), got \(3, 7\)/);
+  await assert.rejects(
+    m.fit(random.uniform([10, 5]), random.uniform([10, 2])),
+    /Input 'features' expects data of shape \(None, 4\), got \(10, 5\)/,
+  );
+  assert.throws(
+    () => m.predict(random.uniform([3, 7])),
+    /Input 'features' expects data of shape \(None, 4\), got \(3, 7\)/,
+  );
 });
 
 test('a record key that names no input lists the inputs; targets keyed by a wrong output list the outputs', async () => {
   const m = mlp();
   m.compile({ loss: 'categorical_crossentropy' });
-  await assert.rejects(m.fit({ feature: random.uniform([4, 4]) }, random.uniform([4, 2])), /key 'feature' names no input.*features/);
-  await assert.rejects(m.fit(random.uniform([4, 4]), { prob: random.uniform([4, 2]) }), /key 'prob' names no output.*probs/);
+  await assert.rejects(
+    m.fit({ feature: random.uniform([4, 4]) }, random.uniform([4, 2])),
+    /key 'feature' names no input.*features/,
+  );
+  await assert.rejects(
+    m.fit(random.uniform([4, 4]), { prob: random.uniform([4, 2]) }),
+    /key 'prob' names no output.*probs/,
+  );
 });
 
 test('inputs and targets with different sample counts are rejected with each count', async () => {
   const m = mlp();
   m.compile({ loss: 'categorical_crossentropy' });
-  await assert.rejects(m.fit(random.uniform([10, 4]), random.uniform([9, 2])), /same number of samples.*features: 10.*probs: 9/);
+  await assert.rejects(
+    m.fit(random.uniform([10, 4]), random.uniform([9, 2])),
+    /same number of samples.*features: 10.*probs: 9/,
+  );
 });
 
 test('targets that do not fit the loss are rejected before training', async () => {
   const m = mlp();
   m.compile({ loss: 'categorical_crossentropy' });
   const before = weightsOf(m);
-  await assert.rejects(m.fit(random.uniform([6, 4]), random.uniform([6, 3])), /targets of shape \(6, 3\) for output 'probs' \(predictions of shape \(None, 2\)\) do not fit its loss/);
+  await assert.rejects(
+    m.fit(random.uniform([6, 4]), random.uniform([6, 3])),
+    /targets of shape \(6, 3\) for output 'probs' \(predictions of shape \(None, 2\)\) do not fit its loss/,
+  );
   assert.deepEqual(weightsOf(m), before);
 });
 
@@ -53,16 +74,25 @@ test('int32 inputs reject non-integer data; whole-number floats are accepted', a
 
 test('Dense on an unknown last dimension fails at apply time', () => {
   const seq = Input({ shape: [null] });
-  assert.throws(() => new layers.Dense(3).apply(seq), /Dense layer 'dense_\d+' needs a known last dimension, got input shape \(None, None\)/);
+  assert.throws(
+    () => new layers.Dense(3).apply(seq),
+    /Dense layer 'dense_\d+' needs a known last dimension, got input shape \(None, None\)/,
+  );
 });
 
 test('unknown options are TypeErrors naming the option', () => {
   const opts = { activation: 'relu', bogus: 1 } as unknown as layers.DenseArgs;
-  assert.throws(() => new layers.Dense(3, opts), (e: unknown) => e instanceof TypeError && /Dense got an unexpected option 'bogus'/.test((e as Error).message));
+  assert.throws(
+    () => new layers.Dense(3, opts),
+    (e: unknown) => e instanceof TypeError && /Dense got an unexpected option 'bogus'/.test((e as Error).message),
+  );
   const m = mlp();
   m.compile({ loss: 'mse' });
   const fitOpts = { epochs: 1, batch_size: 2 } as unknown as Parameters<Model['fit']>[2];
-  return assert.rejects(m.fit(random.uniform([2, 4]), random.uniform([2, 2]), fitOpts), /fit got an unexpected option 'batch_size'/);
+  return assert.rejects(
+    m.fit(random.uniform([2, 4]), random.uniform([2, 2]), fitOpts),
+    /fit got an unexpected option 'batch_size'/,
+  );
 });
 
 test('a graph that needs an input not given to Model is disconnected', () => {
@@ -75,7 +105,10 @@ test('a graph that needs an input not given to Model is disconnected', () => {
 test('two layers with one name in a model are rejected', () => {
   const a = Input({ shape: [2] });
   const x = new layers.Dense(2, { name: 'twin' }).apply(a);
-  assert.throws(() => new Model(a, new layers.Dense(2, { name: 'twin' }).apply(x)), /name 'twin' is used by two layers/);
+  assert.throws(
+    () => new Model(a, new layers.Dense(2, { name: 'twin' }).apply(x)),
+    /name 'twin' is used by two layers/,
+  );
 });
 
 test('a step that throws leaves every weight unchanged', async () => {

@@ -4,7 +4,14 @@
 import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import type {
-  Backend, BinaryOp, Conv2DGeometry, DepthwiseGeometry, FusedActivation, NumArray, Pool2DGeometry, UnaryOp,
+  Backend,
+  BinaryOp,
+  Conv2DGeometry,
+  DepthwiseGeometry,
+  FusedActivation,
+  NumArray,
+  Pool2DGeometry,
+  UnaryOp,
 } from '../src/backend/backend.js';
 import { jsBackend } from '../src/backend/js/index.js';
 import { createNativeBackend } from '../src/backend/native/backend.js';
@@ -64,8 +71,18 @@ function forEachIsaAndThreads(a: NativeAddon, fn: (label: string) => void): void
 const AWKWARD = [1, 3, 7, 13, 17, 33];
 const ACTS: FusedActivation[] = ['linear', 'relu', 'sigmoid', 'tanh'];
 
-function gemmCase(b: Backend, m: number, n: number, k: number, tA: boolean, tB: boolean, withBias: boolean,
-  act: FusedActivation, accumulate: boolean, label: string): void {
+function gemmCase(
+  b: Backend,
+  m: number,
+  n: number,
+  k: number,
+  tA: boolean,
+  tB: boolean,
+  withBias: boolean,
+  act: FusedActivation,
+  accumulate: boolean,
+  label: string,
+): void {
   const A = rand(m * k);
   const B = rand(k * n);
   const bias = withBias ? rand(n) : null;
@@ -74,7 +91,13 @@ function gemmCase(b: Backend, m: number, n: number, k: number, tA: boolean, tB: 
   const actual = new Float32Array(init);
   jsBackend.matmul(A, B, expected, m, n, k, tA, tB, bias, act, accumulate);
   b.matmul(A, B, actual, m, n, k, tA, tB, bias, act, accumulate);
-  assertClose(actual, expected, `${label} matmul ${m}x${n}x${k} tA=${tA} tB=${tB} bias=${withBias} ${act} acc=${accumulate}`, 1e-4, 2e-5 * Math.max(1, k));
+  assertClose(
+    actual,
+    expected,
+    `${label} matmul ${m}x${n}x${k} tA=${tA} tB=${tB} bias=${withBias} ${act} acc=${accumulate}`,
+    1e-4,
+    2e-5 * Math.max(1, k),
+  );
 }
 
 nativeTest('matmul: awkward sizes, every transpose combination, every ISA and thread count', (b, a) => {
@@ -82,12 +105,18 @@ nativeTest('matmul: awkward sizes, every transpose combination, every ISA and th
     for (const m of AWKWARD) {
       for (const n of AWKWARD) {
         const k = AWKWARD[(m + n) % AWKWARD.length];
-        for (const tA of [false, true]) for (const tB of [false, true]) gemmCase(b, m, n, k, tA, tB, false, 'linear', false, label);
+        for (const tA of [false, true])
+          for (const tB of [false, true]) gemmCase(b, m, n, k, tA, tB, false, 'linear', false, label);
       }
     }
     // Sizes past the cache blocks (KC = 256, MC = 240 on AVX-512) and big enough to use threads.
-    for (const [m, n, k] of [[257, 67, 300], [130, 290, 33], [37, 45, 520]] as const) {
-      for (const tA of [false, true]) for (const tB of [false, true]) gemmCase(b, m, n, k, tA, tB, true, 'relu', false, label);
+    for (const [m, n, k] of [
+      [257, 67, 300],
+      [130, 290, 33],
+      [37, 45, 520],
+    ] as const) {
+      for (const tA of [false, true])
+        for (const tB of [false, true]) gemmCase(b, m, n, k, tA, tB, true, 'relu', false, label);
     }
   });
 });
@@ -96,7 +125,15 @@ nativeTest('matmul: awkward sizes, every transpose combination, every ISA and th
 // column blocks, and k on both sides of its limit, at the MLP and LSTM step shapes.
 nativeTest('matmul: the unpacked small path at training shapes, row tails and its k limit', (b, a) => {
   forEachIsaAndThreads(a, (label) => {
-    for (const [m, n, k] of [[128, 32, 64], [64, 32, 128], [128, 128, 32], [128, 16, 64], [25, 70, 256], [11, 50, 257], [140, 75, 9]] as const) {
+    for (const [m, n, k] of [
+      [128, 32, 64],
+      [64, 32, 128],
+      [128, 128, 32],
+      [128, 16, 64],
+      [25, 70, 256],
+      [11, 50, 257],
+      [140, 75, 9],
+    ] as const) {
       for (const tA of [false, true]) {
         for (const tB of [false, true]) {
           gemmCase(b, m, n, k, tA, tB, true, 'relu', false, label);
@@ -110,13 +147,23 @@ nativeTest('matmul: the unpacked small path at training shapes, row tails and it
 
 nativeTest('matmul: fused bias and activation epilogues, accumulate, k = 0', (b) => {
   for (const act of ACTS) {
-    for (const [m, n, k] of [[13, 33, 17], [128, 10, 32], [1, 1, 1], [33, 7, 300]] as const) {
+    for (const [m, n, k] of [
+      [13, 33, 17],
+      [128, 10, 32],
+      [1, 1, 1],
+      [33, 7, 300],
+    ] as const) {
       gemmCase(b, m, n, k, false, false, true, act, false, 'epilogue');
       gemmCase(b, m, n, k, true, true, false, act, false, 'epilogue');
     }
   }
-  for (const [m, n, k] of [[7, 13, 3], [64, 32, 128], [17, 40, 600]] as const) {
-    for (const tA of [false, true]) for (const tB of [false, true]) gemmCase(b, m, n, k, tA, tB, false, 'linear', true, 'accumulate');
+  for (const [m, n, k] of [
+    [7, 13, 3],
+    [64, 32, 128],
+    [17, 40, 600],
+  ] as const) {
+    for (const tA of [false, true])
+      for (const tB of [false, true]) gemmCase(b, m, n, k, tA, tB, false, 'linear', true, 'accumulate');
   }
   for (const act of ACTS) gemmCase(b, 5, 6, 0, false, false, true, act, false, 'k=0');
   gemmCase(b, 5, 6, 0, false, false, false, 'linear', true, 'k=0');
@@ -128,15 +175,57 @@ nativeTest('matmul: relu keeps NaN like the reference; bad sizes throw instead o
   const out = new Float32Array(1);
   b.matmul(A, B, out, 1, 1, 2, false, false, null, 'relu', false);
   assert.ok(Number.isNaN(out[0]));
-  assert.throws(() => b.matmul(new Float32Array(4), new Float32Array(4), new Float32Array(3), 2, 2, 2, false, false, null, 'linear', false), TypeError);
+  assert.throws(
+    () =>
+      b.matmul(
+        new Float32Array(4),
+        new Float32Array(4),
+        new Float32Array(3),
+        2,
+        2,
+        2,
+        false,
+        false,
+        null,
+        'linear',
+        false,
+      ),
+    TypeError,
+  );
 });
 
 // ---------------------------------------------------------------- elementwise
 
 const UNARY: UnaryOp[] = [
-  'neg', 'abs', 'exp', 'log', 'sqrt', 'rsqrt', 'square', 'reciprocal', 'sign', 'floor', 'round', 'relu', 'relu6',
-  'sigmoid', 'tanh', 'elu', 'selu', 'gelu', 'geluTanh', 'softplus', 'softsign', 'swish', 'hardSigmoid', 'leakyRelu',
-  'sin', 'cos', 'log1p', 'expm1', 'isNotFinite',
+  'neg',
+  'abs',
+  'exp',
+  'log',
+  'sqrt',
+  'rsqrt',
+  'square',
+  'reciprocal',
+  'sign',
+  'floor',
+  'round',
+  'relu',
+  'relu6',
+  'sigmoid',
+  'tanh',
+  'elu',
+  'selu',
+  'gelu',
+  'geluTanh',
+  'softplus',
+  'softsign',
+  'swish',
+  'hardSigmoid',
+  'leakyRelu',
+  'sin',
+  'cos',
+  'log1p',
+  'expm1',
+  'isNotFinite',
 ];
 const POSITIVE_ONLY = new Set<UnaryOp>(['log', 'sqrt', 'rsqrt', 'reciprocal', 'log1p']);
 
@@ -197,7 +286,10 @@ nativeTest('elementwise passes big enough to be split across threads match the r
       b.unaryGrad(op, x, e, dy, ga, 0);
       assertClose(ga, y, `unaryGrad ${op}`, 1e-6, 1e-5);
     }
-    for (const [op, bShape] of [['add', [n]], ['mul', [1]]] as const) {
+    for (const [op, bShape] of [
+      ['add', [n]],
+      ['mul', [1]],
+    ] as const) {
       const bv = bShape[0] === 1 ? Float32Array.of(0.5) : y;
       const e = new Float32Array(n);
       const a = rand(n);
@@ -215,7 +307,9 @@ nativeTest('vectorized exp, tanh and sigmoid stay within a few ulp over their wh
   const x = Float32Array.from({ length: 100001 }, (_, i) => -100 + i * 0.002);
   const small = Float32Array.from({ length: 4001 }, (_, i) => (i - 2000) * 1e-4);
   const refs: [UnaryOp, (v: number) => number][] = [
-    ['exp', Math.exp], ['tanh', Math.tanh], ['sigmoid', (v) => 1 / (1 + Math.exp(-v))],
+    ['exp', Math.exp],
+    ['tanh', Math.tanh],
+    ['sigmoid', (v) => 1 / (1 + Math.exp(-v))],
   ];
   try {
     for (const isa of ['generic', 'avx2', 'avx512']) {
@@ -228,7 +322,9 @@ nativeTest('vectorized exp, tanh and sigmoid stay within a few ulp over their wh
           for (let i = 0; i < xs.length; i++) {
             const e = Math.fround(f(xs[i]));
             // Results below float32's normal range may flush to 0; everything else within ~8 ulp.
-            const ok = y[i] === e || (Math.abs(e) < 1.2e-38 ? Math.abs(y[i]) < 1.2e-38 : Math.abs(y[i] - e) <= 5e-7 * Math.abs(e));
+            const ok =
+              y[i] === e ||
+              (Math.abs(e) < 1.2e-38 ? Math.abs(y[i]) < 1.2e-38 : Math.abs(y[i] - e) <= 5e-7 * Math.abs(e));
             if (!ok) assert.fail(`${isa} ${op}(${xs[i]}) = ${y[i]}, expected ${e}`);
           }
         }
@@ -239,25 +335,62 @@ nativeTest('vectorized exp, tanh and sigmoid stay within a few ulp over their wh
   }
 });
 
-const BINARY: BinaryOp[] = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'equal', 'notEqual', 'greater',
-  'greaterEqual', 'less', 'lessEqual'];
+const BINARY: BinaryOp[] = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'equal',
+  'notEqual',
+  'greater',
+  'greaterEqual',
+  'less',
+  'lessEqual',
+];
 const COMPARISONS = new Set<BinaryOp>(['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual']);
 const size = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
 
 nativeTest('binary broadcasting matches the reference for every op and shape pattern', (b) => {
   const cases: [number[], number[], number[]][] = [
-    [[13, 17], [13, 17], [13, 17]],
+    [
+      [13, 17],
+      [13, 17],
+      [13, 17],
+    ],
     [[3, 4], [4], [3, 4]],
     [[4], [3, 4], [3, 4]],
-    [[2, 1, 3], [4, 1], [2, 4, 3]],
-    [[5, 1], [1, 3], [5, 3]],
+    [
+      [2, 1, 3],
+      [4, 1],
+      [2, 4, 3],
+    ],
+    [
+      [5, 1],
+      [1, 3],
+      [5, 3],
+    ],
     [[7, 3], [], [7, 3]],
     [[], [7, 3], [7, 3]],
     [[1], [33], [33]],
-    [[2, 3, 1, 5], [3, 4, 1], [2, 3, 4, 5]],
-    [[2, 1, 4, 1, 3], [1, 6, 1, 2, 1], [2, 6, 4, 2, 3]],
+    [
+      [2, 3, 1, 5],
+      [3, 4, 1],
+      [2, 3, 4, 5],
+    ],
+    [
+      [2, 1, 4, 1, 3],
+      [1, 6, 1, 2, 1],
+      [2, 6, 4, 2, 3],
+    ],
     [[1, 1, 17], [17], [1, 1, 17]],
-    [[6, 1, 1], [1, 1, 1], [6, 1, 1]],
+    [
+      [6, 1, 1],
+      [1, 1, 1],
+      [6, 1, 1],
+    ],
   ];
   for (const op of BINARY) {
     for (const [as, bs, os] of cases) {
@@ -265,13 +398,21 @@ nativeTest('binary broadcasting matches the reference for every op and shape pat
       const a = rand(size(as), -2, 2).map((v) => Math.round(v * 4) / 4);
       const bv = (op === 'pow' ? rand(size(bs), 0.5, 2) : rand(size(bs), -2, 2)).map((v) => Math.round(v * 4) / 4);
       const av = op === 'pow' ? a.map((v) => Math.abs(v) + 0.25) : a;
-      const outs: NumArray[] = COMPARISONS.has(op) ? [new Uint8Array(size(os)), new Float32Array(size(os))] : [new Float32Array(size(os))];
+      const outs: NumArray[] = COMPARISONS.has(op)
+        ? [new Uint8Array(size(os)), new Float32Array(size(os))]
+        : [new Float32Array(size(os))];
       for (const template of outs) {
         const e = template.slice();
         const r = template.slice();
         jsBackend.binary(op, av, as, bv, bs, e, os);
         b.binary(op, av, as, bv, bs, r, os);
-        assertClose(r, e, `binary ${op} ${JSON.stringify(as)} ∘ ${JSON.stringify(bs)} -> ${template.constructor.name}`, 2e-6, 1e-7);
+        assertClose(
+          r,
+          e,
+          `binary ${op} ${JSON.stringify(as)} ∘ ${JSON.stringify(bs)} -> ${template.constructor.name}`,
+          2e-6,
+          1e-7,
+        );
       }
     }
   }
@@ -284,7 +425,14 @@ nativeTest('binary broadcasting matches the reference for every op and shape pat
 // ---------------------------------------------------------------- reductions and data movement
 
 nativeTest('reduceSum and reduceMax (with argmax and NaN) over [outer, reduce, inner]', (b) => {
-  for (const [o, r, i] of [[1, 1, 1], [3, 7, 1], [1, 33, 13], [7, 3, 17], [2, 300, 5], [13, 1, 3]] as const) {
+  for (const [o, r, i] of [
+    [1, 1, 1],
+    [3, 7, 1],
+    [1, 33, 13],
+    [7, 3, 17],
+    [2, 300, 5],
+    [13, 1, 3],
+  ] as const) {
     const x = rand(o * r * i);
     const e = new Float32Array(o * i);
     const a = new Float32Array(o * i);
@@ -305,13 +453,44 @@ nativeTest('reduceSum and reduceMax (with argmax and NaN) over [outer, reduce, i
 
 nativeTest('transpose for ranks 1-5 and all element types', (b) => {
   const cases: [number[], number[]][] = [
-    [[7], [0]], [[3, 17], [1, 0]], [[13, 1], [1, 0]], [[2, 3, 4], [2, 0, 1]], [[2, 3, 4], [1, 2, 0]],
-    [[3, 5, 7, 2], [0, 2, 1, 3]], [[3, 5, 7, 2], [3, 2, 1, 0]], [[2, 3, 1, 4, 3], [4, 1, 3, 0, 2]],
+    [[7], [0]],
+    [
+      [3, 17],
+      [1, 0],
+    ],
+    [
+      [13, 1],
+      [1, 0],
+    ],
+    [
+      [2, 3, 4],
+      [2, 0, 1],
+    ],
+    [
+      [2, 3, 4],
+      [1, 2, 0],
+    ],
+    [
+      [3, 5, 7, 2],
+      [0, 2, 1, 3],
+    ],
+    [
+      [3, 5, 7, 2],
+      [3, 2, 1, 0],
+    ],
+    [
+      [2, 3, 1, 4, 3],
+      [4, 1, 3, 0, 2],
+    ],
   ];
   for (const [shape, perm] of cases) {
     const n = size(shape);
     const f = rand(n);
-    const inputs: NumArray[] = [f, Int32Array.from(f, (v) => Math.round(v * 100)), Uint8Array.from(f, (v) => (v > 0 ? 1 : 0))];
+    const inputs: NumArray[] = [
+      f,
+      Int32Array.from(f, (v) => Math.round(v * 100)),
+      Uint8Array.from(f, (v) => (v > 0 ? 1 : 0)),
+    ];
     for (const x of inputs) {
       const Ctor = x.constructor as new (n: number) => NumArray;
       const e = new Ctor(n);
@@ -324,7 +503,11 @@ nativeTest('transpose for ranks 1-5 and all element types', (b) => {
 });
 
 nativeTest('copyBlock, sliceBlock and cast', (b) => {
-  for (const [outer, inner, outInner, offset] of [[3, 4, 10, 5], [1, 7, 7, 0], [13, 1, 3, 2]] as const) {
+  for (const [outer, inner, outInner, offset] of [
+    [3, 4, 10, 5],
+    [1, 7, 7, 0],
+    [13, 1, 3, 2],
+  ] as const) {
     const x = rand(outer * inner);
     const base = rand(outer * outInner);
     const e = new Float32Array(base);
@@ -379,7 +562,16 @@ nativeTest('sumSquares and allFinite', (b) => {
 
 nativeTest('softmax, softmaxGrad and fused softmax cross-entropy', (b) => {
   // 700×10 spans two chunks of the short-row block path; 5×64 is the first long row.
-  for (const [rows, cols] of [[1, 1], [3, 7], [128, 10], [13, 33], [2, 500], [700, 10], [5, 63], [5, 64]] as const) {
+  for (const [rows, cols] of [
+    [1, 1],
+    [3, 7],
+    [128, 10],
+    [13, 33],
+    [2, 500],
+    [700, 10],
+    [5, 63],
+    [5, 64],
+  ] as const) {
     const x = rand(rows * cols, -10, 10);
     const e = new Float32Array(rows * cols);
     const a = new Float32Array(rows * cols);
@@ -424,63 +616,99 @@ nativeTest('gather and scatterAdd, with out-of-range indices rejected', (b) => {
 
 // ---------------------------------------------------------------- convolutions and pooling
 
-function convGeom(batch: number, inH: number, inW: number, inC: number, outC: number, kH: number, kW: number,
-  stride: [number, number], dilation: [number, number], pad: [number, number, number, number], groups: number): Conv2DGeometry {
+function convGeom(
+  batch: number,
+  inH: number,
+  inW: number,
+  inC: number,
+  outC: number,
+  kH: number,
+  kW: number,
+  stride: [number, number],
+  dilation: [number, number],
+  pad: [number, number, number, number],
+  groups: number,
+): Conv2DGeometry {
   const [pt, pb, pl, pr] = pad;
   const outH = Math.floor((inH + pt + pb - dilation[0] * (kH - 1) - 1) / stride[0]) + 1;
   const outW = Math.floor((inW + pl + pr - dilation[1] * (kW - 1) - 1) / stride[1]) + 1;
-  return { batch, inH, inW, inC, outH, outW, outC, kH, kW, strideH: stride[0], strideW: stride[1],
-    dilationH: dilation[0], dilationW: dilation[1], padTop: pt, padLeft: pl, groups };
+  return {
+    batch,
+    inH,
+    inW,
+    inC,
+    outH,
+    outW,
+    outC,
+    kH,
+    kW,
+    strideH: stride[0],
+    strideW: stride[1],
+    dilationH: dilation[0],
+    dilationW: dilation[1],
+    padTop: pt,
+    padLeft: pl,
+    groups,
+  };
 }
 
 const CONV_CASES: Conv2DGeometry[] = [
-  convGeom(2, 7, 7, 3, 5, 3, 3, [1, 1], [1, 1], [1, 1, 1, 1], 1),          // same padding
-  convGeom(3, 13, 17, 4, 7, 3, 2, [2, 1], [1, 1], [0, 0, 0, 0], 1),        // valid, strided, non-square kernel
-  convGeom(1, 9, 11, 6, 4, 3, 3, [1, 2], [2, 1], [2, 2, 1, 1], 2),         // dilated, grouped
-  convGeom(2, 1, 33, 5, 3, 1, 5, [1, 1], [1, 1], [0, 0, 2, 2], 1),         // 1D (inH = 1)
-  convGeom(2, 1, 40, 6, 9, 1, 3, [1, 2], [1, 3], [0, 0, 0, 0], 3),         // 1D grouped, dilated, strided
-  convGeom(2, 5, 5, 8, 6, 1, 1, [1, 1], [1, 1], [0, 0, 0, 0], 1),          // pointwise (plain GEMM)
-  convGeom(2, 6, 6, 4, 6, 1, 1, [2, 2], [1, 1], [0, 0, 0, 0], 2),          // strided 1x1, grouped
-  convGeom(1, 3, 3, 2, 3, 5, 5, [1, 1], [1, 1], [2, 2, 2, 2], 1),          // kernel larger than input
-  convGeom(4, 16, 16, 16, 33, 3, 3, [1, 1], [1, 1], [1, 1, 1, 1], 1),      // big enough for threads and chunks
-  convGeom(3, 1, 300, 32, 17, 1, 5, [1, 1], [1, 1], [0, 0, 0, 0], 1),      // W3-like 1D
-  convGeom(2, 9, 12, 5, 40, 3, 3, [1, 1], [2, 3], [2, 2, 3, 3], 1),        // dilated both ways, two column blocks
-  convGeom(2, 6, 7, 3, 4, 2, 2, [1, 1], [1, 1], [0, 1, 0, 1], 1),          // even kernel, 'same' padding after only
-  convGeom(2, 1, 700, 200, 24, 1, 3, [1, 1], [1, 1], [0, 0, 1, 1], 1),     // a sample too big for the direct filter gradient
-  convGeom(1, 41, 40, 16, 32, 3, 3, [1, 1], [1, 1], [1, 1, 1, 1], 1),      // one image: split into bands of rows
+  convGeom(2, 7, 7, 3, 5, 3, 3, [1, 1], [1, 1], [1, 1, 1, 1], 1), // same padding
+  convGeom(3, 13, 17, 4, 7, 3, 2, [2, 1], [1, 1], [0, 0, 0, 0], 1), // valid, strided, non-square kernel
+  convGeom(1, 9, 11, 6, 4, 3, 3, [1, 2], [2, 1], [2, 2, 1, 1], 2), // dilated, grouped
+  convGeom(2, 1, 33, 5, 3, 1, 5, [1, 1], [1, 1], [0, 0, 2, 2], 1), // 1D (inH = 1)
+  convGeom(2, 1, 40, 6, 9, 1, 3, [1, 2], [1, 3], [0, 0, 0, 0], 3), // 1D grouped, dilated, strided
+  convGeom(2, 5, 5, 8, 6, 1, 1, [1, 1], [1, 1], [0, 0, 0, 0], 1), // pointwise (plain GEMM)
+  convGeom(2, 6, 6, 4, 6, 1, 1, [2, 2], [1, 1], [0, 0, 0, 0], 2), // strided 1x1, grouped
+  convGeom(1, 3, 3, 2, 3, 5, 5, [1, 1], [1, 1], [2, 2, 2, 2], 1), // kernel larger than input
+  convGeom(4, 16, 16, 16, 33, 3, 3, [1, 1], [1, 1], [1, 1, 1, 1], 1), // big enough for threads and chunks
+  convGeom(3, 1, 300, 32, 17, 1, 5, [1, 1], [1, 1], [0, 0, 0, 0], 1), // W3-like 1D
+  convGeom(2, 9, 12, 5, 40, 3, 3, [1, 1], [2, 3], [2, 2, 3, 3], 1), // dilated both ways, two column blocks
+  convGeom(2, 6, 7, 3, 4, 2, 2, [1, 1], [1, 1], [0, 1, 0, 1], 1), // even kernel, 'same' padding after only
+  convGeom(2, 1, 700, 200, 24, 1, 3, [1, 1], [1, 1], [0, 0, 1, 1], 1), // a sample too big for the direct filter gradient
+  convGeom(1, 41, 40, 16, 32, 3, 3, [1, 1], [1, 1], [1, 1, 1, 1], 1), // one image: split into bands of rows
 ];
 
 // Every SIMD family (its direct convolution, or the GEMM path of the portable build) and both thread counts.
-nativeTest('conv2d forward, backprop input and backprop filter (groups, strides, dilation, padding, 1D)', (b, addon) => {
-  forEachIsaAndThreads(addon, (run) => {
-    for (const g of CONV_CASES) {
-      const label = `${run} ${JSON.stringify(g)}`;
-      const x = rand(g.batch * g.inH * g.inW * g.inC);
-      const kernel = rand(g.kH * g.kW * (g.inC / g.groups) * g.outC);
-      const bias = rand(g.outC);
-      const outSize = g.batch * g.outH * g.outW * g.outC;
-      const tol = 2e-5 * g.kH * g.kW * g.inC;
-      for (const [withBias, act] of [[true, 'linear'], [false, 'linear'], [true, 'relu'], [true, 'sigmoid'], [false, 'tanh']] as const) {
-        const e = new Float32Array(outSize);
-        const a = rand(outSize); // garbage: the kernel must overwrite it
-        jsBackend.conv2d(x, kernel, withBias ? bias : null, e, g, act);
-        b.conv2d(x, kernel, withBias ? bias : null, a, g, act);
-        assertClose(a, e, `conv2d ${act} ${label}`, 1e-4, tol);
+nativeTest(
+  'conv2d forward, backprop input and backprop filter (groups, strides, dilation, padding, 1D)',
+  (b, addon) => {
+    forEachIsaAndThreads(addon, (run) => {
+      for (const g of CONV_CASES) {
+        const label = `${run} ${JSON.stringify(g)}`;
+        const x = rand(g.batch * g.inH * g.inW * g.inC);
+        const kernel = rand(g.kH * g.kW * (g.inC / g.groups) * g.outC);
+        const bias = rand(g.outC);
+        const outSize = g.batch * g.outH * g.outW * g.outC;
+        const tol = 2e-5 * g.kH * g.kW * g.inC;
+        for (const [withBias, act] of [
+          [true, 'linear'],
+          [false, 'linear'],
+          [true, 'relu'],
+          [true, 'sigmoid'],
+          [false, 'tanh'],
+        ] as const) {
+          const e = new Float32Array(outSize);
+          const a = rand(outSize); // garbage: the kernel must overwrite it
+          jsBackend.conv2d(x, kernel, withBias ? bias : null, e, g, act);
+          b.conv2d(x, kernel, withBias ? bias : null, a, g, act);
+          assertClose(a, e, `conv2d ${act} ${label}`, 1e-4, tol);
+        }
+        const dy = rand(outSize);
+        const dxe = new Float32Array(x.length);
+        const dxa = rand(x.length); // garbage: the kernel must overwrite it
+        jsBackend.conv2dBackpropInput(dy, kernel, dxe, g);
+        b.conv2dBackpropInput(dy, kernel, dxa, g);
+        assertClose(dxa, dxe, `conv2dBackpropInput ${label}`, 1e-4, 2e-5 * g.kH * g.kW * g.outC);
+        const dke = new Float32Array(kernel.length);
+        const dka = rand(kernel.length);
+        jsBackend.conv2dBackpropFilter(x, dy, dke, g);
+        b.conv2dBackpropFilter(x, dy, dka, g);
+        assertClose(dka, dke, `conv2dBackpropFilter ${label}`, 1e-4, 2e-5 * g.batch * g.outH * g.outW);
       }
-      const dy = rand(outSize);
-      const dxe = new Float32Array(x.length);
-      const dxa = rand(x.length); // garbage: the kernel must overwrite it
-      jsBackend.conv2dBackpropInput(dy, kernel, dxe, g);
-      b.conv2dBackpropInput(dy, kernel, dxa, g);
-      assertClose(dxa, dxe, `conv2dBackpropInput ${label}`, 1e-4, 2e-5 * g.kH * g.kW * g.outC);
-      const dke = new Float32Array(kernel.length);
-      const dka = rand(kernel.length);
-      jsBackend.conv2dBackpropFilter(x, dy, dke, g);
-      b.conv2dBackpropFilter(x, dy, dka, g);
-      assertClose(dka, dke, `conv2dBackpropFilter ${label}`, 1e-4, 2e-5 * g.batch * g.outH * g.outW);
-    }
-  });
-});
+    });
+  },
+);
 
 nativeTest('depthwise conv2d forward and both backward passes', (b) => {
   const cases: DepthwiseGeometry[] = [
@@ -514,19 +742,31 @@ nativeTest('depthwise conv2d forward and both backward passes', (b) => {
   }
 });
 
-function poolGeom(batch: number, inH: number, inW: number, channels: number, kH: number, kW: number, sH: number,
-  sW: number, padTop: number, padLeft: number, outH: number, outW: number): Pool2DGeometry {
+function poolGeom(
+  batch: number,
+  inH: number,
+  inW: number,
+  channels: number,
+  kH: number,
+  kW: number,
+  sH: number,
+  sW: number,
+  padTop: number,
+  padLeft: number,
+  outH: number,
+  outW: number,
+): Pool2DGeometry {
   return { batch, inH, inW, channels, outH, outW, kH, kW, strideH: sH, strideW: sW, padTop, padLeft };
 }
 
 nativeTest('max and average pooling, forward and backward', (b) => {
   const cases: Pool2DGeometry[] = [
     poolGeom(2, 8, 8, 3, 2, 2, 2, 2, 0, 0, 4, 4),
-    poolGeom(3, 7, 9, 5, 3, 3, 2, 2, 1, 1, 4, 5),   // same padding, odd sizes
-    poolGeom(2, 1, 33, 7, 1, 5, 1, 5, 0, 0, 1, 6),  // 1D
-    poolGeom(1, 5, 5, 2, 3, 3, 1, 1, 0, 0, 3, 3),   // overlapping windows
+    poolGeom(3, 7, 9, 5, 3, 3, 2, 2, 1, 1, 4, 5), // same padding, odd sizes
+    poolGeom(2, 1, 33, 7, 1, 5, 1, 5, 0, 0, 1, 6), // 1D
+    poolGeom(1, 5, 5, 2, 3, 3, 1, 1, 0, 0, 3, 3), // overlapping windows
     poolGeom(1, 13, 13, 17, 13, 13, 1, 1, 0, 0, 1, 1), // global
-    poolGeom(1, 2, 2, 1, 1, 1, 3, 3, 2, 2, 2, 2),   // windows lying entirely in padding
+    poolGeom(1, 2, 2, 1, 1, 1, 3, 3, 2, 2, 2, 2), // windows lying entirely in padding
     poolGeom(9, 64, 64, 64, 2, 2, 2, 2, 0, 0, 32, 32), // big enough to be split by samples across threads
   ];
   for (const g of cases) {
@@ -562,7 +802,11 @@ nativeTest('fused optimizer updates match the reference over several steps', (b)
   const n = 333;
   const squares = seededValues(n, 99, 0, 0.5);
   type Slots = Float32Array[];
-  const run = (bk: Backend, slots: Slots, step: (bk: Backend, w: Float32Array, g: Float32Array, s: Slots, t: number) => void): Float32Array[] => {
+  const run = (
+    bk: Backend,
+    slots: Slots,
+    step: (bk: Backend, w: Float32Array, g: Float32Array, s: Slots, t: number) => void,
+  ): Float32Array[] => {
     const w = seededValues(n, 1);
     for (let t = 1; t <= 4; t++) step(bk, w, seededValues(n, 10 + t), slots, t);
     return [w, ...slots];
@@ -572,14 +816,38 @@ nativeTest('fused optimizer updates match the reference over several steps', (b)
     ['sgd momentum', () => [new Float32Array(n)], (bk, w, g, s) => bk.sgdUpdate(w, g, s[0], 0.1, 0.9, false)],
     ['sgd nesterov', () => [new Float32Array(n)], (bk, w, g, s) => bk.sgdUpdate(w, g, s[0], 0.1, 0.9, true)],
     ['rmsprop', () => [new Float32Array(n)], (bk, w, g, s) => bk.rmspropUpdate(w, g, s[0], null, 0.01, 0.9, 0, 1e-7)],
-    ['rmsprop momentum', () => [new Float32Array(n), new Float32Array(n)], (bk, w, g, s) => bk.rmspropUpdate(w, g, s[0], s[1], 0.01, 0.9, 0.5, 1e-7)],
-    ['adam', () => [new Float32Array(n), new Float32Array(n)], (bk, w, g, s, t) => bk.adamUpdate(w, g, s[0], s[1], null, 0.001, 0.9, 0.999, 1e-7, t, 0)],
-    ['adamw amsgrad', () => [new Float32Array(n), new Float32Array(n), new Float32Array(n)], (bk, w, g, s, t) => bk.adamUpdate(w, g, s[0], s[1], s[2], 0.001, 0.9, 0.999, 1e-7, t, 0.004)],
+    [
+      'rmsprop momentum',
+      () => [new Float32Array(n), new Float32Array(n)],
+      (bk, w, g, s) => bk.rmspropUpdate(w, g, s[0], s[1], 0.01, 0.9, 0.5, 1e-7),
+    ],
+    [
+      'adam',
+      () => [new Float32Array(n), new Float32Array(n)],
+      (bk, w, g, s, t) => bk.adamUpdate(w, g, s[0], s[1], null, 0.001, 0.9, 0.999, 1e-7, t, 0),
+    ],
+    [
+      'adamw amsgrad',
+      () => [new Float32Array(n), new Float32Array(n), new Float32Array(n)],
+      (bk, w, g, s, t) => bk.adamUpdate(w, g, s[0], s[1], s[2], 0.001, 0.9, 0.999, 1e-7, t, 0.004),
+    ],
     ['adagrad', () => [new Float32Array(n).fill(0.1)], (bk, w, g, s) => bk.adagradUpdate(w, g, s[0], 0.01, 1e-7)],
     // Embedding tables: per-lookup gradient squares replace g².
-    ['rmsprop sparse squares', () => [new Float32Array(n)], (bk, w, g, s) => bk.rmspropUpdate(w, g, s[0], null, 0.01, 0.9, 0, 1e-7, squares)],
-    ['adam sparse squares', () => [new Float32Array(n), new Float32Array(n)], (bk, w, g, s, t) => bk.adamUpdate(w, g, s[0], s[1], null, 0.001, 0.9, 0.999, 1e-7, t, 0, squares)],
-    ['adagrad sparse squares', () => [new Float32Array(n).fill(0.1)], (bk, w, g, s) => bk.adagradUpdate(w, g, s[0], 0.01, 1e-7, squares)],
+    [
+      'rmsprop sparse squares',
+      () => [new Float32Array(n)],
+      (bk, w, g, s) => bk.rmspropUpdate(w, g, s[0], null, 0.01, 0.9, 0, 1e-7, squares),
+    ],
+    [
+      'adam sparse squares',
+      () => [new Float32Array(n), new Float32Array(n)],
+      (bk, w, g, s, t) => bk.adamUpdate(w, g, s[0], s[1], null, 0.001, 0.9, 0.999, 1e-7, t, 0, squares),
+    ],
+    [
+      'adagrad sparse squares',
+      () => [new Float32Array(n).fill(0.1)],
+      (bk, w, g, s) => bk.adagradUpdate(w, g, s[0], 0.01, 1e-7, squares),
+    ],
   ];
   for (const [name, slots, step] of cases) {
     const e = run(jsBackend, slots(), step);

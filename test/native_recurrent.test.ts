@@ -29,7 +29,8 @@ function assertCloseTol(actual: Float32Array, expected: Float32Array, what: stri
   assert.equal(actual.length, expected.length, what);
   for (let i = 0; i < expected.length; i++) {
     const err = Math.abs(actual[i] - expected[i]);
-    if (!(err <= atol + rtol * Math.abs(expected[i]))) assert.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
+    if (!(err <= atol + rtol * Math.abs(expected[i])))
+      assert.fail(`${what}: element ${i} is ${actual[i]}, expected ${expected[i]}`);
   }
 }
 
@@ -38,7 +39,12 @@ function assertClose(actual: Float32Array, expected: Float32Array, what: string)
 }
 
 /** Runs `step` on both backends from identical copies of `inputs` and compares every buffer afterwards. */
-function compare(b: Backend, what: string, inputs: Float32Array[], step: (bk: Backend, bufs: Float32Array[]) => void): void {
+function compare(
+  b: Backend,
+  what: string,
+  inputs: Float32Array[],
+  step: (bk: Backend, bufs: Float32Array[]) => void,
+): void {
   const e = inputs.map((x) => new Float32Array(x));
   const a = inputs.map((x) => new Float32Array(x));
   step(jsBackend, e);
@@ -47,9 +53,19 @@ function compare(b: Backend, what: string, inputs: Float32Array[], step: (bk: Ba
 }
 
 const PAIRS: [GateActivation, GateActivation][] = [
-  ['tanh', 'sigmoid'], ['tanh', 'hard_sigmoid'], ['relu', 'sigmoid'], ['linear', 'tanh'], ['sigmoid', 'relu'], ['hard_sigmoid', 'linear'],
+  ['tanh', 'sigmoid'],
+  ['tanh', 'hard_sigmoid'],
+  ['relu', 'sigmoid'],
+  ['linear', 'tanh'],
+  ['sigmoid', 'relu'],
+  ['hard_sigmoid', 'linear'],
 ];
-const SHAPES: [number, number][] = [[1, 1], [3, 7], [13, 17], [128, 32]];
+const SHAPES: [number, number][] = [
+  [1, 1],
+  [3, 7],
+  [13, 17],
+  [128, 32],
+];
 
 function masks(batch: number): (Uint8Array | null)[] {
   return [null, Uint8Array.from({ length: batch }, (_, i) => (i % 3 === 1 ? 0 : 1))];
@@ -64,17 +80,22 @@ nativeTest('LSTM gates forward and backward', (b) => {
           const z = rand(batch * 4 * u, -3, 3);
           const cPrev = rand(batch * u);
           const hPrev = rand(batch * u);
-          compare(b, `${tag} forward`, [z, cPrev, hPrev, rand(batch * u), rand(batch * u)],
-            (bk, [zz, cp, hp, c, h]) => bk.lstmGatesForward(zz, cp, hp, c, h, mask, batch, u, act, rec));
+          compare(b, `${tag} forward`, [z, cPrev, hPrev, rand(batch * u), rand(batch * u)], (bk, [zz, cp, hp, c, h]) =>
+            bk.lstmGatesForward(zz, cp, hp, c, h, mask, batch, u, act, rec),
+          );
           // The backward pass reads the forward's activated gates and cell state.
           const gates = new Float32Array(z);
           const c = new Float32Array(batch * u);
           const h = new Float32Array(batch * u);
           jsBackend.lstmGatesForward(gates, cPrev, hPrev, c, h, mask, batch, u, act, rec);
           const dOut = withOut ? rand(batch * u) : null;
-          compare(b, `${tag} backward`, [rand(batch * u), rand(batch * u), rand(batch * 4 * u), rand(batch * u), rand(batch * u)],
+          compare(
+            b,
+            `${tag} backward`,
+            [rand(batch * u), rand(batch * u), rand(batch * 4 * u), rand(batch * u), rand(batch * u)],
             (bk, [dhNext, dcNext, dz, dhPrev, dcPrev]) =>
-              bk.lstmGatesBackward(gates, cPrev, c, dhNext, dOut, dcNext, dz, dhPrev, dcPrev, mask, batch, u, act, rec));
+              bk.lstmGatesBackward(gates, cPrev, c, dhNext, dOut, dcNext, dz, dhPrev, dcPrev, mask, batch, u, act, rec),
+          );
         }
       }
     }
@@ -89,12 +110,19 @@ nativeTest('GRU (reset_after) gates forward and backward', (b) => {
         const xg = rand(batch * 3 * u, -3, 3);
         const recBuf = rand(batch * 3 * u, -2, 2);
         const hPrev = rand(batch * u);
-        compare(b, `${tag} forward`, [xg, rand(batch * u)], (bk, [x, h]) => bk.gruGatesForward(x, recBuf, hPrev, h, mask, batch, u, act, rec));
+        compare(b, `${tag} forward`, [xg, rand(batch * u)], (bk, [x, h]) =>
+          bk.gruGatesForward(x, recBuf, hPrev, h, mask, batch, u, act, rec),
+        );
         const gates = new Float32Array(xg);
         jsBackend.gruGatesForward(gates, recBuf, hPrev, new Float32Array(batch * u), mask, batch, u, act, rec);
         for (const dOut of [null, rand(batch * u)]) {
-          compare(b, `${tag} backward`, [rand(batch * u), rand(batch * 3 * u), rand(batch * 3 * u), rand(batch * u)],
-            (bk, [dhNext, dx, drec, dhPrev]) => bk.gruGatesBackward(gates, recBuf, hPrev, dhNext, dOut, dx, drec, dhPrev, mask, batch, u, act, rec));
+          compare(
+            b,
+            `${tag} backward`,
+            [rand(batch * u), rand(batch * 3 * u), rand(batch * 3 * u), rand(batch * u)],
+            (bk, [dhNext, dx, drec, dhPrev]) =>
+              bk.gruGatesBackward(gates, recBuf, hPrev, dhNext, dOut, dx, drec, dhPrev, mask, batch, u, act, rec),
+          );
         }
       }
     }
@@ -109,19 +137,29 @@ nativeTest('GRU (reset_before) reset and candidate halves, forward and backward'
         const xg = rand(batch * 3 * u, -3, 3);
         const recZR = rand(batch * 2 * u);
         const hRec = rand(batch * u);
-        compare(b, `${tag} reset forward`, [xg, rand(batch * u)], (bk, [x, rh]) => bk.gruResetForward(x, recZR, hRec, rh, batch, u, rec));
+        compare(b, `${tag} reset forward`, [xg, rand(batch * u)], (bk, [x, rh]) =>
+          bk.gruResetForward(x, recZR, hRec, rh, batch, u, rec),
+        );
         const gates = new Float32Array(xg);
         jsBackend.gruResetForward(gates, recZR, hRec, new Float32Array(batch * u), batch, u, rec);
         const recH = rand(batch * u);
-        compare(b, `${tag} candidate forward`, [gates, rand(batch * u)], (bk, [x, h]) => bk.gruCandidateForward(x, recH, hRec, h, mask, batch, u, act));
+        compare(b, `${tag} candidate forward`, [gates, rand(batch * u)], (bk, [x, h]) =>
+          bk.gruCandidateForward(x, recH, hRec, h, mask, batch, u, act),
+        );
         jsBackend.gruCandidateForward(gates, recH, hRec, new Float32Array(batch * u), mask, batch, u, act);
         for (const dOut of [null, rand(batch * u)]) {
-          compare(b, `${tag} candidate backward`, [rand(batch * u), rand(batch * 2 * u), rand(batch * u), rand(batch * u)],
-            (bk, [dhNext, dzr, dah, dhPrev]) => bk.gruCandidateBackward(gates, hRec, dhNext, dOut, dzr, dah, dhPrev, mask, batch, u, act, rec));
+          compare(
+            b,
+            `${tag} candidate backward`,
+            [rand(batch * u), rand(batch * 2 * u), rand(batch * u), rand(batch * u)],
+            (bk, [dhNext, dzr, dah, dhPrev]) =>
+              bk.gruCandidateBackward(gates, hRec, dhNext, dOut, dzr, dah, dhPrev, mask, batch, u, act, rec),
+          );
         }
         const drh = rand(batch * u);
-        compare(b, `${tag} reset backward`, [rand(batch * 2 * u), rand(batch * u)],
-          (bk, [dzr, dhRec]) => bk.gruResetBackward(gates, hRec, drh, dzr, dhRec, mask, batch, u, rec));
+        compare(b, `${tag} reset backward`, [rand(batch * 2 * u), rand(batch * u)], (bk, [dzr, dhRec]) =>
+          bk.gruResetBackward(gates, hRec, drh, dzr, dhRec, mask, batch, u, rec),
+        );
       }
     }
   }
@@ -133,11 +171,17 @@ nativeTest('SimpleRNN step forward and backward', (b) => {
       for (const mask of masks(batch)) {
         const tag = `rnn ${act} ${batch}x${u} mask=${mask !== null}`;
         const hPrev = rand(batch * u);
-        compare(b, `${tag} forward`, [rand(batch * u, -3, 3), rand(batch * u)], (bk, [z, h]) => bk.rnnStepForward(z, hPrev, h, mask, batch, u, act));
+        compare(b, `${tag} forward`, [rand(batch * u, -3, 3), rand(batch * u)], (bk, [z, h]) =>
+          bk.rnnStepForward(z, hPrev, h, mask, batch, u, act),
+        );
         const y = rand(batch * u, 0, 1);
         for (const dOut of [null, rand(batch * u)]) {
-          compare(b, `${tag} backward`, [rand(batch * u), rand(batch * u), rand(batch * u)],
-            (bk, [dhNext, dz, dhPrev]) => bk.rnnStepBackward(y, dhNext, dOut, dz, dhPrev, mask, batch, u, act));
+          compare(
+            b,
+            `${tag} backward`,
+            [rand(batch * u), rand(batch * u), rand(batch * u)],
+            (bk, [dhNext, dz, dhPrev]) => bk.rnnStepBackward(y, dhNext, dOut, dz, dhPrev, mask, batch, u, act),
+          );
         }
       }
     }
@@ -145,13 +189,32 @@ nativeTest('SimpleRNN step forward and backward', (b) => {
 });
 
 nativeTest('recurrent kernels reject undersized buffers instead of writing past them', (b) => {
-  assert.throws(() => b.lstmGatesForward(new Float32Array(3), new Float32Array(1), new Float32Array(1), new Float32Array(1),
-    new Float32Array(1), null, 1, 1, 'tanh', 'sigmoid'), TypeError);
+  assert.throws(
+    () =>
+      b.lstmGatesForward(
+        new Float32Array(3),
+        new Float32Array(1),
+        new Float32Array(1),
+        new Float32Array(1),
+        new Float32Array(1),
+        null,
+        1,
+        1,
+        'tanh',
+        'sigmoid',
+      ),
+    TypeError,
+  );
 });
 
 // ---------------------------------------------------------------- whole-sequence LSTM and GRU
 
-interface SeqCase { batch: number; steps: number; features: number; units: number }
+interface SeqCase {
+  batch: number;
+  steps: number;
+  features: number;
+  units: number;
+}
 // Awkward sizes, plus one with enough work to be split across threads (batch rows by part).
 const SEQ_CASES: SeqCase[] = [
   { batch: 1, steps: 1, features: 1, units: 1 },
@@ -162,44 +225,79 @@ const SEQ_CASES: SeqCase[] = [
   { batch: 8, steps: 3, features: 40, units: 448 },
 ];
 
-interface SeqOptions { mask: boolean; back: boolean; drop: boolean; bias: boolean }
+interface SeqOptions {
+  mask: boolean;
+  back: boolean;
+  drop: boolean;
+  bias: boolean;
+}
 
 /** What both cells share; gate width G = gates·units, the GRU's bias is [2, G]. */
 function sequenceBase(c: SeqCase, gates: number, biasRows: number, opts: SeqOptions): Omit<LstmSequence, 'c'> {
   const { batch: B, steps: T, features: F, units: u } = c;
   const G = gates * u;
   return {
-    batch: B, steps: T, features: F, units: u, x: rand(B * T * F), kernel: rand(F * G, -0.5, 0.5),
-    recurrentKernel: rand(u * G, -0.5, 0.5), bias: opts.bias ? rand(biasRows * G) : null,
+    batch: B,
+    steps: T,
+    features: F,
+    units: u,
+    x: rand(B * T * F),
+    kernel: rand(F * G, -0.5, 0.5),
+    recurrentKernel: rand(u * G, -0.5, 0.5),
+    bias: opts.bias ? rand(biasRows * G) : null,
     mask: opts.mask ? Uint8Array.from({ length: T * B }, (_, i) => (i % 5 === 2 ? 0 : 1)) : null,
     recurrentDropMask: opts.drop ? Float32Array.from(rand(B * u, 0, 1), (v) => (v < 0.3 ? 0 : 1 / 0.7)) : null,
-    goBackwards: opts.back, act: 'tanh', recAct: 'sigmoid',
-    gates: new Float32Array(T * B * G), h: new Float32Array((T + 1) * B * u),
+    goBackwards: opts.back,
+    act: 'tanh',
+    recAct: 'sigmoid',
+    gates: new Float32Array(T * B * G),
+    h: new Float32Array((T + 1) * B * u),
   };
 }
 
 function gradients(s: Omit<LstmSequence, 'c'>, G: number, biasSize: number): RecurrentGradients {
   return {
-    dx: new Float32Array(s.x.length), dKernel: new Float32Array(s.features * G),
-    dRecurrentKernel: new Float32Array(s.units * G), dBias: s.bias ? new Float32Array(biasSize) : null,
+    dx: new Float32Array(s.x.length),
+    dKernel: new Float32Array(s.features * G),
+    dRecurrentKernel: new Float32Array(s.units * G),
+    dBias: s.bias ? new Float32Array(biasSize) : null,
   };
 }
 
-const flat = (g: RecurrentGradients): Float32Array[] => [g.dx, g.dKernel, g.dRecurrentKernel, ...(g.dBias ? [g.dBias] : [])];
+const flat = (g: RecurrentGradients): Float32Array[] => [
+  g.dx,
+  g.dKernel,
+  g.dRecurrentKernel,
+  ...(g.dBias ? [g.dBias] : []),
+];
 
 interface CellUnderTest {
   name: string;
   /** Forward then backward on backend bk from the same inputs; every buffer written, in a fixed order. */
-  run(bk: Backend, c: SeqCase, base: Omit<LstmSequence, 'c'>, dStep: Float32Array | null, dh: Float32Array, dc: Float32Array): Float32Array[];
+  run(
+    bk: Backend,
+    c: SeqCase,
+    base: Omit<LstmSequence, 'c'>,
+    dStep: Float32Array | null,
+    dh: Float32Array,
+    dc: Float32Array,
+  ): Float32Array[];
   gates: number;
   biasRows: number;
 }
 
 const CELLS: CellUnderTest[] = [
   {
-    name: 'LSTM', gates: 4, biasRows: 1,
+    name: 'LSTM',
+    gates: 4,
+    biasRows: 1,
     run(bk, c, base, dStep, dh, dc) {
-      const own: LstmSequence = { ...base, gates: new Float32Array(base.gates.length), c: new Float32Array((c.steps + 1) * c.batch * c.units), h: new Float32Array(base.h.length) };
+      const own: LstmSequence = {
+        ...base,
+        gates: new Float32Array(base.gates.length),
+        c: new Float32Array((c.steps + 1) * c.batch * c.units),
+        h: new Float32Array(base.h.length),
+      };
       bk.lstmSequenceForward(own);
       const g = gradients(own, 4 * c.units, 4 * c.units);
       bk.lstmSequenceBackward(own, dStep, new Float32Array(dh), new Float32Array(dc), g);
@@ -207,9 +305,16 @@ const CELLS: CellUnderTest[] = [
     },
   },
   {
-    name: 'GRU', gates: 3, biasRows: 2,
+    name: 'GRU',
+    gates: 3,
+    biasRows: 2,
     run(bk, c, base, dStep, dh) {
-      const own: GruSequence = { ...base, gates: new Float32Array(base.gates.length), rec: new Float32Array(base.gates.length), h: new Float32Array(base.h.length) };
+      const own: GruSequence = {
+        ...base,
+        gates: new Float32Array(base.gates.length),
+        rec: new Float32Array(base.gates.length),
+        h: new Float32Array(base.h.length),
+      };
       bk.gruSequenceForward(own);
       const g = gradients(own, 3 * c.units, 6 * c.units);
       bk.gruSequenceBackward(own, dStep, new Float32Array(dh), g);
@@ -229,7 +334,10 @@ for (const cell of CELLS) {
     try {
       for (const c of SEQ_CASES) {
         for (const [mask, back, drop, bias, withStep] of [
-          [false, false, false, true, false], [true, false, false, true, true], [false, true, true, false, true], [true, true, true, true, false],
+          [false, false, false, true, false],
+          [true, false, false, true, true],
+          [false, true, true, false, true],
+          [true, true, true, true, false],
         ]) {
           const base = sequenceBase(c, cell.gates, cell.biasRows, { mask, back, drop, bias });
           const n = c.batch * c.units;
@@ -260,8 +368,19 @@ test('whole-sequence LSTM and GRU reject undersized buffers instead of writing p
   }
   const c = { batch: 2, steps: 3, features: 4, units: 5 };
   const base = sequenceBase(c, 4, 1, { mask: false, back: false, drop: false, bias: true });
-  assert.throws(() => nb.lstmSequenceForward({ ...base, c: new Float32Array((c.steps + 1) * c.batch * c.units), gates: new Float32Array(3) }), TypeError);
+  assert.throws(
+    () =>
+      nb.lstmSequenceForward({
+        ...base,
+        c: new Float32Array((c.steps + 1) * c.batch * c.units),
+        gates: new Float32Array(3),
+      }),
+    TypeError,
+  );
   const gru = sequenceBase(c, 3, 2, { mask: false, back: false, drop: false, bias: true });
   // A GRU bias must hold both rows.
-  assert.throws(() => nb.gruSequenceForward({ ...gru, bias: new Float32Array(15), rec: new Float32Array(gru.gates.length) }), TypeError);
+  assert.throws(
+    () => nb.gruSequenceForward({ ...gru, bias: new Float32Array(15), rec: new Float32Array(gru.gates.length) }),
+    TypeError,
+  );
 });

@@ -6,7 +6,8 @@ import { checkLayerGradients } from './helpers/layer_grad.js';
 
 const close = (actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-5): void => {
   assert.equal(actual.length, expected.length);
-  for (let i = 0; i < expected.length; i++) assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `element ${i}: ${actual[i]} vs ${expected[i]}`);
+  for (let i = 0; i < expected.length; i++)
+    assert.ok(Math.abs(actual[i] - expected[i]) <= tol, `element ${i}: ${actual[i]} vs ${expected[i]}`);
 };
 
 /** Per-channel mean and biased variance of a [n, c] view. */
@@ -23,24 +24,45 @@ function stats(x: Tensor): { mean: number[]; variance: number[] } {
 test('BatchNormalization: Keras weights in order gamma, beta, moving_mean, moving_variance; moving stats non-trainable', () => {
   const bn = new layers.BatchNormalization();
   assert.deepEqual(bn.apply(Input({ shape: [5, 5, 8] })).shape, [null, 5, 5, 8]);
-  assert.deepEqual(bn.weights.map((w) => [w.name, w.shape, w.trainable]), [
-    ['gamma', [8], true], ['beta', [8], true], ['moving_mean', [8], false], ['moving_variance', [8], false],
-  ]);
-  assert.deepEqual(bn.trainableWeights.map((w) => w.name), ['gamma', 'beta']);
-  assert.deepEqual(bn.nonTrainableWeights.map((w) => w.name), ['moving_mean', 'moving_variance']);
+  assert.deepEqual(
+    bn.weights.map((w) => [w.name, w.shape, w.trainable]),
+    [
+      ['gamma', [8], true],
+      ['beta', [8], true],
+      ['moving_mean', [8], false],
+      ['moving_variance', [8], false],
+    ],
+  );
+  assert.deepEqual(
+    bn.trainableWeights.map((w) => w.name),
+    ['gamma', 'beta'],
+  );
+  assert.deepEqual(
+    bn.nonTrainableWeights.map((w) => w.name),
+    ['moving_mean', 'moving_variance'],
+  );
   assert.equal(bn.countParams(), 32);
   assert.ok(bn.name.startsWith('batch_normalization'));
   const plain = new layers.BatchNormalization({ center: false, scale: false });
   plain.apply(Input({ shape: [3] }));
-  assert.deepEqual(plain.weights.map((w) => w.name), ['moving_mean', 'moving_variance']);
+  assert.deepEqual(
+    plain.weights.map((w) => w.name),
+    ['moving_mean', 'moving_variance'],
+  );
 });
 
 test('BatchNormalization inference uses the moving statistics and leaves them alone', () => {
   const bn = new layers.BatchNormalization({ epsilon: 0.01 });
   bn.apply(Input({ shape: [2] }));
   bn.setWeights([tensor([2, 0.5]), tensor([1, -1]), tensor([0.5, -2]), tensor([4, 0.25])]);
-  const y = bn.apply(tensor([[1, 2], [3, -2]]));
-  const expect = (x: number, c: number): number => [2, 0.5][c] * (x - [0.5, -2][c]) / Math.sqrt([4, 0.25][c] + 0.01) + [1, -1][c];
+  const y = bn.apply(
+    tensor([
+      [1, 2],
+      [3, -2],
+    ]),
+  );
+  const expect = (x: number, c: number): number =>
+    ([2, 0.5][c] * (x - [0.5, -2][c])) / Math.sqrt([4, 0.25][c] + 0.01) + [1, -1][c];
   close(y.values, [expect(1, 0), expect(2, 1), expect(3, 0), expect(-2, 1)]);
   close(bn.getWeights()[2].values, [0.5, -2]);
 });
@@ -53,12 +75,28 @@ test('BatchNormalization training normalises with batch statistics and updates t
   const { mean, variance } = stats(x);
   const out = stats(y);
   close(out.mean, [0, 0, 0], 1e-5);
-  close(out.variance, variance.map((v) => v / (v + 1e-3)), 1e-4);
-  close(bn.getWeights()[2].values, mean.map((m) => 0.1 * m), 1e-6);
-  close(bn.getWeights()[3].values, variance.map((v) => 0.9 + 0.1 * v), 1e-6);
+  close(
+    out.variance,
+    variance.map((v) => v / (v + 1e-3)),
+    1e-4,
+  );
+  close(
+    bn.getWeights()[2].values,
+    mean.map((m) => 0.1 * m),
+    1e-6,
+  );
+  close(
+    bn.getWeights()[3].values,
+    variance.map((v) => 0.9 + 0.1 * v),
+    1e-6,
+  );
   // A second step moves them again from where they are.
   bn.apply(x, { training: true });
-  close(bn.getWeights()[2].values, mean.map((m) => 0.9 * 0.1 * m + 0.1 * m), 1e-6);
+  close(
+    bn.getWeights()[2].values,
+    mean.map((m) => 0.9 * 0.1 * m + 0.1 * m),
+    1e-6,
+  );
   // A frozen layer normalises with its moving statistics even in training, as Keras does.
   const before = bn.getWeights();
   bn.trainable = false;
@@ -74,7 +112,13 @@ test('BatchNormalization on another axis, and with a [batch, steps] mask in trai
   assert.deepEqual(bn.weights[0].shape, [3]);
   const masked = new layers.BatchNormalization({ momentum: 0 });
   masked.apply(Input({ shape: [3, 2] }));
-  const x = tensor([[[1, 10], [3, 20], [100, 100]]]);
+  const x = tensor([
+    [
+      [1, 10],
+      [3, 20],
+      [100, 100],
+    ],
+  ]);
   const mask = tensor(new Uint8Array([1, 1, 0]), [1, 3], 'bool');
   masked.invoke([x], { training: true, masks: [mask] });
   close(masked.getWeights()[2].values, [2, 15], 1e-4);
@@ -95,28 +139,53 @@ test('BatchNormalization gradients (through the batch statistics in training) an
 test('LayerNormalization: weights, per-sample statistics over one or several axes, gradients', () => {
   const ln = new layers.LayerNormalization();
   assert.deepEqual(ln.apply(Input({ shape: [5, 4] })).shape, [null, 5, 4]);
-  assert.deepEqual(ln.weights.map((w) => [w.name, w.shape]), [['gamma', [4]], ['beta', [4]]]);
+  assert.deepEqual(
+    ln.weights.map((w) => [w.name, w.shape]),
+    [
+      ['gamma', [4]],
+      ['beta', [4]],
+    ],
+  );
   const x = randTensor([2, 5, 4], 55, -3, 3);
   const y = ln.apply(x);
   for (let row = 0; row < 10; row++) {
     const v = Array.from(x.values.subarray(row * 4, row * 4 + 4));
     const m = v.reduce((p, q) => p + q, 0) / 4;
     const s = v.reduce((p, q) => p + (q - m) ** 2, 0) / 4;
-    close(y.values.subarray(row * 4, row * 4 + 4), v.map((q) => (q - m) / Math.sqrt(s + 1e-3)), 1e-5);
+    close(
+      y.values.subarray(row * 4, row * 4 + 4),
+      v.map((q) => (q - m) / Math.sqrt(s + 1e-3)),
+      1e-5,
+    );
   }
   checkLayerGradients(ln, [x]);
   const both = new layers.LayerNormalization({ axis: [1, 2], center: false });
   both.apply(Input({ shape: [3, 2] }));
-  assert.deepEqual(both.weights.map((w) => [w.name, w.shape]), [['gamma', [3, 2]]]);
+  assert.deepEqual(
+    both.weights.map((w) => [w.name, w.shape]),
+    [['gamma', [3, 2]]],
+  );
   checkLayerGradients(both, [randTensor([2, 3, 2], 56)]);
 });
 
 test('normalization errors and unknown options', () => {
   const js = (o: object): Record<string, never> => o as Record<string, never>;
-  assert.throws(() => new layers.BatchNormalization(js({ renorm: true })), { name: 'TypeError', message: /^BatchNormalization got an unexpected option 'renorm'/ });
-  assert.throws(() => new layers.LayerNormalization(js({ momentum: 0.9 })), { name: 'TypeError', message: /^LayerNormalization got an unexpected option 'momentum'/ });
-  assert.throws(() => new layers.BatchNormalization().apply(Input({ shape: [4, null] })), /needs a known size on axis -1/);
-  assert.throws(() => new layers.BatchNormalization({ axis: 3 }).apply(Input({ shape: [4] })), /axis 3 is out of range for input shape \(None, 4\)/);
+  assert.throws(() => new layers.BatchNormalization(js({ renorm: true })), {
+    name: 'TypeError',
+    message: /^BatchNormalization got an unexpected option 'renorm'/,
+  });
+  assert.throws(() => new layers.LayerNormalization(js({ momentum: 0.9 })), {
+    name: 'TypeError',
+    message: /^LayerNormalization got an unexpected option 'momentum'/,
+  });
+  assert.throws(
+    () => new layers.BatchNormalization().apply(Input({ shape: [4, null] })),
+    /needs a known size on axis -1/,
+  );
+  assert.throws(
+    () => new layers.BatchNormalization({ axis: 3 }).apply(Input({ shape: [4] })),
+    /axis 3 is out of range for input shape \(None, 4\)/,
+  );
   const bn = new layers.BatchNormalization();
   bn.apply(Input({ shape: [4] }));
   assert.throws(() => bn.apply(Input({ shape: [5] })), /was built for 4 features/);

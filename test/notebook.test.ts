@@ -27,7 +27,9 @@ test('multi-input QA model: the notebook summary rows, fit with a list and with 
   const lines = summaryLines(model);
   assert.ok(lines.some((l) => /^text \(InputLayer\)\s+\(None, 200\)\s+0\s*$/.test(l)));
   assert.ok(lines.some((l) => /^embedding_\d+ \(Embedding\)\s+\(None, 200, 64\)\s+640000\s+text\[0\]\[0\]/.test(l)));
-  assert.ok(lines.some((l) => /^embedding_\d+ \(Embedding\)\s+\(None, 200, 32\)\s+320000\s+question\[0\]\[0\]/.test(l)));
+  assert.ok(
+    lines.some((l) => /^embedding_\d+ \(Embedding\)\s+\(None, 200, 32\)\s+320000\s+question\[0\]\[0\]/.test(l)),
+  );
   assert.deepEqual(paramsOf(model, 'LSTM'), [12416, 3136]);
   const text = random.randint(1, 10000, [16, 200]);
   const question = random.randint(1, 10000, [16, 200]);
@@ -35,8 +37,14 @@ test('multi-input QA model: the notebook summary rows, fit with a list and with 
   const h1 = await model.fit([text, question], answers, { epochs: 1, batchSize: 8, verbose: 0 });
   const h2 = await model.fit({ text, question }, answers, { epochs: 1, batchSize: 8, verbose: 0 });
   assert.ok(Number.isFinite(h1.history.loss[0]) && Number.isFinite(h2.history.acc[0]));
-  await assert.rejects(model.fit({ text, questions: question }, answers, { verbose: 0 }), /key 'questions' names no input.*text, question/);
-  await assert.rejects(model.fit([random.randint(1, 10001, [16, 200]).cast('float32'), question], answers, { verbose: 0 }), /Embedding.*10000/);
+  await assert.rejects(
+    model.fit({ text, questions: question }, answers, { verbose: 0 }),
+    /key 'questions' names no input.*text, question/,
+  );
+  await assert.rejects(
+    model.fit([random.randint(1, 10001, [16, 200]).cast('float32'), question], answers, { verbose: 0 }),
+    /Embedding.*10000/,
+  );
 });
 
 test('multi-output model: heads named, per-head losses and loss weights', async () => {
@@ -63,12 +71,20 @@ test('multi-output model: heads named, per-head losses and loss weights', async 
   });
   const lines = summaryLines(model);
   assert.ok(lines.some((l) => /^posts \(InputLayer\)\s+\(None, None\)\s+0/.test(l)));
-  assert.ok(lines.some((l) => /^embedding_\d+ \(Embedding\)\s+\(None, None, 256\)\s+12800000\s+posts\[0\]\[0\]/.test(l)));
+  assert.ok(
+    lines.some((l) => /^embedding_\d+ \(Embedding\)\s+\(None, None, 256\)\s+12800000\s+posts\[0\]\[0\]/.test(l)),
+  );
   assert.deepEqual(paramsOf(model, 'Conv1D'), [163968, 164096, 327936, 327936, 327936]);
   assert.deepEqual(model.outputNames, ['age', 'income', 'gender']);
-  const h = await model.fit(random.randint(1, 50000, [4, 269]), {
-    age: random.randint(20, 75, [4]), income: random.randint(0, 2, [4, 10]), gender: random.randint(0, 2, [4]),
-  }, { epochs: 1, batchSize: 4, verbose: 0 });
+  const h = await model.fit(
+    random.randint(1, 50000, [4, 269]),
+    {
+      age: random.randint(20, 75, [4]),
+      income: random.randint(0, 2, [4, 10]),
+      gender: random.randint(0, 2, [4]),
+    },
+    { epochs: 1, batchSize: 4, verbose: 0 },
+  );
   assert.deepEqual(Object.keys(h.history).sort(), ['age_loss', 'gender_loss', 'income_loss', 'loss']);
   const l = h.history;
   assert.ok(Math.abs(l.loss[0] - (0.25 * l.age_loss[0] + l.income_loss[0] + 10 * l.gender_loss[0])) < 1e-3 * l.loss[0]);
@@ -87,7 +103,9 @@ test('Inception module: four branches concatenated on channels', () => {
   const out = layers.concatenate([a, b, c, d], { axis: -1 });
   assert.deepEqual(out.shape, [null, 16, 16, 512]);
   // As the notebook wrote the strided branches, without padding their sizes disagree: a clear error.
-  const valid = new layers.Conv2D(128, 3, { activation: 'relu', strides: 2 }).apply(new layers.Conv2D(128, 1).apply(img));
+  const valid = new layers.Conv2D(128, 3, { activation: 'relu', strides: 2 }).apply(
+    new layers.Conv2D(128, 1).apply(img),
+  );
   assert.throws(() => layers.concatenate([a, valid], { axis: -1 }), /\(None, 16, 16, 128\).*\(None, 15, 15, 128\)/);
   const model = new Model(img, out);
   assert.deepEqual(model.predict(random.uniform([1, 32, 32, 64])).shape, [1, 16, 16, 512]);
@@ -112,7 +130,11 @@ test('residual connections: the notebook parameter counts, shapes and a training
   const model = new Model(x2, layers.add([z, residual]));
   assert.deepEqual(paramsOf(model, 'Conv2D'), [228, 228, 84, 12]);
   model.compile({ optimizer: 'adam', loss: 'mse' });
-  const h = await model.fit(random.uniform([8, 32, 32, 3]), random.uniform([8, 11, 11, 3]), { epochs: 2, batchSize: 4, verbose: 0 });
+  const h = await model.fit(random.uniform([8, 32, 32, 3]), random.uniform([8, 11, 11, 3]), {
+    epochs: 2,
+    batchSize: 4,
+    verbose: 0,
+  });
   assert.equal(h.history.loss.length, 2);
 });
 
@@ -131,7 +153,10 @@ test('Siamese LSTM: one set of weights, summary lists the layer once with both c
   assert.ok(lines.some((l) => new RegExp(`^\\s+${lstm.name}\\[1\\]\\[0\\]`).test(l)));
   model.compile({ optimizer: 'rmsprop', loss: 'binary_crossentropy' });
   const before = lstm.getWeights().map((w) => Array.from(w.dataSync()));
-  await model.fit([random.normal([8, 5, 128]), random.normal([8, 7, 128])], random.randint(0, 2, [8, 1]), { epochs: 1, verbose: 0 });
+  await model.fit([random.normal([8, 5, 128]), random.normal([8, 7, 128])], random.randint(0, 2, [8, 1]), {
+    epochs: 1,
+    verbose: 0,
+  });
   const after = lstm.getWeights().map((w) => Array.from(w.dataSync()));
   assert.notDeepEqual(after, before);
   assert.equal(model.weights.length, 5); // LSTM kernel, recurrent_kernel, bias; Dense kernel, bias

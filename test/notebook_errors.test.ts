@@ -31,7 +31,11 @@ test("the notebook's too-short posts fail before training, naming the layer, the
   });
   const before = model.getWeights().map((w) => Array.from(w.dataSync()));
   const posts = random.randint(1, 100, [10, 200]);
-  const targets = { age: random.randint(20, 75, [10]), income: random.randint(0, 2, [10, 10]), gender: random.randint(0, 2, [10]) };
+  const targets = {
+    age: random.randint(20, 75, [10]),
+    income: random.randint(0, 2, [10, 10]),
+    gender: random.randint(0, 2, [10]),
+  };
   await assert.rejects(model.fit(posts, targets, { epochs: 1, batchSize: 128, verbose: 0 }), (e: Error) => {
     assert.match(e.message, /Conv1D layer 'last_conv' cannot fit its window of 5 .* input of length 2/);
     assert.match(e.message, /'posts' has length 200/);
@@ -39,13 +43,27 @@ test("the notebook's too-short posts fail before training, naming the layer, the
     assert.doesNotMatch(e.message, /negative/);
     return true;
   });
-  assert.deepEqual(model.getWeights().map((w) => Array.from(w.dataSync())), before);
+  assert.deepEqual(
+    model.getWeights().map((w) => Array.from(w.dataSync())),
+    before,
+  );
   // 269 is enough, 268 is not.
-  assert.deepEqual(model.predict(random.randint(1, 100, [2, 269])).map((t) => t.shape), [[2, 1], [2, 10], [2, 1]]);
+  assert.deepEqual(
+    model.predict(random.randint(1, 100, [2, 269])).map((t) => t.shape),
+    [
+      [2, 1],
+      [2, 10],
+      [2, 1],
+    ],
+  );
   assert.throws(() => model.predict(random.randint(1, 100, [2, 268])), /least input length that works is 269/);
 });
 
 test("the notebook's AveragePooling2D(3, { strides: 2, activation: 'relu' }) is a TypeError naming the option", () => {
   const bad = { strides: 2, activation: 'relu' } as unknown as layers.Pooling2DArgs;
-  assert.throws(() => new layers.AveragePooling2D(3, bad), (e: unknown) => e instanceof TypeError && /AveragePooling2D got an unexpected option 'activation'/.test((e as Error).message));
+  assert.throws(
+    () => new layers.AveragePooling2D(3, bad),
+    (e: unknown) =>
+      e instanceof TypeError && /AveragePooling2D got an unexpected option 'activation'/.test((e as Error).message),
+  );
 });

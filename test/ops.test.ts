@@ -21,7 +21,21 @@ test('maximum/minimum/pow gradients', () => {
 });
 
 test('unary op gradients', () => {
-  const ops1 = ['exp', 'tanh', 'sigmoid', 'softplus', 'softsign', 'swish', 'gelu', 'geluTanh', 'elu', 'selu', 'square', 'sin', 'cos'] as const;
+  const ops1 = [
+    'exp',
+    'tanh',
+    'sigmoid',
+    'softplus',
+    'softsign',
+    'swish',
+    'gelu',
+    'geluTanh',
+    'elu',
+    'selu',
+    'square',
+    'sin',
+    'cos',
+  ] as const;
   for (const op of ops1) checkGradients(([x]) => ops.unary(op, x, 1), [randTensor([3, 5], 11)]);
   checkGradients(([x]) => ops.unary('log', x), [randTensor([6], 12, 0.5, 2)]);
   checkGradients(([x]) => ops.unary('sqrt', x), [randTensor([6], 13, 0.5, 2)]);
@@ -56,10 +70,16 @@ test('matmul gradients for every transpose combination, with fused bias and acti
     }
   }
   for (const act of ['linear', 'tanh', 'sigmoid'] as const) {
-    checkGradients(([x, w, b]) => ops.matMul(x, w, { bias: b, activation: act }), [randTensor([3, 4], 19), randTensor([4, 2], 20), randTensor([2], 21)]);
+    checkGradients(
+      ([x, w, b]) => ops.matMul(x, w, { bias: b, activation: act }),
+      [randTensor([3, 4], 19), randTensor([4, 2], 20), randTensor([2], 21)],
+    );
   }
   checkGradients(([x, w]) => ops.dense(x, w, null, 'linear'), [randTensor([2, 3, 4], 22), randTensor([4, 2], 23)]);
-  checkGradients(([x, y]) => ops.batchMatMul(x, y, false, true), [randTensor([2, 3, 4], 24), randTensor([2, 5, 4], 25)]);
+  checkGradients(
+    ([x, y]) => ops.batchMatMul(x, y, false, true),
+    [randTensor([2, 3, 4], 24), randTensor([2, 5, 4], 25)],
+  );
 });
 
 test('softmax, cross-entropy from logits and gather gradients', () => {
@@ -82,7 +102,10 @@ test('convolution and pooling gradients', () => {
   checkGradients(([t, w, c]) => ops.conv2d(t, w, c, {}), [x, k, b]);
   checkGradients(([t, w]) => ops.conv2d(t, w, null, { padding: 'same', strides: [2, 2] }), [x, k]);
   checkGradients(([t, w]) => ops.conv2d(t, w, null, { dilation: [2, 2], padding: 'same' }), [x, k]);
-  checkGradients(([t, w]) => ops.conv2d(t, w, null, { groups: 3 }), [randTensor([1, 4, 4, 3], 32), randTensor([2, 2, 1, 3], 33)]);
+  checkGradients(
+    ([t, w]) => ops.conv2d(t, w, null, { groups: 3 }),
+    [randTensor([1, 4, 4, 3], 32), randTensor([2, 2, 1, 3], 33)],
+  );
   checkGradients(([t, w]) => ops.conv2d(t, w, null, {}), [x, randTensor([1, 1, 3, 2], 34)]);
   checkGradients(([t, w]) => ops.depthwiseConv2d(t, w, { padding: 'same' }), [x, randTensor([3, 3, 3, 2], 35)]);
   checkGradients(([t, w]) => ops.conv1d(t, w, null, 2, 'same'), [randTensor([2, 7, 3], 36), randTensor([3, 3, 2], 37)]);
@@ -96,11 +119,14 @@ test('conv2d matches a direct convolution', () => {
   const k = randTensor([3, 3, 2, 1], 41);
   const y = ops.conv2d(x, k, null, { padding: 'valid' });
   assert.deepEqual(y.shape, [1, 2, 2, 1]);
-  for (let oh = 0; oh < 2; oh++) for (let ow = 0; ow < 2; ow++) {
-    let s = 0;
-    for (let kh = 0; kh < 3; kh++) for (let kw = 0; kw < 3; kw++) for (let c = 0; c < 2; c++) {
-      s += x.values[((oh + kh) * 4 + ow + kw) * 2 + c] * k.values[(kh * 3 + kw) * 2 + c];
+  for (let oh = 0; oh < 2; oh++)
+    for (let ow = 0; ow < 2; ow++) {
+      let s = 0;
+      for (let kh = 0; kh < 3; kh++)
+        for (let kw = 0; kw < 3; kw++)
+          for (let c = 0; c < 2; c++) {
+            s += x.values[((oh + kh) * 4 + ow + kw) * 2 + c] * k.values[(kh * 3 + kw) * 2 + c];
+          }
+      assert.ok(Math.abs(y.values[oh * 2 + ow] - s) < 1e-5);
     }
-    assert.ok(Math.abs(y.values[oh * 2 + ow] - s) < 1e-5);
-  }
 });

@@ -10,23 +10,33 @@ function run(opt: optimizers.Optimizer, w0: number[], grads: number[][]): Float3
 }
 
 const W0 = [0.5, -1.2, 2.0];
-const G = [[0.1, -0.3, 0.7], [0.2, 0.05, -0.4], [-0.6, 0.3, 0.1]];
+const G = [
+  [0.1, -0.3, 0.7],
+  [0.2, 0.05, -0.4],
+  [-0.6, 0.3, 0.1],
+];
 
 function close(actual: Float32Array, expected: number[], tol = 1e-6): void {
-  expected.forEach((e, i) => assert.ok(Math.abs(actual[i] - e) <= tol * Math.max(1, Math.abs(e)), `element ${i}: ${actual[i]} vs ${e}`));
+  expected.forEach((e, i) =>
+    assert.ok(Math.abs(actual[i] - e) <= tol * Math.max(1, Math.abs(e)), `element ${i}: ${actual[i]} vs ${e}`),
+  );
 }
 
 // Each reference below restates Keras 3's update rule in float64, independently of the kernels.
 
 test('SGD, with momentum and Nesterov', () => {
-  close(run(new optimizers.SGD({ learningRate: 0.1 }), W0, G), W0.map((w, i) => w - 0.1 * G.reduce((p, g) => p + g[i], 0)));
+  close(
+    run(new optimizers.SGD({ learningRate: 0.1 }), W0, G),
+    W0.map((w, i) => w - 0.1 * G.reduce((p, g) => p + g[i], 0)),
+  );
   for (const nesterov of [false, true]) {
     const w = [...W0];
     const m = [0, 0, 0];
-    for (const g of G) for (let i = 0; i < 3; i++) {
-      m[i] = 0.9 * m[i] - 0.1 * g[i];
-      w[i] += nesterov ? 0.9 * m[i] - 0.1 * g[i] : m[i];
-    }
+    for (const g of G)
+      for (let i = 0; i < 3; i++) {
+        m[i] = 0.9 * m[i] - 0.1 * g[i];
+        w[i] += nesterov ? 0.9 * m[i] - 0.1 * g[i] : m[i];
+      }
     close(run(new optimizers.SGD({ learningRate: 0.1, momentum: 0.9, nesterov }), W0, G), w);
   }
 });
@@ -34,15 +44,20 @@ test('SGD, with momentum and Nesterov', () => {
 test('RMSprop (Keras 3: epsilon inside the square root)', () => {
   const w = [...W0];
   const v = [0, 0, 0];
-  for (const g of G) for (let i = 0; i < 3; i++) {
-    v[i] = 0.9 * v[i] + 0.1 * g[i] * g[i];
-    w[i] -= (0.01 * g[i]) / Math.sqrt(v[i] + 1e-7);
-  }
+  for (const g of G)
+    for (let i = 0; i < 3; i++) {
+      v[i] = 0.9 * v[i] + 0.1 * g[i] * g[i];
+      w[i] -= (0.01 * g[i]) / Math.sqrt(v[i] + 1e-7);
+    }
   close(run(new optimizers.RMSprop({ learningRate: 0.01 }), W0, G), w);
 });
 
 test('Adam, AMSGrad and AdamW', () => {
-  for (const [amsgrad, wd] of [[false, 0], [true, 0], [false, 0.004]] as const) {
+  for (const [amsgrad, wd] of [
+    [false, 0],
+    [true, 0],
+    [false, 0.004],
+  ] as const) {
     const w = [...W0];
     const m = [0, 0, 0];
     const v = [0, 0, 0];
@@ -58,7 +73,9 @@ test('Adam, AMSGrad and AdamW', () => {
         w[i] -= (alpha * m[i]) / (Math.sqrt(amsgrad ? vh[i] : v[i]) + 1e-7);
       }
     });
-    const opt = wd ? new optimizers.AdamW({ learningRate: 0.01, weightDecay: wd }) : new optimizers.Adam({ learningRate: 0.01, amsgrad });
+    const opt = wd
+      ? new optimizers.AdamW({ learningRate: 0.01, weightDecay: wd })
+      : new optimizers.Adam({ learningRate: 0.01, amsgrad });
     close(run(opt, W0, G), w, 1e-5);
   }
 });
@@ -66,10 +83,11 @@ test('Adam, AMSGrad and AdamW', () => {
 test('Adagrad starts its accumulator at 0.1', () => {
   const w = [...W0];
   const acc = [0.1, 0.1, 0.1];
-  for (const g of G) for (let i = 0; i < 3; i++) {
-    acc[i] += g[i] * g[i];
-    w[i] -= (0.05 * g[i]) / Math.sqrt(acc[i] + 1e-7);
-  }
+  for (const g of G)
+    for (let i = 0; i < 3; i++) {
+      acc[i] += g[i] * g[i];
+      w[i] -= (0.05 * g[i]) / Math.sqrt(acc[i] + 1e-7);
+    }
   close(run(new optimizers.Adagrad({ learningRate: 0.05 }), W0, G), w);
 });
 
@@ -84,9 +102,16 @@ test('exponential decay schedule drives the learning rate by step', () => {
   const schedule = optimizers.schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 });
   const opt = new optimizers.SGD({ learningRate: schedule });
   const w = [...W0];
-  G.forEach((g, step) => { for (let i = 0; i < 3; i++) w[i] -= 0.1 * 0.5 ** (step / 2) * g[i]; });
+  G.forEach((g, step) => {
+    for (let i = 0; i < 3; i++) w[i] -= 0.1 * 0.5 ** (step / 2) * g[i];
+  });
   close(run(opt, W0, G), w);
-  const stair = optimizers.schedules.ExponentialDecay({ initialLearningRate: 1, decaySteps: 2, decayRate: 0.5, staircase: true });
+  const stair = optimizers.schedules.ExponentialDecay({
+    initialLearningRate: 1,
+    decaySteps: 2,
+    decayRate: 0.5,
+    staircase: true,
+  });
   assert.deepEqual([0, 1, 2, 3, 4].map(stair), [1, 1, 0.5, 0.5, 0.25]);
 });
 

@@ -34,23 +34,43 @@ test('the built package loads from another folder as ES module and as CommonJS',
   writeFileSync(join(dir, 'esm.mjs'), program("import * as dendrite from 'dendrite';"));
   writeFileSync(join(dir, 'cjs.cjs'), program("const dendrite = require('dendrite');"));
   for (const file of ['esm.mjs', 'cjs.cjs']) {
-    const out = execFileSync(process.execPath, [file], { cwd: dir, env: { ...process.env, DENDRITE_BACKEND: '' }, encoding: 'utf8' });
+    const out = execFileSync(process.execPath, [file], {
+      cwd: dir,
+      env: { ...process.env, DENDRITE_BACKEND: '' },
+      encoding: 'utf8',
+    });
     assert.match(out.trim().split('\n').pop()!, /^34 5x2$/, `${file}: ${out}`);
   }
 });
 
 test("the package's types resolve for a strict TypeScript user, with no casts", () => {
   const dir = consumer();
-  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ compilerOptions: { strict: true, module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', noEmit: true, skipLibCheck: false, types: [] } }));
+  writeFileSync(
+    join(dir, 'tsconfig.json'),
+    JSON.stringify({
+      compilerOptions: {
+        strict: true,
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2022',
+        noEmit: true,
+        skipLibCheck: false,
+        types: [],
+      },
+    }),
+  );
   writeFileSync(join(dir, 'package.json'), JSON.stringify({ type: 'module' }));
-  writeFileSync(join(dir, 'use.ts'), `import { Model, Input, layers, Tensor } from 'dendrite';
+  writeFileSync(
+    join(dir, 'use.ts'),
+    `import { Model, Input, layers, Tensor } from 'dendrite';
 const input = Input({ shape: [3] });
 const one = new Model(input, new layers.Dense(2).apply(input));
 const many = new Model(input, [new layers.Dense(2).apply(input), new layers.Dense(1).apply(input)]);
 const p: Tensor = one.predict([[1, 2, 3]]);
 const ps: Tensor[] = many.predict([[1, 2, 3]]);
 export const shapes = [p.shape, ps[0].shape];
-`);
+`,
+  );
   const tsc = createRequire(join(ROOT, 'package.json')).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', dir], { cwd: dir, encoding: 'utf8' });
 });

@@ -15,9 +15,13 @@ test('Inception module matches Keras 3: predictions, loss, gradients and one RMS
   const pool = new layers.AveragePooling2D(3, { strides: 2, padding: 'same', name: 'average_pooling2d' }).apply(image);
   const c5 = new layers.Conv2D(8, 3, { activation: 'relu', padding: 'same', name: 'conv2d_5' }).apply(c4);
   const branchA = new layers.Conv2D(8, 1, { activation: 'relu', strides: 2, name: 'conv2d' }).apply(image);
-  const branchB = new layers.Conv2D(8, 3, { activation: 'relu', strides: 2, padding: 'same', name: 'conv2d_2' }).apply(c1);
+  const branchB = new layers.Conv2D(8, 3, { activation: 'relu', strides: 2, padding: 'same', name: 'conv2d_2' }).apply(
+    c1,
+  );
   const branchC = new layers.Conv2D(8, 3, { activation: 'relu', padding: 'same', name: 'conv2d_3' }).apply(pool);
-  const branchD = new layers.Conv2D(8, 3, { activation: 'relu', strides: 2, padding: 'same', name: 'conv2d_6' }).apply(c5);
+  const branchD = new layers.Conv2D(8, 3, { activation: 'relu', strides: 2, padding: 'same', name: 'conv2d_6' }).apply(
+    c5,
+  );
   const joined = layers.concatenate([branchA, branchB, branchC, branchD], { axis: -1, name: 'concatenate_1' });
   const pooled = new layers.GlobalAveragePooling2D().apply(joined);
   const out = new layers.Dense(5, { activation: 'softmax', name: 'dense_5' }).apply(pooled);
@@ -47,7 +51,9 @@ test('dual camera (a model with SeparableConv2D and BatchNormalization used as a
   y = new layers.Activation('relu', { name: 'activation_1' }).apply(y);
   y = new layers.SeparableConv2D(16, 3, { padding: 'same', useBias: false, name: 'separable_conv2d_1' }).apply(y);
   y = new layers.BatchNormalization({ name: 'batch_normalization_3' }).apply(y);
-  const shortcut = new layers.Conv2D(16, 1, { strides: 2, padding: 'same', useBias: false, name: 'conv2d_12' }).apply(act);
+  const shortcut = new layers.Conv2D(16, 1, { strides: 2, padding: 'same', useBias: false, name: 'conv2d_12' }).apply(
+    act,
+  );
   y = new layers.MaxPooling2D(3, { strides: 2, padding: 'same', name: 'max_pooling2d_1' }).apply(y);
   const s = new layers.BatchNormalization({ name: 'batch_normalization_1' }).apply(shortcut);
   const block = new Model(input, layers.add([y, s], { name: 'add_1' }), { name: 'mini_xception' });

@@ -17,13 +17,18 @@ function qaModel() {
 test('QA model (two Embedding + LSTM branches) matches Keras 3: predictions, loss, gradients, and RMSprop with TF sparse semantics', () => {
   const { manifest: m, xs, ys } = fixtureData('qa');
   const model = qaModel();
-  assert.deepEqual(model.weights.map((w) => w.shape), m.weights.map((w) => w.shape));
+  assert.deepEqual(
+    model.weights.map((w) => w.shape),
+    m.weights.map((w) => w.shape),
+  );
   model.setWeights(m.weights.map((w) => fixtureArray('qa', w.file)));
   const pred = model.predict(xs, { batchSize: 16 });
   assert.ok(maxRelativeError(pred, fixtureArray('qa', 'pred0.npy')) <= 1e-5);
   const ws = model.trainableWeights.map((w) => w.value);
   const { value: loss, grads } = ops.valueAndGrads(
-    () => ops.mean(losses.getLoss('categorical_crossentropy')(ys[0], model.forward(xs, true)[0])), ws);
+    () => ops.mean(losses.getLoss('categorical_crossentropy')(ys[0], model.forward(xs, true)[0])),
+    ws,
+  );
   assert.ok(Math.abs(loss.values[0] - m.train_step.loss_before) / m.train_step.loss_before <= 1e-5);
   m.train_step.gradients.forEach((g, i) => {
     const err = maxRelativeError(grads[i], fixtureArray('qa', g.file));
@@ -38,7 +43,8 @@ test('QA model (two Embedding + LSTM branches) matches Keras 3: predictions, los
     if (i < 2) assert.ok(sq, `embedding gradient ${w.path} carries its sparse squares`);
     const before = ws[i].values;
     const after = new Float32Array(before.length);
-    for (let j = 0; j < after.length; j++) after[j] = before[j] - (lr * g[j]) / Math.sqrt(0.1 * (sq ? sq[j] : g[j] * g[j]) + 1e-7);
+    for (let j = 0; j < after.length; j++)
+      after[j] = before[j] - (lr * g[j]) / Math.sqrt(0.1 * (sq ? sq[j] : g[j] * g[j]) + 1e-7);
     const err = maxAbsError(new Tensor(after, ws[i].shape, 'float32'), fixtureArray('qa', w.file));
     assert.ok(err <= 1e-5, `${w.path} after one step: max abs error ${err}`);
   });

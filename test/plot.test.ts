@@ -40,10 +40,13 @@ test('plotModel: a shared layer is one box with an edge from each call; an edge 
   // The skipping edge runs straight ('L') through each rank it crosses, beside the boxes there.
   const through = edges.filter((e) => e.includes(' L '));
   assert.equal(through.length, 1);
-  const rects = [...svg2.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/g)].map((m) => m.slice(1).map(Number));
+  const rects = [...svg2.matchAll(/<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)"/g)].map((m) =>
+    m.slice(1).map(Number),
+  );
   const straight = [...through[0].matchAll(/ L ([\d.]+) ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
   for (const [px, py] of straight) {
-    for (const [rx, ry, rw, rh] of rects) assert.ok(!(px > rx && px < rx + rw && py > ry && py < ry + rh), `edge point (${px}, ${py}) inside a box`);
+    for (const [rx, ry, rw, rh] of rects)
+      assert.ok(!(px > rx && px < rx + rw && py > ry && py < ry + rh), `edge point (${px}, ${py}) inside a box`);
   }
 });
 
@@ -56,5 +59,7 @@ test('plotModel: a layer applied to its own output is drawn (one box, the edge b
   assert.ok(!svg.includes('Infinity') && !svg.includes('NaN'));
   await assert.rejects(plotModel(new Sequential()), /has not been built yet/);
   const named = Input({ shape: [2], name: 'a<b>&"c"' });
-  assert.ok((await plotModel(new Model(named, new layers.Dense(1).apply(named)))).includes('a&lt;b&gt;&amp;&quot;c&quot;'));
+  assert.ok(
+    (await plotModel(new Model(named, new layers.Dense(1).apply(named)))).includes('a&lt;b&gt;&amp;&quot;c&quot;'),
+  );
 });

@@ -8,7 +8,9 @@ const ROOT = resolve(import.meta.dirname, '..');
 
 /** The files git tracks, as a fresh clone has them. */
 function trackedFiles(): string[] {
-  return execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' }).split('\0').filter((f) => f.length > 0);
+  return execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
+    .split('\0')
+    .filter((f) => f.length > 0);
 }
 
 // A clone has nothing beside it: what the code, tests and README read must live in the repository.

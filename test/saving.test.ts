@@ -4,7 +4,22 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
-import { type CompileArgs, Input, LambdaCallback, Model, ModelCheckpoint, Sequential, Tensor, layers, loadModel, optimizers, random, setSeed, tensor, zeros } from '../src/index.js';
+import {
+  type CompileArgs,
+  Input,
+  LambdaCallback,
+  Model,
+  ModelCheckpoint,
+  Sequential,
+  Tensor,
+  layers,
+  loadModel,
+  optimizers,
+  random,
+  setSeed,
+  tensor,
+  zeros,
+} from '../src/index.js';
 import { formatPath } from '../src/node/model_checkpoint.js';
 import { modelFromKeras } from '../src/models/keras_config.js';
 import { layerFromKeras, layerToKeras } from '../src/layers/keras_config.js';
@@ -16,7 +31,8 @@ const MODELS = ['mlp', 'qa', 'social', 'inception', 'residual', 'siamese', 'dual
 const CONV_STACKS = new Set(['social', 'inception', 'residual', 'dual_camera']);
 const dir = mkdtempSync(join(tmpdir(), 'dendrite-saving-'));
 const kerasFile = (folder: string): string => join(FIXTURES, folder, 'model.keras');
-const outputsOf = (p: Tensor | Tensor[] | Readonly<Record<string, Tensor>>): Tensor[] => (Array.isArray(p) ? p : p instanceof Tensor ? [p] : Object.values(p));
+const outputsOf = (p: Tensor | Tensor[] | Readonly<Record<string, Tensor>>): Tensor[] =>
+  Array.isArray(p) ? p : p instanceof Tensor ? [p] : Object.values(p);
 
 /** Every group path in a weights tree that holds arrays or a `name` attribute. */
 function groupPaths(g: H5Group, prefix = ''): string[] {
@@ -32,7 +48,9 @@ for (const folder of MODELS) {
     assert.deepEqual(model.inputNames, m.input_names);
     assert.deepEqual(model.outputNames, m.output_names);
     assert.equal(model.weights.length, m.weights.length);
-    m.weights.forEach((w, i) => assert.equal(maxAbsError(model.weights[i].value, fixtureArray(folder, w.file)), 0, `${w.path} loaded exactly`));
+    m.weights.forEach((w, i) =>
+      assert.equal(maxAbsError(model.weights[i].value, fixtureArray(folder, w.file)), 0, `${w.path} loaded exactly`),
+    );
     const tol = CONV_STACKS.has(folder) ? 1e-4 : 1e-5;
     const preds = outputsOf(model.predict(xs, { batchSize: xs[0].shape[0] }));
     m.predictions.forEach((p, i) => {
@@ -43,7 +61,10 @@ for (const folder of MODELS) {
     const c = m.compile as { optimizer: { learning_rate: number; rho: number; epsilon: number } };
     const opt = model.optimizer as optimizers.RMSprop;
     assert.equal(opt.name, 'RMSprop');
-    assert.deepEqual([opt.learningRate, opt.rho, opt.epsilon], [Math.fround(c.optimizer.learning_rate), c.optimizer.rho, c.optimizer.epsilon]);
+    assert.deepEqual(
+      [opt.learningRate, opt.rho, opt.epsilon],
+      [Math.fround(c.optimizer.learning_rate), c.optimizer.rho, c.optimizer.epsilon],
+    );
     // The optimizer state too. These files were saved after Keras's one training step, so each
     // velocity must be (1 − ρ)·g² of that step's gradient: Keras's slot order, checked by value.
     assert.equal(opt.iterations, 1);
@@ -65,7 +86,15 @@ for (const folder of MODELS) {
       assert.ok(err <= 1e-4 * scale + 1e-12, `${g.path}: velocity error ${err} of ${scale}`);
     });
     // And a fresh compile from the same settings takes Keras's first step from the loaded weights.
-    model.compile({ optimizer: new optimizers.RMSprop({ learningRate: c.optimizer.learning_rate, rho: c.optimizer.rho, epsilon: c.optimizer.epsilon }), loss: (m.compile as { loss: CompileArgs['loss'] }).loss, lossWeights: (m.compile as { loss_weights?: Record<string, number> }).loss_weights });
+    model.compile({
+      optimizer: new optimizers.RMSprop({
+        learningRate: c.optimizer.learning_rate,
+        rho: c.optimizer.rho,
+        epsilon: c.optimizer.epsilon,
+      }),
+      loss: (m.compile as { loss: CompileArgs['loss'] }).loss,
+      lossWeights: (m.compile as { loss_weights?: Record<string, number> }).loss_weights,
+    });
     await model.trainOnBatch(xs, ys);
     m.train_step.weights_after.forEach((w, i) => {
       const err = maxAbsError(model.weights[i].value, fixtureArray(folder, w.file));
@@ -80,22 +109,35 @@ for (const folder of MODELS) {
     const ours = unzipSync(new Uint8Array(readFileSync(path)));
     const theirs = unzipSync(new Uint8Array(readFileSync(kerasFile(folder))));
     assert.deepEqual(Object.keys(ours).sort(), ['config.json', 'metadata.json', 'model.weights.h5']);
-    const oc = JSON.parse(strFromU8(ours['config.json'])) as { config: Record<string, unknown>; compile_config: Record<string, unknown> };
+    const oc = JSON.parse(strFromU8(ours['config.json'])) as {
+      config: Record<string, unknown>;
+      compile_config: Record<string, unknown>;
+    };
     const tc = JSON.parse(strFromU8(theirs['config.json'])) as { config: Record<string, unknown> };
-    type Entry = { class_name: string; name: string; config: Record<string, unknown>; inbound_nodes: { args: unknown }[] };
-    const wiring = (c: Record<string, unknown>): unknown => (c.layers as Entry[]).map((l) => [l.class_name, l.name, l.inbound_nodes.map((n) => n.args)]);
+    type Entry = {
+      class_name: string;
+      name: string;
+      config: Record<string, unknown>;
+      inbound_nodes: { args: unknown }[];
+    };
+    const wiring = (c: Record<string, unknown>): unknown =>
+      (c.layers as Entry[]).map((l) => [l.class_name, l.name, l.inbound_nodes.map((n) => n.args)]);
     assert.deepEqual(wiring(oc.config), wiring(tc.config), 'layers, names and inbound nodes');
     assert.deepEqual(oc.config.input_layers, tc.config.input_layers);
     assert.deepEqual(oc.config.output_layers, tc.config.output_layers);
     // Every option written holds the value Keras wrote for it (dtype policies aside, which Keras shares by id).
-    const check = (ol: Entry[], tl: Entry[]): void => ol.forEach((l, i) => {
-      for (const [k, v] of Object.entries(l.config)) {
-        if (k === 'dtype') continue;
-        if (k === 'layers') { check(v as Entry[], tl[i].config.layers as Entry[]); continue; }
-        assert.ok(k in tl[i].config, `${l.name}: Keras's config has no '${k}'`);
-        assert.deepEqual(v, tl[i].config[k], `${l.name}.${k}`);
-      }
-    });
+    const check = (ol: Entry[], tl: Entry[]): void =>
+      ol.forEach((l, i) => {
+        for (const [k, v] of Object.entries(l.config)) {
+          if (k === 'dtype') continue;
+          if (k === 'layers') {
+            check(v as Entry[], tl[i].config.layers as Entry[]);
+            continue;
+          }
+          assert.ok(k in tl[i].config, `${l.name}: Keras's config has no '${k}'`);
+          assert.deepEqual(v, tl[i].config[k], `${l.name}.${k}`);
+        }
+      });
     check(oc.config.layers as Entry[], tc.config.layers as Entry[]);
     assert.equal((oc.compile_config.optimizer as { class_name: string }).class_name, 'RMSprop');
     // The weights file has Keras's groups, the optimizer's included.
@@ -109,7 +151,10 @@ for (const folder of MODELS) {
 }
 
 test("Keras's Xception config builds the same architecture: 20,861,480 parameters, (None, 8, 8, 2048)", () => {
-  const config = JSON.parse(readFileSync(join(FIXTURES, 'xception_config', 'config.json'), 'utf8')) as Record<string, unknown>;
+  const config = JSON.parse(readFileSync(join(FIXTURES, 'xception_config', 'config.json'), 'utf8')) as Record<
+    string,
+    unknown
+  >;
   const model = modelFromKeras(config);
   assert.equal(model.countParams(), 20861480);
   assert.deepEqual(model.outputs[0].shape, [null, 8, 8, 2048]);
@@ -144,13 +189,19 @@ test('a weights file that does not fit names the layer and shapes, and changes n
   x = new layers.Dense(16, { activation: 'relu' }).apply(x);
   const model = new Model(input, new layers.Dense(10).apply(x));
   const before = model.getWeights().map((t) => Float32Array.from(t.values));
-  await assert.rejects(model.loadWeights(weights), /do not fit model.*nothing was loaded[\s\S]*kernel of layer 'dense_\d+' \(Dense\) has shape \(32, 16\), the given bytes has \(32, 32\) at layers\/dense_1\/vars\/0/);
+  await assert.rejects(
+    model.loadWeights(weights),
+    /do not fit model.*nothing was loaded[\s\S]*kernel of layer 'dense_\d+' \(Dense\) has shape \(32, 16\), the given bytes has \(32, 32\) at layers\/dense_1\/vars\/0/,
+  );
   model.getWeights().forEach((t, i) => assert.deepEqual(t.values, before[i]));
 });
 
 test('Sequential, Bidirectional, TimeDistributed and a nested model save and load back', async () => {
   setSeed(21);
-  const inner = new Sequential([new layers.Dense(6, { activation: 'tanh', inputShape: [5] }), new layers.Dropout(0.2)], { name: 'inner' });
+  const inner = new Sequential(
+    [new layers.Dense(6, { activation: 'tanh', inputShape: [5] }), new layers.Dropout(0.2)],
+    { name: 'inner' },
+  );
   const seqIn = Input({ shape: [7, 5], name: 'steps' });
   let h = new layers.TimeDistributed(inner).apply(seqIn);
   h = new layers.Bidirectional(new layers.GRU(4, { returnSequences: true }), { mergeMode: 'sum' }).apply(h);
@@ -160,10 +211,16 @@ test('Sequential, Bidirectional, TimeDistributed and a nested model save and loa
   const path = join(dir, 'stacked.keras');
   await model.save(path);
   const again = await loadModel(path);
-  assert.deepEqual(again.layers.map((l) => l.className), model.layers.map((l) => l.className));
+  assert.deepEqual(
+    again.layers.map((l) => l.className),
+    model.layers.map((l) => l.className),
+  );
   assert.equal(again.optimizer?.name, 'Adam');
   const probe = random.uniform([3, 7, 5]);
-  assert.deepEqual(Array.from((again.predict(probe) as Tensor).values), Array.from((model.predict(probe) as Tensor).values));
+  assert.deepEqual(
+    Array.from((again.predict(probe) as Tensor).values),
+    Array.from((model.predict(probe) as Tensor).values),
+  );
   const seq = new Sequential([new layers.Dense(3, { inputShape: [4] }), new layers.Dense(1)]);
   await seq.save(join(dir, 'seq.keras'));
   const seqAgain = await loadModel(join(dir, 'seq.keras'));
@@ -176,9 +233,14 @@ test('what a .keras file cannot hold, or Dendrite cannot honour, fails with the 
   const custom = new Model(input, new layers.Dense(2, { activation: (t) => t }).apply(input));
   await assert.rejects(custom.save(join(dir, 'custom.keras')), /Layer 'dense_\d+' uses a custom activation function/);
   await assert.rejects(custom.save(join(dir, 'custom.h5')), /must end in \.keras/);
-  const config = JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(kerasFile('mlp'))))['config.json'])) as { config: { layers: { config: Record<string, unknown> }[] } };
+  const config = JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(kerasFile('mlp'))))['config.json'])) as {
+    config: { layers: { config: Record<string, unknown> }[] };
+  };
   config.config.layers[1].config.kernel_regularizer = { class_name: 'L2', config: { l2: 0.01 } };
-  assert.throws(() => modelFromKeras(config as unknown as Record<string, unknown>), /Cannot load layer 'dense' \(Dense\): .*kernel_regularizer/);
+  assert.throws(
+    () => modelFromKeras(config as unknown as Record<string, unknown>),
+    /Cannot load layer 'dense' \(Dense\): .*kernel_regularizer/,
+  );
   await assert.rejects(loadModel(new Uint8Array([1, 2, 3])), /not a \.keras file/);
 });
 
@@ -187,31 +249,171 @@ test("Keras 3's full configs of layers the fixtures lack load, with every option
   const dt = { module: 'keras', class_name: 'DTypePolicy', config: { name: 'float32' }, registered_name: null };
   const init = { module: 'keras.initializers', class_name: 'Zeros', config: {}, registered_name: null };
   const base = (name: string) => ({ name, trainable: true, dtype: dt });
-  const rnnBase = { return_sequences: false, return_state: false, go_backwards: false, stateful: false, unroll: false, zero_output_for_mask: false };
+  const rnnBase = {
+    return_sequences: false,
+    return_state: false,
+    go_backwards: false,
+    stateful: false,
+    unroll: false,
+    zero_output_for_mask: false,
+  };
   const cases: [string, Record<string, unknown>][] = [
     ['Dropout', { rate: 0.5, seed: null, noise_shape: null }],
     ['Activation', { activation: 'relu' }],
     ['Flatten', { data_format: 'channels_last' }],
     ['Reshape', { target_shape: [4, 2] }],
-    ['LayerNormalization', { axis: [-1], epsilon: 0.001, center: true, scale: true, rms_scaling: false, beta_initializer: init, gamma_initializer: init, beta_regularizer: null, gamma_regularizer: null, beta_constraint: null, gamma_constraint: null }],
+    [
+      'LayerNormalization',
+      {
+        axis: [-1],
+        epsilon: 0.001,
+        center: true,
+        scale: true,
+        rms_scaling: false,
+        beta_initializer: init,
+        gamma_initializer: init,
+        beta_regularizer: null,
+        gamma_regularizer: null,
+        beta_constraint: null,
+        gamma_constraint: null,
+      },
+    ],
     ['UpSampling2D', { size: [2, 2], data_format: 'channels_last', interpolation: 'nearest' }],
-    ['ZeroPadding2D', { padding: [[1, 1], [2, 2]], data_format: 'channels_last' }],
-    ['Cropping2D', { cropping: [[1, 1], [2, 2]], data_format: 'channels_last' }],
+    [
+      'ZeroPadding2D',
+      {
+        padding: [
+          [1, 1],
+          [2, 2],
+        ],
+        data_format: 'channels_last',
+      },
+    ],
+    [
+      'Cropping2D',
+      {
+        cropping: [
+          [1, 1],
+          [2, 2],
+        ],
+        data_format: 'channels_last',
+      },
+    ],
     ['Permute', { dims: [2, 1] }],
     ['RepeatVector', { n: 3 }],
     ['Dot', { axes: 1, normalize: false }],
     ['Concatenate', { axis: -1 }],
     ['Add', {}],
-    ['Conv2DTranspose', { filters: 4, kernel_size: [3, 3], strides: [1, 1], padding: 'valid', output_padding: null, data_format: 'channels_last', dilation_rate: [1, 1], activation: 'linear', use_bias: true, kernel_initializer: init, bias_initializer: init, kernel_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, bias_constraint: null }],
-    ['DepthwiseConv2D', { depth_multiplier: 1, kernel_size: [3, 3], strides: [1, 1], padding: 'valid', data_format: 'channels_last', dilation_rate: [1, 1], activation: 'linear', use_bias: true, depthwise_initializer: init, bias_initializer: init, depthwise_regularizer: null, bias_regularizer: null, activity_regularizer: null, depthwise_constraint: null, bias_constraint: null }],
+    [
+      'Conv2DTranspose',
+      {
+        filters: 4,
+        kernel_size: [3, 3],
+        strides: [1, 1],
+        padding: 'valid',
+        output_padding: null,
+        data_format: 'channels_last',
+        dilation_rate: [1, 1],
+        activation: 'linear',
+        use_bias: true,
+        kernel_initializer: init,
+        bias_initializer: init,
+        kernel_regularizer: null,
+        bias_regularizer: null,
+        activity_regularizer: null,
+        kernel_constraint: null,
+        bias_constraint: null,
+      },
+    ],
+    [
+      'DepthwiseConv2D',
+      {
+        depth_multiplier: 1,
+        kernel_size: [3, 3],
+        strides: [1, 1],
+        padding: 'valid',
+        data_format: 'channels_last',
+        dilation_rate: [1, 1],
+        activation: 'linear',
+        use_bias: true,
+        depthwise_initializer: init,
+        bias_initializer: init,
+        depthwise_regularizer: null,
+        bias_regularizer: null,
+        activity_regularizer: null,
+        depthwise_constraint: null,
+        bias_constraint: null,
+      },
+    ],
     ['GlobalMaxPooling1D', { data_format: 'channels_last', keepdims: false }],
     ['AveragePooling2D', { pool_size: [2, 2], padding: 'valid', strides: [2, 2], data_format: 'channels_last' }],
-    ['GRU', { ...rnnBase, units: 4, activation: 'tanh', recurrent_activation: 'sigmoid', use_bias: true, kernel_initializer: init, recurrent_initializer: init, bias_initializer: init, kernel_regularizer: null, recurrent_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, recurrent_constraint: null, bias_constraint: null, dropout: 0, recurrent_dropout: 0, reset_after: true, seed: null }],
-    ['SimpleRNN', { ...rnnBase, units: 4, activation: 'tanh', use_bias: true, kernel_initializer: init, recurrent_initializer: init, bias_initializer: init, kernel_regularizer: null, recurrent_regularizer: null, bias_regularizer: null, activity_regularizer: null, kernel_constraint: null, recurrent_constraint: null, bias_constraint: null, dropout: 0, recurrent_dropout: 0, seed: null }],
-    ['Embedding', { input_dim: 10, output_dim: 3, embeddings_initializer: init, embeddings_regularizer: null, activity_regularizer: null, embeddings_constraint: null, mask_zero: true, quantization_config: null }],
+    [
+      'GRU',
+      {
+        ...rnnBase,
+        units: 4,
+        activation: 'tanh',
+        recurrent_activation: 'sigmoid',
+        use_bias: true,
+        kernel_initializer: init,
+        recurrent_initializer: init,
+        bias_initializer: init,
+        kernel_regularizer: null,
+        recurrent_regularizer: null,
+        bias_regularizer: null,
+        activity_regularizer: null,
+        kernel_constraint: null,
+        recurrent_constraint: null,
+        bias_constraint: null,
+        dropout: 0,
+        recurrent_dropout: 0,
+        reset_after: true,
+        seed: null,
+      },
+    ],
+    [
+      'SimpleRNN',
+      {
+        ...rnnBase,
+        units: 4,
+        activation: 'tanh',
+        use_bias: true,
+        kernel_initializer: init,
+        recurrent_initializer: init,
+        bias_initializer: init,
+        kernel_regularizer: null,
+        recurrent_regularizer: null,
+        bias_regularizer: null,
+        activity_regularizer: null,
+        kernel_constraint: null,
+        recurrent_constraint: null,
+        bias_constraint: null,
+        dropout: 0,
+        recurrent_dropout: 0,
+        seed: null,
+      },
+    ],
+    [
+      'Embedding',
+      {
+        input_dim: 10,
+        output_dim: 3,
+        embeddings_initializer: init,
+        embeddings_regularizer: null,
+        activity_regularizer: null,
+        embeddings_constraint: null,
+        mask_zero: true,
+        quantization_config: null,
+      },
+    ],
   ];
   for (const [className, config] of cases) {
-    const layer = layerFromKeras({ module: 'keras.layers', class_name: className, config: { ...base(`k_${className.toLowerCase()}`), ...config }, registered_name: null });
+    const layer = layerFromKeras({
+      module: 'keras.layers',
+      class_name: className,
+      config: { ...base(`k_${className.toLowerCase()}`), ...config },
+      registered_name: null,
+    });
     assert.equal(layer.className, className);
     assert.equal(layer.name, `k_${className.toLowerCase()}`);
     // And the options took effect: what the layer writes back holds the values it was given.
@@ -222,10 +424,16 @@ test("Keras 3's full configs of layers the fixtures lack load, with every option
 });
 
 test('training resumes from a saved model: the optimizer state is saved and restored (RMSprop with momentum, Adam)', async () => {
-  for (const optimizer of [() => new optimizers.RMSprop({ learningRate: 0.01, momentum: 0.5 }), () => new optimizers.Adam({ learningRate: 0.01 })]) {
+  for (const optimizer of [
+    () => new optimizers.RMSprop({ learningRate: 0.01, momentum: 0.5 }),
+    () => new optimizers.Adam({ learningRate: 0.01 }),
+  ]) {
     setSeed(31);
     const input = Input({ shape: [6] });
-    const model = new Model(input, new layers.Dense(3, { activation: 'softmax' }).apply(new layers.Dense(8, { activation: 'tanh' }).apply(input)));
+    const model = new Model(
+      input,
+      new layers.Dense(3, { activation: 'softmax' }).apply(new layers.Dense(8, { activation: 'tanh' }).apply(input)),
+    );
     model.compile({ optimizer: optimizer(), loss: 'categorical_crossentropy' });
     const x = random.uniform([32, 6]);
     const y = random.uniform([32, 3]);
@@ -239,7 +447,9 @@ test('training resumes from a saved model: the optimizer state is saved and rest
       await resumed.trainOnBatch(x, y);
     }
     // Bit-identical only if every moment and the step count came back.
-    resumed.weights.forEach((w, i) => assert.deepEqual(w.value.values, model.weights[i].value.values, `${model.optimizer!.name}: ${w.path}`));
+    resumed.weights.forEach((w, i) =>
+      assert.deepEqual(w.value.values, model.weights[i].value.values, `${model.optimizer!.name}: ${w.path}`),
+    );
   }
 });
 
@@ -251,14 +461,19 @@ test('layers with several outputs, and a nested model as the output, save and lo
   await stateModel.save(join(dir, 'state.keras'));
   const probe = random.uniform([2, 4, 3]);
   const stateAgain = await loadModel(join(dir, 'state.keras'));
-  assert.deepEqual(Array.from((stateAgain.predict(probe) as Tensor).values), Array.from(stateModel.predict(probe).values));
+  assert.deepEqual(
+    Array.from((stateAgain.predict(probe) as Tensor).values),
+    Array.from(stateModel.predict(probe).values),
+  );
 
   const innerIn = Input({ shape: [3] });
   const inner = new Model(innerIn, new layers.Dense(2).apply(innerIn), { name: 'inner' });
   const outerIn = Input({ shape: [3], name: 'outer_in' });
   const outer = new Model(outerIn, inner.apply(outerIn), { name: 'outer' });
   await outer.save(join(dir, 'outer.keras'));
-  const config = JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(join(dir, 'outer.keras'))))['config.json'])) as { config: { output_layers: unknown } };
+  const config = JSON.parse(
+    strFromU8(unzipSync(new Uint8Array(readFileSync(join(dir, 'outer.keras'))))['config.json']),
+  ) as { config: { output_layers: unknown } };
   assert.deepEqual(config.config.output_layers, ['inner', 1, 0]);
   const outerAgain = await loadModel(join(dir, 'outer.keras'));
   const p = random.uniform([2, 3]);
@@ -276,11 +491,16 @@ test('records by name: Keras sorts dict keys, and saving keeps the record; a mod
   // Keras flattens dicts by sorted key: inputs a, b and outputs a, z, which orders the layers (and their weights in files).
   assert.deepEqual(model.inputNames, ['a', 'b']);
   assert.deepEqual(model.outputNames, ['a', 'z']);
-  assert.deepEqual(model.layers.filter((l) => l.className === 'Dense').map((l) => l.name), ['da', 'dz']);
+  assert.deepEqual(
+    model.layers.filter((l) => l.className === 'Dense').map((l) => l.name),
+    ['da', 'dz'],
+  );
   model.compile({ optimizer: 'sgd', loss: { a: 'mse', z: 'mae' } });
   const path = join(dir, 'records.keras');
   await model.save(path);
-  const config = JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(path)))['config.json'])) as { config: { input_layers: unknown; output_layers: unknown } };
+  const config = JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(path)))['config.json'])) as {
+    config: { input_layers: unknown; output_layers: unknown };
+  };
   assert.deepEqual(config.config.input_layers, { a: ['a_in', 0, 0], b: ['b_in', 0, 0] });
   assert.deepEqual(config.config.output_layers, { a: ['da', 0, 0], z: ['dz', 0, 0] });
   const again = await loadModel(path);
@@ -298,7 +518,9 @@ test('records by name: Keras sorts dict keys, and saving keeps the record; a mod
   const outer = new Model([p, q], inner.apply([p, q]), { name: 'outer_dict' });
   await outer.save(join(dir, 'dict-call.keras'));
   const archive = unzipSync(new Uint8Array(readFileSync(join(dir, 'dict-call.keras'))));
-  const oc = JSON.parse(strFromU8(archive['config.json'])) as { config: { layers: { name: string; inbound_nodes: { args: unknown[] }[] }[] } };
+  const oc = JSON.parse(strFromU8(archive['config.json'])) as {
+    config: { layers: { name: string; inbound_nodes: { args: unknown[] }[] }[] };
+  };
   const node = oc.config.layers.find((l) => l.name === 'diff')!.inbound_nodes[0];
   const [tp, tq] = node.args[0] as unknown[];
   node.args = [{ right: tq, left: tp }];
@@ -346,7 +568,10 @@ test('a record model whose keys are not sorted refuses positional data, which wo
   const b = Input({ shape: [1], name: 'b' });
   const a = Input({ shape: [1], name: 'a' });
   const model = new Model({ b, a }, layers.subtract([b, a]));
-  assert.throws(() => model.predict([tensor([[10]]), tensor([[1]])]), /given as a record with keys b, a; models order a record by sorted key \(a, b\)/);
+  assert.throws(
+    () => model.predict([tensor([[10]]), tensor([[1]])]),
+    /given as a record with keys b, a; models order a record by sorted key \(a, b\)/,
+  );
   assert.deepEqual(Array.from((model.predict({ b: tensor([[10]]), a: tensor([[1]]) }) as Tensor).values), [9]);
 });
 
@@ -361,25 +586,42 @@ test('ModelCheckpoint writes .keras files each epoch, or only the best by its mo
   const best = join(dir, 'best.weights.h5');
   const perEpoch: number[][][] = [];
   const history = await model.fit(x, y, {
-    epochs: 3, batchSize: 8, verbose: 0, validationData: [x, y],
+    epochs: 3,
+    batchSize: 8,
+    verbose: 0,
+    validationData: [x, y],
     callbacks: [
       new ModelCheckpoint(every),
       new ModelCheckpoint(best, { saveBestOnly: true, saveWeightsOnly: true }),
-      new LambdaCallback({ onEpochEnd: () => { perEpoch.push(model.getWeights().map((t) => Array.from(t.values))); } }),
+      new LambdaCallback({
+        onEpochEnd: () => {
+          perEpoch.push(model.getWeights().map((t) => Array.from(t.values)));
+        },
+      }),
     ],
   });
   const losses = history.history.loss;
   for (let e = 0; e < 3; e++) {
     const saved = await loadModel(join(dir, `ckpt-${String(e + 1).padStart(2, '0')}-${losses[e].toFixed(3)}.keras`));
-    assert.deepEqual(saved.getWeights().map((t) => Array.from(t.values)), perEpoch[e], `epoch ${e + 1}`);
+    assert.deepEqual(
+      saved.getWeights().map((t) => Array.from(t.values)),
+      perEpoch[e],
+      `epoch ${e + 1}`,
+    );
   }
   // The best file holds the weights of the epoch with the lowest val_loss.
   const vals = history.history.val_loss;
   const twinInput = Input({ shape: [3] });
   const twin = new Model(twinInput, new layers.Dense(1).apply(twinInput));
   await twin.loadWeights(best);
-  assert.deepEqual(twin.getWeights().map((t) => Array.from(t.values)), perEpoch[vals.indexOf(Math.min(...vals))]);
+  assert.deepEqual(
+    twin.getWeights().map((t) => Array.from(t.values)),
+    perEpoch[vals.indexOf(Math.min(...vals))],
+  );
   assert.throws(() => new ModelCheckpoint(join(dir, 'x.h5')), /must end in \.keras/);
-  assert.equal(formatPath('m-{epoch:03d}-{val_acc:.2f}-{lr:.1e}.keras', 4, { val_acc: 0.91234, lr: 0.0001 }), 'm-005-0.91-1.0e-04.keras');
+  assert.equal(
+    formatPath('m-{epoch:03d}-{val_acc:.2f}-{lr:.1e}.keras', 4, { val_acc: 0.91234, lr: 0.0001 }),
+    'm-005-0.91-1.0e-04.keras',
+  );
   assert.throws(() => formatPath('m-{nope}.keras', 0, { loss: 1 }), /names 'nope', which is not in the logs/);
 });

@@ -44,5 +44,8 @@ test('every layer rebuilds from its config with the same config', () => {
 
 test('an unknown class or a config with an unknown key is rejected', () => {
   assert.throws(() => layers.deserializeLayer('Bogus', {}), /Unknown layer class 'Bogus'/);
-  assert.throws(() => layers.deserializeLayer('Dense', { units: 2, kernelSize: 3 }), /Dense got an unexpected option 'kernelSize'/);
+  assert.throws(
+    () => layers.deserializeLayer('Dense', { units: 2, kernelSize: 3 }),
+    /Dense got an unexpected option 'kernelSize'/,
+  );
 });

@@ -27,13 +27,19 @@ test("the notebook's Sequential and functional MLP summaries, line for line", ()
   seq.add(new layers.Dense(32, { activation: 'relu', inputShape: [64] }));
   seq.add(new layers.Dense(32, { activation: 'relu' }));
   seq.add(new layers.Dense(10, { activation: 'softmax' }));
-  assert.deepEqual(capture((p) => seq.summary({ printFn: p })), notebookTable('In [2]:'));
+  assert.deepEqual(
+    capture((p) => seq.summary({ printFn: p })),
+    notebookTable('In [2]:'),
+  );
 
   const input = Input({ shape: [64] });
   let x = new layers.Dense(32, { activation: 'relu' }).apply(input);
   x = new layers.Dense(32, { activation: 'relu' }).apply(x);
   const model = new Model(input, new layers.Dense(10, { activation: 'softmax' }).apply(x));
-  assert.deepEqual(capture((p) => model.summary({ printFn: p })), notebookTable('In [3]:'));
+  assert.deepEqual(
+    capture((p) => model.summary({ printFn: p })),
+    notebookTable('In [3]:'),
+  );
   assert.equal(model.countParams(), 3466);
 });
 

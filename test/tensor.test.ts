@@ -3,10 +3,16 @@ import assert from 'node:assert/strict';
 import { ops, random, setSeed, tensor, Tensor } from '../src/index.js';
 
 test('tensors from nested arrays and typed arrays; dtype, shape, arraySync', () => {
-  const a = tensor([[1, 2], [3, 4]]);
+  const a = tensor([
+    [1, 2],
+    [3, 4],
+  ]);
   assert.equal(a.dtype, 'float32');
   assert.deepEqual(a.shape, [2, 2]);
-  assert.deepEqual(a.arraySync(), [[1, 2], [3, 4]]);
+  assert.deepEqual(a.arraySync(), [
+    [1, 2],
+    [3, 4],
+  ]);
   const b = tensor(new Int32Array([1, 2, 3]), [3], 'int32');
   assert.equal(b.dtype, 'int32');
   assert.ok(b.dataSync() instanceof Int32Array);
@@ -21,13 +27,19 @@ test('cast truncates toward zero, reshape keeps the data and infers -1', () => {
   assert.deepEqual(Array.from(tensor([0, 3]).cast('bool').dataSync()), [0, 1]);
   const r = tensor([1, 2, 3, 4, 5, 6]).reshape([2, -1]);
   assert.deepEqual(r.shape, [2, 3]);
-  assert.deepEqual(r.arraySync(), [[1, 2, 3], [4, 5, 6]]);
+  assert.deepEqual(r.arraySync(), [
+    [1, 2, 3],
+    [4, 5, 6],
+  ]);
   assert.throws(() => r.reshape([4, 2]), /Cannot reshape a tensor of shape \(2, 3\)/);
 });
 
 test('NumPy broadcasting, and a clear error when shapes cannot broadcast', () => {
   const y = ops.add(tensor([[1], [2]]), tensor([10, 20, 30]));
-  assert.deepEqual(y.arraySync(), [[11, 21, 31], [12, 22, 32]]);
+  assert.deepEqual(y.arraySync(), [
+    [11, 21, 31],
+    [12, 22, 32],
+  ]);
   assert.deepEqual(ops.mul(tensor([[1, 2, 3]]), 2).arraySync(), [[2, 4, 6]]);
   assert.throws(() => ops.add(tensor([1, 2]), tensor([1, 2, 3])), /Shapes \(2,\) and \(3,\) cannot be broadcast/);
 });

@@ -4,8 +4,20 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  CSVLogger, EarlyStopping, Input, LambdaCallback, Model, ReduceLROnPlateau, Sequential, Tensor, TerminateOnNaN,
-  layers, optimizers, random, setSeed, tensor,
+  CSVLogger,
+  EarlyStopping,
+  Input,
+  LambdaCallback,
+  Model,
+  ReduceLROnPlateau,
+  Sequential,
+  Tensor,
+  TerminateOnNaN,
+  layers,
+  optimizers,
+  random,
+  setSeed,
+  tensor,
 } from '../src/index.js';
 
 /** Two Gaussian-ish blobs separated along a random direction: learnable to ~100%. */
@@ -45,7 +57,11 @@ test('sparse targets: accuracy resolves to sparse_categorical_accuracy', async (
   setSeed(2);
   const { x, labels } = blobs(256, 4);
   const model = new Sequential([new layers.Dense(2, { activation: 'softmax', inputShape: [4] })]);
-  model.compile({ optimizer: new optimizers.Adam({ learningRate: 0.05 }), loss: 'sparse_categorical_crossentropy', metrics: ['accuracy'] });
+  model.compile({
+    optimizer: new optimizers.Adam({ learningRate: 0.05 }),
+    loss: 'sparse_categorical_crossentropy',
+    metrics: ['accuracy'],
+  });
   const h = await model.fit(x, tensor(labels, [256], 'int32'), { epochs: 5, batchSize: 32, verbose: 0 });
   assert.ok(h.history.accuracy[4] > 0.95);
 });
@@ -56,7 +72,12 @@ test('multi-output: per-output losses logged unweighted as <output>_loss, total 
   const a = new layers.Dense(1, { name: 'a' }).apply(input);
   const b = new layers.Dense(1, { activation: 'sigmoid', name: 'b' }).apply(input);
   const model = new Model(input, [a, b]);
-  model.compile({ optimizer: 'sgd', loss: { a: 'mse', b: 'binary_crossentropy' }, lossWeights: { a: 0.25, b: 10 }, metrics: { b: ['acc'] } });
+  model.compile({
+    optimizer: 'sgd',
+    loss: { a: 'mse', b: 'binary_crossentropy' },
+    lossWeights: { a: 0.25, b: 10 },
+    metrics: { b: ['acc'] },
+  });
   const x = random.uniform([20, 3]);
   const ya = random.uniform([20, 1]);
   const yb = random.randint(0, 2, [20]);
@@ -67,7 +88,16 @@ test('multi-output: per-output losses logged unweighted as <output>_loss, total 
   assert.deepEqual(pa.shape, [20, 1]);
   assert.deepEqual(pb.shape, [20, 1]);
   const hist = await model.fit(x, [ya, yb], { epochs: 2, batchSize: 8, verbose: 0, validationSplit: 0.25 });
-  assert.deepEqual(Object.keys(hist.history).sort(), ['a_loss', 'b_acc', 'b_loss', 'loss', 'val_a_loss', 'val_b_acc', 'val_b_loss', 'val_loss']);
+  assert.deepEqual(Object.keys(hist.history).sort(), [
+    'a_loss',
+    'b_acc',
+    'b_loss',
+    'loss',
+    'val_a_loss',
+    'val_b_acc',
+    'val_b_loss',
+    'val_loss',
+  ]);
 });
 
 test('sample weights scale each sample and classWeight weights each class', async () => {
@@ -93,8 +123,17 @@ test('callbacks: EarlyStopping restores the best weights, LambdaCallback sees ev
   const csv = join(dir, 'log.csv');
   const early = new EarlyStopping({ monitor: 'loss', patience: 0, minDelta: 10, restoreBestWeights: true });
   const history = await model.fit(x, y, {
-    epochs: 10, verbose: 0,
-    callbacks: [early, new LambdaCallback({ onEpochEnd: (e) => { seen.push(e); } }), new CSVLogger(csv)],
+    epochs: 10,
+    verbose: 0,
+    callbacks: [
+      early,
+      new LambdaCallback({
+        onEpochEnd: (e) => {
+          seen.push(e);
+        },
+      }),
+      new CSVLogger(csv),
+    ],
   });
   // minDelta 10 means nothing counts as improvement after the first epoch: stop at epoch 2.
   assert.equal(history.epoch.length, 2);
@@ -108,13 +147,22 @@ test('TerminateOnNaN stops at the first non-finite loss; ReduceLROnPlateau lower
   const input = Input({ shape: [1] });
   const model = new Model(input, new layers.Dense(1).apply(input));
   model.compile({ optimizer: new optimizers.SGD({ learningRate: 1e30 }), loss: 'mse' });
-  const h = await model.fit(tensor([[1e30], [2e30]]), tensor([[1], [2]]), { epochs: 5, batchSize: 1, verbose: 0, callbacks: [new TerminateOnNaN()] });
+  const h = await model.fit(tensor([[1e30], [2e30]]), tensor([[1], [2]]), {
+    epochs: 5,
+    batchSize: 1,
+    verbose: 0,
+    callbacks: [new TerminateOnNaN()],
+  });
   assert.equal(h.epoch.length, 1);
 
   const m2 = new Model(input, new layers.Dense(1).apply(input));
   const opt = new optimizers.SGD({ learningRate: 0.1 });
   m2.compile({ optimizer: opt, loss: 'mse' });
-  await m2.fit(tensor([[1]]), tensor([[1]]), { epochs: 3, verbose: 0, callbacks: [new ReduceLROnPlateau({ monitor: 'loss', patience: 0, minDelta: 100, factor: 0.5 })] });
+  await m2.fit(tensor([[1]]), tensor([[1]]), {
+    epochs: 3,
+    verbose: 0,
+    callbacks: [new ReduceLROnPlateau({ monitor: 'loss', patience: 0, minDelta: 100, factor: 0.5 })],
+  });
   assert.ok(opt.learningRate < 0.1);
 });
 
@@ -122,8 +170,24 @@ test('fit accepts nested arrays and records by input name; predict of one output
   const input = Input({ shape: [2], name: 'xy' });
   const model = new Model(input, new layers.Dense(1).apply(input));
   model.compile({ optimizer: 'sgd', loss: 'mae', metrics: ['mse'] });
-  await model.fit([[0, 1], [1, 0]], [[1], [0]], { epochs: 1, verbose: 0 });
-  await model.fit({ xy: [[0, 1], [1, 0]] }, [[1], [0]], { epochs: 1, verbose: 0 });
+  await model.fit(
+    [
+      [0, 1],
+      [1, 0],
+    ],
+    [[1], [0]],
+    { epochs: 1, verbose: 0 },
+  );
+  await model.fit(
+    {
+      xy: [
+        [0, 1],
+        [1, 0],
+      ],
+    },
+    [[1], [0]],
+    { epochs: 1, verbose: 0 },
+  );
   const p: Tensor = model.predict(new Float32Array([1, 2, 3, 4]));
   assert.deepEqual(p.shape, [2, 1]);
 });

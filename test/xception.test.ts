@@ -11,13 +11,18 @@ interface XceptionManifest {
   output_shape: (number | null)[];
   layers: { name: string; class_name: string; params: number }[];
 }
-const manifest = JSON.parse(readFileSync(join(FIXTURES, 'xception_config', 'manifest.json'), 'utf8')) as XceptionManifest;
+const manifest = JSON.parse(
+  readFileSync(join(FIXTURES, 'xception_config', 'manifest.json'), 'utf8'),
+) as XceptionManifest;
 
 test("Xception without its top is Keras 3's, layer for layer: classes, names, parameters, order", () => {
   const base = applications.Xception({ weights: null, includeTop: false, inputShape: [250, 250, 3] });
   assert.equal(base.countParams(), manifest.param_count);
   assert.equal(base.countParams(), 20_861_480);
-  assert.equal(base.trainableWeights.reduce((p, w) => p + w.value.size, 0), manifest.trainable_params);
+  assert.equal(
+    base.trainableWeights.reduce((p, w) => p + w.value.size, 0),
+    manifest.trainable_params,
+  );
   assert.deepEqual(base.outputs[0].shape, [null, 8, 8, 2048]);
   assert.deepEqual(base.outputs[0].shape, manifest.output_shape);
   const ours = base.layers;

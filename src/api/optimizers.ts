@@ -1,4 +1,12 @@
 // The `optimizers` namespace of the public API.
 export { Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, getOptimizer } from '../training/optimizers.js';
-export type { OptimizerArgs, SGDArgs, RMSpropArgs, AdamArgs, AdamWArgs, AdagradArgs, OptimizerId } from '../training/optimizers.js';
+export type {
+  OptimizerArgs,
+  SGDArgs,
+  RMSpropArgs,
+  AdamArgs,
+  AdamWArgs,
+  AdagradArgs,
+  OptimizerId,
+} from '../training/optimizers.js';
 export * as schedules from '../training/schedules.js';

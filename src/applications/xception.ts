@@ -28,7 +28,16 @@ export interface XceptionArgs {
  * parameter count (22,910,480 with the top; 20,861,480 without).
  */
 export function Xception(args: XceptionArgs): Model<KerasTensor> {
-  checkOptions('Xception', args, ['weights', 'includeTop', 'inputTensor', 'inputShape', 'pooling', 'classes', 'classifierActivation', 'name']);
+  checkOptions('Xception', args, [
+    'weights',
+    'includeTop',
+    'inputTensor',
+    'inputShape',
+    'pooling',
+    'classes',
+    'classifierActivation',
+    'name',
+  ]);
   const { weights, includeTop = true, pooling = null, classes = 1000, classifierActivation = 'softmax' } = args;
   if (weights === 'imagenet') {
     throw new Error(
@@ -37,11 +46,14 @@ export function Xception(args: XceptionArgs): Model<KerasTensor> {
     );
   }
   if (weights !== null) {
-    throw new Error(`Xception: loading weights from '${weights}' needs Keras .weights.h5 support, which Dendrite does not have yet. Use weights: null.`);
+    throw new Error(
+      `Xception: loading weights from '${weights}' needs Keras .weights.h5 support, which Dendrite does not have yet. Use weights: null.`,
+    );
   }
   const inputShape = args.inputShape ?? (includeTop ? [299, 299, 3] : [null, null, 3]);
   for (const d of inputShape.slice(0, 2)) {
-    if (d !== null && d < 71) throw new Error(`Xception: input height and width must be at least 71, got ${JSON.stringify(inputShape)}.`);
+    if (d !== null && d < 71)
+      throw new Error(`Xception: input height and width must be at least 71, got ${JSON.stringify(inputShape)}.`);
   }
   const input = args.inputTensor ?? Input({ shape: inputShape });
 
@@ -57,7 +69,8 @@ export function Xception(args: XceptionArgs): Model<KerasTensor> {
   /** The strided 1×1 projection that matches a downsampling block's shortcut to its output. */
   const projection = (x: KerasTensor, filters: number): KerasTensor =>
     new BatchNormalization().apply(new Conv2D(filters, 1, { strides: 2, padding: 'same', useBias: false }).apply(x));
-  const pool = (x: KerasTensor, name: string): KerasTensor => new MaxPooling2D(3, { strides: 2, padding: 'same', name }).apply(x);
+  const pool = (x: KerasTensor, name: string): KerasTensor =>
+    new MaxPooling2D(3, { strides: 2, padding: 'same', name }).apply(x);
 
   // Entry flow.
   let x = relu(convBn(input, 32, 3, 'block1_conv1', 2), 'block1_conv1_act');
@@ -69,7 +82,10 @@ export function Xception(args: XceptionArgs): Model<KerasTensor> {
   x = sepBn(x, 128, 'block2_sepconv2');
   x = add([pool(x, 'block2_pool'), residual]);
 
-  for (const [block, filters] of [[3, 256], [4, 728]] as const) {
+  for (const [block, filters] of [
+    [3, 256],
+    [4, 728],
+  ] as const) {
     residual = projection(x, filters);
     x = relu(x, `block${block}_sepconv1_act`);
     x = sepBn(x, filters, `block${block}_sepconv1`);

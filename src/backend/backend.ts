@@ -9,13 +9,50 @@
 export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
 
 export type UnaryOp =
-  | 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'rsqrt' | 'square' | 'reciprocal' | 'sign' | 'floor' | 'round'
-  | 'relu' | 'relu6' | 'sigmoid' | 'tanh' | 'elu' | 'selu' | 'gelu' | 'geluTanh' | 'softplus' | 'softsign'
-  | 'swish' | 'hardSigmoid' | 'leakyRelu' | 'sin' | 'cos' | 'log1p' | 'expm1' | 'isNotFinite';
+  | 'neg'
+  | 'abs'
+  | 'exp'
+  | 'log'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'square'
+  | 'reciprocal'
+  | 'sign'
+  | 'floor'
+  | 'round'
+  | 'relu'
+  | 'relu6'
+  | 'sigmoid'
+  | 'tanh'
+  | 'elu'
+  | 'selu'
+  | 'gelu'
+  | 'geluTanh'
+  | 'softplus'
+  | 'softsign'
+  | 'swish'
+  | 'hardSigmoid'
+  | 'leakyRelu'
+  | 'sin'
+  | 'cos'
+  | 'log1p'
+  | 'expm1'
+  | 'isNotFinite';
 
 export type BinaryOp =
-  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum'
-  | 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual';
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div'
+  | 'pow'
+  | 'maximum'
+  | 'minimum'
+  | 'equal'
+  | 'notEqual'
+  | 'greater'
+  | 'greaterEqual'
+  | 'less'
+  | 'lessEqual';
 
 /** A read-only view of a buffer; kernels never write into inputs. */
 export type In = Float32Array | Int32Array | Uint8Array;
@@ -137,10 +174,17 @@ export interface Backend {
    * With `accumulate`, the product is added to what `out` holds (bias and act must then be null/linear).
    */
   matmul(
-    a: Float32Array, b: Float32Array, out: Float32Array,
-    m: number, n: number, k: number,
-    transA: boolean, transB: boolean,
-    bias: Float32Array | null, act: FusedActivation, accumulate: boolean,
+    a: Float32Array,
+    b: Float32Array,
+    out: Float32Array,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    bias: Float32Array | null,
+    act: FusedActivation,
+    accumulate: boolean,
   ): void;
 
   /** out = f(x) elementwise; `alpha` parameterises leakyRelu and elu. */
@@ -148,11 +192,26 @@ export interface Backend {
   /** out = dy · f'(x) where y = f(x) is also given (cheaper for sigmoid, tanh, exp). */
   unaryGrad(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, out: Float32Array, alpha: number): void;
   /** out = a ∘ b with NumPy broadcasting; shapes are given right-aligned to outShape's rank. */
-  binary(op: BinaryOp, a: In, aShape: readonly number[], b: In, bShape: readonly number[], out: NumArray, outShape: readonly number[]): void;
+  binary(
+    op: BinaryOp,
+    a: In,
+    aShape: readonly number[],
+    b: In,
+    bShape: readonly number[],
+    out: NumArray,
+    outShape: readonly number[],
+  ): void;
   /** Sums a [outer, reduce, inner] view over its middle axis into out[outer, inner]. */
   reduceSum(x: Float32Array, outer: number, reduce: number, inner: number, out: Float32Array): void;
   /** Max over the middle axis of [outer, reduce, inner]; argmax (index along the middle axis) is optional. */
-  reduceMax(x: Float32Array, outer: number, reduce: number, inner: number, out: Float32Array, argmax: Int32Array | null): void;
+  reduceMax(
+    x: Float32Array,
+    outer: number,
+    reduce: number,
+    inner: number,
+    out: Float32Array,
+    argmax: Int32Array | null,
+  ): void;
   /** out = x transposed by `perm`. */
   transpose(x: In, shape: readonly number[], perm: readonly number[], out: NumArray): void;
   /** Copies x viewed as [outer, inner] into out viewed as [outer, outInner] starting at column `offset` (concat / slice building block). */
@@ -172,7 +231,14 @@ export interface Backend {
    * labels sums to 1; for other targets it is what TensorFlow's kernel (and so Keras 3 on
    * TensorFlow, whose fixtures we match) uses.
    */
-  softmaxCrossEntropy(logits: Float32Array, labels: Float32Array, rows: number, cols: number, loss: Float32Array, grad: Float32Array): void;
+  softmaxCrossEntropy(
+    logits: Float32Array,
+    labels: Float32Array,
+    rows: number,
+    cols: number,
+    loss: Float32Array,
+    grad: Float32Array,
+  ): void;
 
   /** Embedding lookup: out[i, :] = table[indices[i], :]. Indices were validated by the caller. */
   gather(table: Float32Array, dim: number, indices: Int32Array, out: Float32Array): void;
@@ -180,7 +246,14 @@ export interface Backend {
   scatterAdd(dy: Float32Array, dim: number, indices: Int32Array, dtable: Float32Array): void;
 
   /** out = act(conv(x, kernel) + bias): the activation is applied as each output is stored. */
-  conv2d(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2DGeometry, act: FusedActivation): void;
+  conv2d(
+    x: Float32Array,
+    kernel: Float32Array,
+    bias: Float32Array | null,
+    out: Float32Array,
+    g: Conv2DGeometry,
+    act: FusedActivation,
+  ): void;
   conv2dBackpropInput(dy: Float32Array, kernel: Float32Array, dx: Float32Array, g: Conv2DGeometry): void;
   conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dkernel: Float32Array, g: Conv2DGeometry): void;
   depthwiseConv2d(x: Float32Array, kernel: Float32Array, out: Float32Array, g: DepthwiseGeometry): void;
@@ -205,10 +278,47 @@ export interface Backend {
    * reaches Keras 3 on TensorFlow as one slice per lookup, and a row looked up k times adds Σ gᵢ²
    * rather than (Σ gᵢ)² (see ops/embedding.ts).
    */
-  sgdUpdate(w: Float32Array, g: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void;
-  rmspropUpdate(w: Float32Array, g: Float32Array, ms: Float32Array, mom: Float32Array | null, lr: number, rho: number, momentum: number, epsilon: number, gradSquares?: Float32Array | null): void;
-  adamUpdate(w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vhat: Float32Array | null, lr: number, beta1: number, beta2: number, epsilon: number, step: number, weightDecay: number, gradSquares?: Float32Array | null): void;
-  adagradUpdate(w: Float32Array, g: Float32Array, acc: Float32Array, lr: number, epsilon: number, gradSquares?: Float32Array | null): void;
+  sgdUpdate(
+    w: Float32Array,
+    g: Float32Array,
+    velocity: Float32Array | null,
+    lr: number,
+    momentum: number,
+    nesterov: boolean,
+  ): void;
+  rmspropUpdate(
+    w: Float32Array,
+    g: Float32Array,
+    ms: Float32Array,
+    mom: Float32Array | null,
+    lr: number,
+    rho: number,
+    momentum: number,
+    epsilon: number,
+    gradSquares?: Float32Array | null,
+  ): void;
+  adamUpdate(
+    w: Float32Array,
+    g: Float32Array,
+    m: Float32Array,
+    v: Float32Array,
+    vhat: Float32Array | null,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    step: number,
+    weightDecay: number,
+    gradSquares?: Float32Array | null,
+  ): void;
+  adagradUpdate(
+    w: Float32Array,
+    g: Float32Array,
+    acc: Float32Array,
+    lr: number,
+    epsilon: number,
+    gradSquares?: Float32Array | null,
+  ): void;
 
   /**
    * A whole LSTM layer over a sequence (see LstmSequence): for each step, the input and recurrent
@@ -221,7 +331,13 @@ export interface Backend {
    * (null when only the final state is read); dh and dc [batch, u] are the gradients reaching the
    * final state and are used as working memory (overwritten). Writes every gradient in `grads`.
    */
-  lstmSequenceBackward(seq: LstmSequence, dStep: Float32Array | null, dh: Float32Array, dc: Float32Array, grads: RecurrentGradients): void;
+  lstmSequenceBackward(
+    seq: LstmSequence,
+    dStep: Float32Array | null,
+    dh: Float32Array,
+    dc: Float32Array,
+    grads: RecurrentGradients,
+  ): void;
   /** A whole GRU (reset_after) layer: per step the two matmuls and the gate math of gruGatesForward. */
   gruSequenceForward(seq: GruSequence): void;
   /** Backpropagation through time of gruSequenceForward, as lstmSequenceBackward (no cell state). */
@@ -242,8 +358,16 @@ export interface Backend {
    * masked rows copy cPrev/hPrev instead.
    */
   lstmGatesForward(
-    z: Float32Array, cPrev: Float32Array, hPrev: Float32Array, c: Float32Array, h: Float32Array,
-    mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+    z: Float32Array,
+    cPrev: Float32Array,
+    hPrev: Float32Array,
+    c: Float32Array,
+    h: Float32Array,
+    mask: Uint8Array | null,
+    batch: number,
+    units: number,
+    act: GateActivation,
+    recAct: GateActivation,
   ): void;
   /**
    * LSTM gate gradients. dh = dhNext + dOut (dOut may be null). Writes dz [batch, 4u] (gradient of
@@ -251,10 +375,20 @@ export interface Backend {
    * masked rows); the caller adds dz·Uᵀ to dhPrev. Masked rows: dz = 0, dcPrev = dcNext.
    */
   lstmGatesBackward(
-    gates: Float32Array, cPrev: Float32Array, c: Float32Array,
-    dhNext: Float32Array, dOut: Float32Array | null, dcNext: Float32Array,
-    dz: Float32Array, dhPrev: Float32Array, dcPrev: Float32Array,
-    mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+    gates: Float32Array,
+    cPrev: Float32Array,
+    c: Float32Array,
+    dhNext: Float32Array,
+    dOut: Float32Array | null,
+    dcNext: Float32Array,
+    dz: Float32Array,
+    dhPrev: Float32Array,
+    dcPrev: Float32Array,
+    mask: Uint8Array | null,
+    batch: number,
+    units: number,
+    act: GateActivation,
+    recAct: GateActivation,
   ): void;
 
   /**
@@ -263,8 +397,15 @@ export interface Backend {
    * hh = act(xh + r∘rh), h = z∘hPrev + (1 − z)∘hh. Writes [z, r, hh] back into xg.
    */
   gruGatesForward(
-    xg: Float32Array, rec: Float32Array, hPrev: Float32Array, h: Float32Array,
-    mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+    xg: Float32Array,
+    rec: Float32Array,
+    hPrev: Float32Array,
+    h: Float32Array,
+    mask: Uint8Array | null,
+    batch: number,
+    units: number,
+    act: GateActivation,
+    recAct: GateActivation,
   ): void;
   /**
    * Gradients of gruGatesForward. dh = dhNext + dOut. Writes dx [batch, 3u] (gradient of xg's
@@ -272,10 +413,19 @@ export interface Backend {
    * the caller adds drec·Uᵀ to dhPrev.
    */
   gruGatesBackward(
-    gates: Float32Array, rec: Float32Array, hPrev: Float32Array,
-    dhNext: Float32Array, dOut: Float32Array | null,
-    dx: Float32Array, drec: Float32Array, dhPrev: Float32Array,
-    mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+    gates: Float32Array,
+    rec: Float32Array,
+    hPrev: Float32Array,
+    dhNext: Float32Array,
+    dOut: Float32Array | null,
+    dx: Float32Array,
+    drec: Float32Array,
+    dhPrev: Float32Array,
+    mask: Uint8Array | null,
+    batch: number,
+    units: number,
+    act: GateActivation,
+    recAct: GateActivation,
   ): void;
   /**
    * GRU with reset_after = false, first half. In: xg [batch, 3u] = x·W + b, recZR [batch, 2u] =
@@ -283,16 +433,27 @@ export interface Backend {
    * recH = rh·U[:, 2u:]).
    */
   gruResetForward(
-    xg: Float32Array, recZR: Float32Array, hRec: Float32Array, rh: Float32Array,
-    batch: number, units: number, recAct: GateActivation,
+    xg: Float32Array,
+    recZR: Float32Array,
+    hRec: Float32Array,
+    rh: Float32Array,
+    batch: number,
+    units: number,
+    recAct: GateActivation,
   ): void;
   /**
    * GRU with reset_after = false, second half. In: recH [batch, u]. hh = act(xh + recH) is written
    * into xg[:, 2u:], h = z∘hPrev + (1 − z)∘hh (hPrev for masked rows).
    */
   gruCandidateForward(
-    xg: Float32Array, recH: Float32Array, hPrev: Float32Array, h: Float32Array,
-    mask: Uint8Array | null, batch: number, units: number, act: GateActivation,
+    xg: Float32Array,
+    recH: Float32Array,
+    hPrev: Float32Array,
+    h: Float32Array,
+    mask: Uint8Array | null,
+    batch: number,
+    units: number,
+    act: GateActivation,
   ): void;
   /**
    * Backward of gruCandidateForward. dh = dhNext + dOut. Writes dzr[:, :u] (gradient of z's
@@ -300,9 +461,18 @@ export interface Backend {
    * and recH) and dhPrev = dh∘z (dh for masked rows). Masked rows get zero gate gradients.
    */
   gruCandidateBackward(
-    gates: Float32Array, hPrev: Float32Array, dhNext: Float32Array, dOut: Float32Array | null,
-    dzr: Float32Array, dah: Float32Array, dhPrev: Float32Array,
-    mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+    gates: Float32Array,
+    hPrev: Float32Array,
+    dhNext: Float32Array,
+    dOut: Float32Array | null,
+    dzr: Float32Array,
+    dah: Float32Array,
+    dhPrev: Float32Array,
+    mask: Uint8Array | null,
+    batch: number,
+    units: number,
+    act: GateActivation,
+    recAct: GateActivation,
   ): void;
   /**
    * Backward of gruResetForward. In: drh [batch, u] = dah·U[:, 2u:]ᵀ. Writes dzr[:, u:] (gradient of
@@ -310,18 +480,37 @@ export interface Backend {
    * rows: dzr[:, u:] = 0 and dhRec unchanged.
    */
   gruResetBackward(
-    gates: Float32Array, hRec: Float32Array, drh: Float32Array, dzr: Float32Array, dhRec: Float32Array,
-    mask: Uint8Array | null, batch: number, units: number, recAct: GateActivation,
+    gates: Float32Array,
+    hRec: Float32Array,
+    drh: Float32Array,
+    dzr: Float32Array,
+    dhRec: Float32Array,
+    mask: Uint8Array | null,
+    batch: number,
+    units: number,
+    recAct: GateActivation,
   ): void;
 
   /** SimpleRNN step. In: z [batch, u] = x·W + b + hRec·U. Writes y = act(z) into z and h = y (hPrev for masked rows). */
   rnnStepForward(
-    z: Float32Array, hPrev: Float32Array, h: Float32Array,
-    mask: Uint8Array | null, batch: number, units: number, act: GateActivation,
+    z: Float32Array,
+    hPrev: Float32Array,
+    h: Float32Array,
+    mask: Uint8Array | null,
+    batch: number,
+    units: number,
+    act: GateActivation,
   ): void;
   /** Backward of rnnStepForward: dh = dhNext + dOut; dz = dh∘act'(y) (0 if masked); dhPrev = 0 (dh if masked). */
   rnnStepBackward(
-    y: Float32Array, dhNext: Float32Array, dOut: Float32Array | null, dz: Float32Array, dhPrev: Float32Array,
-    mask: Uint8Array | null, batch: number, units: number, act: GateActivation,
+    y: Float32Array,
+    dhNext: Float32Array,
+    dOut: Float32Array | null,
+    dz: Float32Array,
+    dhPrev: Float32Array,
+    mask: Uint8Array | null,
+    batch: number,
+    units: number,
+    act: GateActivation,
   ): void;
 }

@@ -3,8 +3,23 @@ import * as ops from '../ops/index.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 export type ActivationId =
-  | 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'softmax' | 'tanh' | 'elu' | 'selu' | 'gelu' | 'softplus'
-  | 'softsign' | 'swish' | 'silu' | 'hard_sigmoid' | 'leaky_relu' | 'exponential' | 'log_softmax';
+  | 'linear'
+  | 'relu'
+  | 'relu6'
+  | 'sigmoid'
+  | 'softmax'
+  | 'tanh'
+  | 'elu'
+  | 'selu'
+  | 'gelu'
+  | 'softplus'
+  | 'softsign'
+  | 'swish'
+  | 'silu'
+  | 'hard_sigmoid'
+  | 'leaky_relu'
+  | 'exponential'
+  | 'log_softmax';
 export type ActivationFn = (x: Tensor) => Tensor;
 
 const table: Record<ActivationId, ActivationFn> = {
@@ -48,7 +63,7 @@ export function fusable(id: ActivationId | ActivationFn | undefined | null): Fus
 
 /** Whether `name` is one of the named activations (a .keras file can only refer to those). */
 export function isActivationId(name: string): name is ActivationId {
-  return  Object.hasOwn(table, name);
+  return Object.hasOwn(table, name);
 }
 
 export function activationName(id: ActivationId | ActivationFn | undefined | null): string {

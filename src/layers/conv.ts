@@ -3,7 +3,14 @@ import * as ops from '../ops/index.js';
 import { type SymbolicShape, formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ActivationFn, type ActivationId, activationName, fusable, getActivation } from './activations.js';
-import { type DataFormat, SlidingWindow, checkDataFormat, checkPadding, knownChannels, requireRank } from './conv_utils.js';
+import {
+  type DataFormat,
+  SlidingWindow,
+  checkDataFormat,
+  checkPadding,
+  knownChannels,
+  requireRank,
+} from './conv_utils.js';
 import type { Initializer, InitializerId } from './initializers.js';
 import { BASE_OPTIONS, Layer, type LayerArgs, type ShapeArg, singleShape } from './layer.js';
 import type { LengthInverse } from './length_inverse.js';
@@ -33,7 +40,18 @@ export interface Conv2DArgs extends ConvArgs {
   dilationRate?: number | readonly [number, number];
 }
 
-const CONV_OPTIONS = [...BASE_OPTIONS, 'strides', 'padding', 'dilationRate', 'groups', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'dataFormat'];
+const CONV_OPTIONS = [
+  ...BASE_OPTIONS,
+  'strides',
+  'padding',
+  'dilationRate',
+  'groups',
+  'activation',
+  'useBias',
+  'kernelInitializer',
+  'biasInitializer',
+  'dataFormat',
+];
 
 /** Keras's `BaseConv`: a `rank`-dimensional channels-last convolution with kernel [...kernelSize, in/groups, filters]. */
 abstract class BaseConv extends Layer implements LengthInverse {
@@ -46,16 +64,30 @@ abstract class BaseConv extends Layer implements LengthInverse {
   kernel: Variable | undefined;
   bias: Variable | undefined;
 
-  constructor(className: string, rank: 1 | 2, filters: number, kernelSize: number | readonly number[], args: Conv1DArgs | Conv2DArgs) {
+  constructor(
+    className: string,
+    rank: 1 | 2,
+    filters: number,
+    kernelSize: number | readonly number[],
+    args: Conv1DArgs | Conv2DArgs,
+  ) {
     checkOptions(className, args, CONV_OPTIONS);
     super(args);
-    if (!Number.isInteger(filters) || filters <= 0) throw new Error(`${className}: filters must be a positive integer, got ${filters}.`);
+    if (!Number.isInteger(filters) || filters <= 0)
+      throw new Error(`${className}: filters must be a positive integer, got ${filters}.`);
     checkDataFormat(className, args.dataFormat);
-    const padding = checkPadding(className, args.padding, rank === 1 ? ['valid', 'same', 'causal'] : ['valid', 'same'], 'valid');
+    const padding = checkPadding(
+      className,
+      args.padding,
+      rank === 1 ? ['valid', 'same', 'causal'] : ['valid', 'same'],
+      'valid',
+    );
     this.window = SlidingWindow.of(className, rank, kernelSize, args.strides, args.dilationRate, padding);
     this.groups = args.groups ?? 1;
     if (!Number.isInteger(this.groups) || this.groups <= 0 || filters % this.groups !== 0) {
-      throw new Error(`${className}: groups must be a positive integer dividing filters (${filters}), got ${args.groups}.`);
+      throw new Error(
+        `${className}: groups must be a positive integer dividing filters (${filters}), got ${args.groups}.`,
+      );
     }
     getActivation(args.activation);
     this.filters = filters;
@@ -65,10 +97,17 @@ abstract class BaseConv extends Layer implements LengthInverse {
   }
 
   private inputChannels(s: SymbolicShape): number {
-    requireRank(this, s, this.window.rank + 2, this.window.rank === 1 ? '(batch, steps, channels)' : '(batch, height, width, channels)');
+    requireRank(
+      this,
+      s,
+      this.window.rank + 2,
+      this.window.rank === 1 ? '(batch, steps, channels)' : '(batch, height, width, channels)',
+    );
     const c = knownChannels(this, s);
     if (c % this.groups !== 0) {
-      throw new Error(`${this.className} layer '${this.name}': its ${c} input channels are not divisible by groups = ${this.groups} (input shape ${formatShape(s)}).`);
+      throw new Error(
+        `${this.className} layer '${this.name}': its ${c} input channels are not divisible by groups = ${this.groups} (input shape ${formatShape(s)}).`,
+      );
     }
     return c;
   }
@@ -76,7 +115,11 @@ abstract class BaseConv extends Layer implements LengthInverse {
   override build(inputShape: ShapeArg): void {
     const s = singleShape(this, inputShape);
     const c = this.inputChannels(s);
-    this.kernel = this.addWeight('kernel', [...this.window.kernelSize, c / this.groups, this.filters], this.init.kernel);
+    this.kernel = this.addWeight(
+      'kernel',
+      [...this.window.kernelSize, c / this.groups, this.filters],
+      this.init.kernel,
+    );
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.init.bias);
     this.built = true;
   }
@@ -85,7 +128,9 @@ abstract class BaseConv extends Layer implements LengthInverse {
     const s = singleShape(this, inputShape);
     const c = this.inputChannels(s);
     if (this.kernel && this.kernel.shape[this.window.rank] * this.groups !== c) {
-      throw new Error(`${this.className} layer '${this.name}' was built for ${this.kernel.shape[this.window.rank] * this.groups} input channels, got input shape ${formatShape(s)}.`);
+      throw new Error(
+        `${this.className} layer '${this.name}' was built for ${this.kernel.shape[this.window.rank] * this.groups} input channels, got input shape ${formatShape(s)}.`,
+      );
     }
     return this.window.outputShape(this, s, this.filters);
   }
@@ -109,9 +154,16 @@ abstract class BaseConv extends Layer implements LengthInverse {
   override getConfig(): Record<string, unknown> {
     const w = this.window;
     return {
-      ...super.getConfig(), filters: this.filters, kernelSize: w.kernelSize, strides: w.strides, padding: w.padding,
-      dataFormat: 'channels_last', dilationRate: w.dilationRate, groups: this.groups,
-      activation: activationName(this.activation), useBias: this.useBias,
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: w.kernelSize,
+      strides: w.strides,
+      padding: w.padding,
+      dataFormat: 'channels_last',
+      dilationRate: w.dilationRate,
+      groups: this.groups,
+      activation: activationName(this.activation),
+      useBias: this.useBias,
     };
   }
 }

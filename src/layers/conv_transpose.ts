@@ -2,7 +2,15 @@ import * as ops from '../ops/index.js';
 import { type SymbolicShape, formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ActivationFn, type ActivationId, activationName, getActivation } from './activations.js';
-import { type DataFormat, SlidingWindow, checkDataFormat, checkPadding, knownChannels, requireRank, tupleOfNonNegative } from './conv_utils.js';
+import {
+  type DataFormat,
+  SlidingWindow,
+  checkDataFormat,
+  checkPadding,
+  knownChannels,
+  requireRank,
+  tupleOfNonNegative,
+} from './conv_utils.js';
 import type { Initializer, InitializerId } from './initializers.js';
 import { BASE_OPTIONS, Layer, type LayerArgs, type ShapeArg, singleShape } from './layer.js';
 import type { LengthInverse } from './length_inverse.js';
@@ -29,7 +37,18 @@ export interface Conv2DTransposeArgs extends ConvTransposeArgs {
   outputPadding?: number | readonly [number, number] | null;
 }
 
-const OPTIONS = [...BASE_OPTIONS, 'strides', 'padding', 'outputPadding', 'dilationRate', 'activation', 'useBias', 'kernelInitializer', 'biasInitializer', 'dataFormat'];
+const OPTIONS = [
+  ...BASE_OPTIONS,
+  'strides',
+  'padding',
+  'outputPadding',
+  'dilationRate',
+  'activation',
+  'useBias',
+  'kernelInitializer',
+  'biasInitializer',
+  'dataFormat',
+];
 
 /**
  * Keras's `BaseConvTranspose`: the transpose (gradient) of a convolution, growing its input.
@@ -45,10 +64,17 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
   kernel: Variable | undefined;
   bias: Variable | undefined;
 
-  constructor(className: string, rank: 1 | 2, filters: number, kernelSize: number | readonly number[], args: Conv1DTransposeArgs | Conv2DTransposeArgs) {
+  constructor(
+    className: string,
+    rank: 1 | 2,
+    filters: number,
+    kernelSize: number | readonly number[],
+    args: Conv1DTransposeArgs | Conv2DTransposeArgs,
+  ) {
     checkOptions(className, args, OPTIONS);
     super(args);
-    if (!Number.isInteger(filters) || filters <= 0) throw new Error(`${className}: filters must be a positive integer, got ${filters}.`);
+    if (!Number.isInteger(filters) || filters <= 0)
+      throw new Error(`${className}: filters must be a positive integer, got ${filters}.`);
     checkDataFormat(className, args.dataFormat);
     const padding = checkPadding(className, args.padding, ['valid', 'same'], 'valid');
     this.window = SlidingWindow.of(className, rank, kernelSize, args.strides, args.dilationRate, padding);
@@ -56,7 +82,9 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
     this.outputPadding = op === null ? null : tupleOfNonNegative(op, rank, `${className}: outputPadding`);
     this.outputPadding?.forEach((p, i) => {
       if (p >= this.window.strides[i]) {
-        throw new Error(`${className}: outputPadding must be less than strides on every axis, got outputPadding ${JSON.stringify(op)} with strides ${JSON.stringify(this.window.strides)}.`);
+        throw new Error(
+          `${className}: outputPadding must be less than strides on every axis, got outputPadding ${JSON.stringify(op)} with strides ${JSON.stringify(this.window.strides)}.`,
+        );
       }
     });
     getActivation(args.activation);
@@ -67,7 +95,12 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
   }
 
   private inputChannels(s: SymbolicShape): number {
-    requireRank(this, s, this.window.rank + 2, this.window.rank === 1 ? '(batch, steps, channels)' : '(batch, height, width, channels)');
+    requireRank(
+      this,
+      s,
+      this.window.rank + 2,
+      this.window.rank === 1 ? '(batch, steps, channels)' : '(batch, height, width, channels)',
+    );
     return knownChannels(this, s);
   }
 
@@ -80,15 +113,27 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
 
   private outputLength(length: number, i: number): number {
     const w = this.window.axes[i];
-    return ops.convTransposeOutputLength(length, w.kernel, w.stride, w.padding === 'same' ? 'same' : 'valid', this.outputPadding?.[i] ?? null, w.dilation);
+    return ops.convTransposeOutputLength(
+      length,
+      w.kernel,
+      w.stride,
+      w.padding === 'same' ? 'same' : 'valid',
+      this.outputPadding?.[i] ?? null,
+      w.dilation,
+    );
   }
 
   /** TensorFlow also needs the convolution of the output to give back the input's length. */
   private checkedOutputLength(length: number, i: number, shape: SymbolicShape): number {
     const out = this.outputLength(length, i);
     const w = this.window.axes[i];
-    if (ops.convOutputLength(out, w.kernel, w.stride, w.padding === 'same' ? 'same' : 'valid', w.dilation).length !== length) {
-      throw new Error(`${this.className} layer '${this.name}': outputPadding ${JSON.stringify(this.outputPadding)} gives an output length ${out} that a ${w.kernel}-wide window with stride ${w.stride} and padding '${w.padding}' does not map back to the input length ${length} (input shape ${formatShape(shape)}); choose another outputPadding.`);
+    if (
+      ops.convOutputLength(out, w.kernel, w.stride, w.padding === 'same' ? 'same' : 'valid', w.dilation).length !==
+      length
+    ) {
+      throw new Error(
+        `${this.className} layer '${this.name}': outputPadding ${JSON.stringify(this.outputPadding)} gives an output length ${out} that a ${w.kernel}-wide window with stride ${w.stride} and padding '${w.padding}' does not map back to the input length ${length} (input shape ${formatShape(shape)}); choose another outputPadding.`,
+      );
     }
     return out;
   }
@@ -98,11 +143,14 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
     const c = this.inputChannels(s);
     const built = this.kernel?.shape[this.window.rank + 1];
     if (built !== undefined && built !== c) {
-      throw new Error(`${this.className} layer '${this.name}' was built for ${built} input channels, got input shape ${formatShape(s)}.`);
+      throw new Error(
+        `${this.className} layer '${this.name}' was built for ${built} input channels, got input shape ${formatShape(s)}.`,
+      );
     }
     const lengths = this.window.axes.map((_, i) => {
       const n = s[i + 1];
-      if (n === 0) throw new Error(`${this.className} layer '${this.name}' got an empty input (input shape ${formatShape(s)}).`);
+      if (n === 0)
+        throw new Error(`${this.className} layer '${this.name}' got an empty input (input shape ${formatShape(s)}).`);
       return n === null ? null : this.checkedOutputLength(n, i, s);
     });
     return [s[0], ...lengths, this.filters];
@@ -136,7 +184,12 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
       y = ops.conv2dTranspose(x, k, b, this.options());
     } else {
       const [n, steps, c] = x.shape;
-      const y4 = ops.conv2dTranspose(ops.reshape(x, [n, 1, steps, c]), ops.reshape(k, [1, ...k.shape]), b, this.options());
+      const y4 = ops.conv2dTranspose(
+        ops.reshape(x, [n, 1, steps, c]),
+        ops.reshape(k, [1, ...k.shape]),
+        b,
+        this.options(),
+      );
       y = ops.reshape(y4, [n, y4.shape[2], y4.shape[3]]);
     }
     return getActivation(this.activation)(y);
@@ -145,9 +198,16 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
   override getConfig(): Record<string, unknown> {
     const w = this.window;
     return {
-      ...super.getConfig(), filters: this.filters, kernelSize: w.kernelSize, strides: w.strides, padding: w.padding,
-      outputPadding: this.outputPadding, dataFormat: 'channels_last', dilationRate: w.dilationRate,
-      activation: activationName(this.activation), useBias: this.useBias,
+      ...super.getConfig(),
+      filters: this.filters,
+      kernelSize: w.kernelSize,
+      strides: w.strides,
+      padding: w.padding,
+      outputPadding: this.outputPadding,
+      dataFormat: 'channels_last',
+      dilationRate: w.dilationRate,
+      activation: activationName(this.activation),
+      useBias: this.useBias,
     };
   }
 }

@@ -9,14 +9,23 @@ export type DataFormat = 'channels_last';
 
 export function checkDataFormat(className: string, format: string | undefined): void {
   if (format !== undefined && format !== 'channels_last') {
-    throw new Error(`${className}: only dataFormat 'channels_last' is supported (Dendrite is channels-last throughout), got '${format}'.`);
+    throw new Error(
+      `${className}: only dataFormat 'channels_last' is supported (Dendrite is channels-last throughout), got '${format}'.`,
+    );
   }
 }
 
-export function checkPadding<P extends string>(className: string, padding: P | undefined, allowed: readonly P[], fallback: P): P {
+export function checkPadding<P extends string>(
+  className: string,
+  padding: P | undefined,
+  allowed: readonly P[],
+  fallback: P,
+): P {
   const p = padding ?? fallback;
   if (!allowed.includes(p)) {
-    throw new Error(`${className}: padding must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got '${String(padding)}'.`);
+    throw new Error(
+      `${className}: padding must be one of ${allowed.map((a) => `'${a}'`).join(', ')}, got '${String(padding)}'.`,
+    );
   }
   return p;
 }
@@ -25,7 +34,9 @@ export function checkPadding<P extends string>(className: string, padding: P | u
 export function tupleOfNonNegative(value: number | readonly number[], rank: number, what: string): number[] {
   const t = typeof value === 'number' ? new Array<number>(rank).fill(value) : [...value];
   if (t.length !== rank || t.some((v) => !Number.isInteger(v) || v < 0)) {
-    throw new Error(`${what} must be a non-negative integer or a list of ${rank} non-negative integers, got ${JSON.stringify(value)}.`);
+    throw new Error(
+      `${what} must be a non-negative integer or a list of ${rank} non-negative integers, got ${JSON.stringify(value)}.`,
+    );
   }
   return t;
 }
@@ -41,7 +52,9 @@ export function axisName(spatialRank: number, i: number): string {
 /** Throws unless the input has rank `rank`, describing the layout expected. */
 export function requireRank(layer: Layer, shape: SymbolicShape, rank: number, layout: string): void {
   if (shape.length !== rank) {
-    throw new Error(`${layer.className} layer '${layer.name}' expects inputs of rank ${rank} ${layout}, got input shape ${formatShape(shape)}.`);
+    throw new Error(
+      `${layer.className} layer '${layer.name}' expects inputs of rank ${rank} ${layout}, got input shape ${formatShape(shape)}.`,
+    );
   }
 }
 
@@ -49,7 +62,9 @@ export function requireRank(layer: Layer, shape: SymbolicShape, rank: number, la
 export function knownChannels(layer: Layer, shape: SymbolicShape): number {
   const c = shape[shape.length - 1];
   if (c === null || c === undefined) {
-    throw new Error(`${layer.className} layer '${layer.name}' needs a known number of channels (last axis), got input shape ${formatShape(shape)}.`);
+    throw new Error(
+      `${layer.className} layer '${layer.name}' needs a known number of channels (last axis), got input shape ${formatShape(shape)}.`,
+    );
   }
   return c;
 }
@@ -72,19 +87,31 @@ export function effectiveWindow(w: WindowAxis): number {
  * `WindowTooLargeError` naming the layer, the axis, the length received and the window; a
  * negative or zero length is never returned.
  */
-export function windowedLength(layer: Layer, inputShape: SymbolicShape, axis: number, spatialRank: number, w: WindowAxis): number | null {
+export function windowedLength(
+  layer: Layer,
+  inputShape: SymbolicShape,
+  axis: number,
+  spatialRank: number,
+  w: WindowAxis,
+): number | null {
   const length = inputShape[axis];
   if (length === null) return null;
   const window = effectiveWindow(w);
   const need = w.padding === 'valid' ? window : 1;
   if (length < need) {
     const name = axisName(spatialRank, axis - 1);
-    const what = w.dilation > 1 ? `window of ${window} (kernel ${w.kernel}, dilation ${w.dilation})` : `window of ${window}`;
+    const what =
+      w.dilation > 1 ? `window of ${window} (kernel ${w.kernel}, dilation ${w.dilation})` : `window of ${window}`;
     const fix = w.padding === 'valid' ? ` Give it an input of ${name} at least ${need}, or use padding: 'same'.` : '';
     throw new WindowTooLargeError(
       `${layer.className} layer '${layer.name}' cannot fit its ${what} on the ${name} axis of an input of length ${length} ` +
         `(input shape ${formatShape(inputShape)}, padding '${w.padding}'): the output would have no positions.${fix}`,
-      layer.name, layer.className, axis, length, window, need,
+      layer.name,
+      layer.className,
+      axis,
+      length,
+      window,
+      need,
     );
   }
   return w.padding === 'valid' ? Math.floor((length - window) / w.stride) + 1 : Math.ceil(length / w.stride);
@@ -111,15 +138,21 @@ export class SlidingWindow {
     readonly padding: Padding | 'causal',
   ) {
     if (strides.some((s) => s > 1) && dilationRate.some((d) => d > 1)) {
-      throw new Error(`${className}: strides > 1 cannot be combined with dilationRate > 1 (got strides ${JSON.stringify(strides)}, dilationRate ${JSON.stringify(dilationRate)}).`);
+      throw new Error(
+        `${className}: strides > 1 cannot be combined with dilationRate > 1 (got strides ${JSON.stringify(strides)}, dilationRate ${JSON.stringify(dilationRate)}).`,
+      );
     }
     this.axes = kernelSize.map((kernel, i) => ({ kernel, stride: strides[i], dilation: dilationRate[i], padding }));
   }
 
   /** Parses Keras's `int or tuple` arguments for a `rank`-dimensional window. */
   static of(
-    className: string, rank: number, kernelSize: number | readonly number[],
-    strides: number | readonly number[] | undefined, dilationRate: number | readonly number[] | undefined, padding: Padding | 'causal',
+    className: string,
+    rank: number,
+    kernelSize: number | readonly number[],
+    strides: number | readonly number[] | undefined,
+    dilationRate: number | readonly number[] | undefined,
+    padding: Padding | 'causal',
   ): SlidingWindow {
     return new SlidingWindow(
       className,

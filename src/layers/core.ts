@@ -29,7 +29,8 @@ export class Dense extends Layer {
   constructor(units: number, args: DenseArgs = {}) {
     checkOptions('Dense', args, [...BASE_OPTIONS, 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
     super(args);
-    if (!Number.isInteger(units) || units <= 0) throw new Error(`Dense: units must be a positive integer, got ${units}.`);
+    if (!Number.isInteger(units) || units <= 0)
+      throw new Error(`Dense: units must be a positive integer, got ${units}.`);
     getActivation(args.activation);
     this.units = units;
     this.activation = args.activation;
@@ -40,7 +41,9 @@ export class Dense extends Layer {
   private inputDim(inputShape: SymbolicShape): number {
     const last = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || last === null || last === undefined) {
-      throw new Error(`Dense layer '${this.name}' needs a known last dimension, got input shape ${formatShape(inputShape)}. Give the input a fixed size on its last axis (for example with Flatten or a fixed Input shape).`);
+      throw new Error(
+        `Dense layer '${this.name}' needs a known last dimension, got input shape ${formatShape(inputShape)}. Give the input a fixed size on its last axis (for example with Flatten or a fixed Input shape).`,
+      );
     }
     return last;
   }
@@ -56,7 +59,9 @@ export class Dense extends Layer {
     const s = singleShape(this, inputShape);
     const dim = this.inputDim(s);
     if (this.kernel && this.kernel.shape[0] !== dim) {
-      throw new Error(`Dense layer '${this.name}' was built for inputs with last dimension ${this.kernel.shape[0]}, got input shape ${formatShape(s)}.`);
+      throw new Error(
+        `Dense layer '${this.name}' was built for inputs with last dimension ${this.kernel.shape[0]}, got input shape ${formatShape(s)}.`,
+      );
     }
     return [...s.slice(0, -1), this.units];
   }
@@ -70,7 +75,12 @@ export class Dense extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), units: this.units, activation: activationName(this.activation), useBias: this.useBias };
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: activationName(this.activation),
+      useBias: this.useBias,
+    };
   }
 }
 

@@ -51,7 +51,9 @@ export class Dot extends Layer {
     const resolved = shapes.map((s, i) => {
       const a = pair[i] < 0 ? pair[i] + s.length : pair[i];
       if (a <= 0 || a >= s.length) {
-        throw new Error(`Dot layer '${this.name}': axis ${pair[i]} is not a non-batch axis of input ${i + 1} (shapes ${listOfShapes(shapes)}).`);
+        throw new Error(
+          `Dot layer '${this.name}': axis ${pair[i]} is not a non-batch axis of input ${i + 1} (shapes ${listOfShapes(shapes)}).`,
+        );
       }
       return a;
     });
@@ -62,12 +64,15 @@ export class Dot extends Layer {
     const shapes = mergeShapes(this, inputShape, 2, 2);
     const batch = commonBatch(this, shapes);
     for (const s of shapes) {
-      if (s.length < 2) throw new Error(`Dot layer '${this.name}' needs inputs of rank 2 or more, got shapes ${listOfShapes(shapes)}.`);
+      if (s.length < 2)
+        throw new Error(`Dot layer '${this.name}' needs inputs of rank 2 or more, got shapes ${listOfShapes(shapes)}.`);
     }
     const [a0, a1] = this.resolveAxes(shapes);
     const [s1, s2] = shapes;
     if (s1[a0] !== null && s2[a1] !== null && s1[a0] !== s2[a1]) {
-      throw new Error(`Dot layer '${this.name}' cannot take the dot product of axis ${a0} of size ${s1[a0]} with axis ${a1} of size ${s2[a1]}: shapes ${listOfShapes(shapes)}.`);
+      throw new Error(
+        `Dot layer '${this.name}' cannot take the dot product of axis ${a0} of size ${s1[a0]} with axis ${a1} of size ${s2[a1]}: shapes ${listOfShapes(shapes)}.`,
+      );
     }
     const rest = [...s1.slice(1).filter((_, i) => i + 1 !== a0), ...s2.slice(1).filter((_, i) => i + 1 !== a1)];
     return [batch, ...(rest.length === 0 ? [1] : rest)];

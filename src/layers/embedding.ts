@@ -30,7 +30,10 @@ export class Embedding extends Layer {
   constructor(inputDim: number, outputDim: number, args: EmbeddingArgs = {}) {
     checkOptions('Embedding', args, [...BASE_OPTIONS, 'embeddingsInitializer', 'maskZero', 'inputLength']);
     super(args);
-    for (const [what, v] of [['inputDim', inputDim], ['outputDim', outputDim]] as const) {
+    for (const [what, v] of [
+      ['inputDim', inputDim],
+      ['outputDim', outputDim],
+    ] as const) {
       if (!Number.isInteger(v) || v <= 0) throw new Error(`Embedding: ${what} must be a positive integer, got ${v}.`);
     }
     this.inputDim = inputDim;
@@ -68,9 +71,13 @@ export class Embedding extends Layer {
       if (x >= 0 && x < n && (whole || Number.isInteger(x))) continue;
       const where = formatIndex(i, t.shape);
       if (!Number.isInteger(x)) {
-        throw new Error(`Embedding layer '${this.name}' received ${x} at index ${where} of its input; indices must be whole numbers in [0, ${n}).`);
+        throw new Error(
+          `Embedding layer '${this.name}' received ${x} at index ${where} of its input; indices must be whole numbers in [0, ${n}).`,
+        );
       }
-      throw new Error(`Embedding layer '${this.name}' received index ${x} at ${where} of its input, outside the valid range [0, ${n}) (inputDim = ${n}). Raise inputDim or fix the data.`);
+      throw new Error(
+        `Embedding layer '${this.name}' received index ${x} at ${where} of its input, outside the valid range [0, ${n}) (inputDim = ${n}). Raise inputDim or fix the data.`,
+      );
     }
   }
 

@@ -4,14 +4,79 @@ export { InputLayer, Input, type InputArgs } from './input.js';
 export { Dense, Activation, Dropout, type DenseArgs, type DropoutArgs } from './core.js';
 export { Flatten, Reshape, Permute, RepeatVector } from './reshaping.js';
 export { Conv1D, Conv2D, type Conv1DArgs, type Conv2DArgs } from './conv.js';
-export { SeparableConv1D, SeparableConv2D, DepthwiseConv1D, DepthwiseConv2D, type SeparableConv1DArgs, type SeparableConv2DArgs, type DepthwiseConv1DArgs, type DepthwiseConv2DArgs } from './separable_conv.js';
-export { Conv1DTranspose, Conv2DTranspose, type Conv1DTransposeArgs, type Conv2DTransposeArgs } from './conv_transpose.js';
-export { MaxPooling1D, MaxPooling2D, AveragePooling1D, AveragePooling2D, GlobalMaxPooling1D, GlobalMaxPooling2D, GlobalAveragePooling1D, GlobalAveragePooling2D, type Pooling1DArgs, type Pooling2DArgs, type GlobalPoolingArgs } from './pooling.js';
-export { ZeroPadding1D, ZeroPadding2D, Cropping1D, Cropping2D, UpSampling1D, UpSampling2D, type Margins1D, type Margins2D } from './spatial_reshaping.js';
-export { Add, Subtract, Multiply, Average, Maximum, Minimum, Concatenate, add, subtract, multiply, average, maximum, minimum, concatenate, dot, type MergeArgs, type ConcatenateArgs, type DotFunctionArgs } from './merge.js';
+export {
+  SeparableConv1D,
+  SeparableConv2D,
+  DepthwiseConv1D,
+  DepthwiseConv2D,
+  type SeparableConv1DArgs,
+  type SeparableConv2DArgs,
+  type DepthwiseConv1DArgs,
+  type DepthwiseConv2DArgs,
+} from './separable_conv.js';
+export {
+  Conv1DTranspose,
+  Conv2DTranspose,
+  type Conv1DTransposeArgs,
+  type Conv2DTransposeArgs,
+} from './conv_transpose.js';
+export {
+  MaxPooling1D,
+  MaxPooling2D,
+  AveragePooling1D,
+  AveragePooling2D,
+  GlobalMaxPooling1D,
+  GlobalMaxPooling2D,
+  GlobalAveragePooling1D,
+  GlobalAveragePooling2D,
+  type Pooling1DArgs,
+  type Pooling2DArgs,
+  type GlobalPoolingArgs,
+} from './pooling.js';
+export {
+  ZeroPadding1D,
+  ZeroPadding2D,
+  Cropping1D,
+  Cropping2D,
+  UpSampling1D,
+  UpSampling2D,
+  type Margins1D,
+  type Margins2D,
+} from './spatial_reshaping.js';
+export {
+  Add,
+  Subtract,
+  Multiply,
+  Average,
+  Maximum,
+  Minimum,
+  Concatenate,
+  add,
+  subtract,
+  multiply,
+  average,
+  maximum,
+  minimum,
+  concatenate,
+  dot,
+  type MergeArgs,
+  type ConcatenateArgs,
+  type DotFunctionArgs,
+} from './merge.js';
 export { Dot, type DotArgs, type DotAxes } from './dot.js';
-export { BatchNormalization, LayerNormalization, type BatchNormalizationArgs, type LayerNormalizationArgs } from './normalization.js';
-export { type LengthInverse, hasLengthInverse, minInputLengthThrough, leastWorkingLength, WindowTooLargeError } from './length_inverse.js';
+export {
+  BatchNormalization,
+  LayerNormalization,
+  type BatchNormalizationArgs,
+  type LayerNormalizationArgs,
+} from './normalization.js';
+export {
+  type LengthInverse,
+  hasLengthInverse,
+  minInputLengthThrough,
+  leastWorkingLength,
+  WindowTooLargeError,
+} from './length_inverse.js';
 export { Embedding, type EmbeddingArgs } from './embedding.js';
 export { LSTM, type LSTMArgs } from './recurrent/lstm.js';
 export { GRU, type GRUArgs } from './recurrent/gru.js';

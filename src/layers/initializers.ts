@@ -6,9 +6,19 @@ import { Tensor } from '../tensor/tensor.js';
 export type Initializer = (shape: Shape) => Tensor;
 
 export type InitializerId =
-  | 'zeros' | 'ones' | 'glorot_uniform' | 'glorot_normal' | 'he_normal' | 'he_uniform'
-  | 'lecun_normal' | 'lecun_uniform' | 'random_normal' | 'random_uniform' | 'truncated_normal'
-  | 'orthogonal' | 'identity';
+  | 'zeros'
+  | 'ones'
+  | 'glorot_uniform'
+  | 'glorot_normal'
+  | 'he_normal'
+  | 'he_uniform'
+  | 'lecun_normal'
+  | 'lecun_uniform'
+  | 'random_normal'
+  | 'random_uniform'
+  | 'truncated_normal'
+  | 'orthogonal'
+  | 'identity';
 
 /** Keras's fan computation: dense kernels are [in, out]; conv kernels [...spatial, in, out]. */
 function fans(shape: Shape): { fanIn: number; fanOut: number } {
@@ -36,7 +46,11 @@ function truncated(stddev: number): () => number {
 }
 
 export type VarianceMode = 'fan_in' | 'fan_out' | 'fan_avg';
-export function varianceScaling(scale: number, mode: VarianceMode, distribution: 'uniform' | 'truncated_normal'): Initializer {
+export function varianceScaling(
+  scale: number,
+  mode: VarianceMode,
+  distribution: 'uniform' | 'truncated_normal',
+): Initializer {
   return (shape) => {
     const { fanIn, fanOut } = fans(shape);
     const n = mode === 'fan_in' ? fanIn : mode === 'fan_out' ? fanOut : (fanIn + fanOut) / 2;
@@ -108,7 +122,17 @@ const registry: Record<InitializerId, Initializer> = {
   orthogonal: orthogonal(),
   identity: (shape) => {
     const c = shape[1];
-    return filled(shape, (() => { let i = 0; return () => { const v = Math.floor(i / c) === i % c ? 1 : 0; i++; return v; }; })());
+    return filled(
+      shape,
+      (() => {
+        let i = 0;
+        return () => {
+          const v = Math.floor(i / c) === i % c ? 1 : 0;
+          i++;
+          return v;
+        };
+      })(),
+    );
   },
 };
 

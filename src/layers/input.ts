@@ -25,11 +25,14 @@ export class InputLayer extends Layer {
   constructor(args: InputArgs) {
     checkOptions('Input', args, ['shape', 'batchShape', 'batchSize', 'dtype', 'name']);
     super({ name: args.name ?? uniqueName('input'), dtype: args.dtype });
-    if (!args.shape && !args.batchShape) throw new Error('Input needs a `shape` (one sample, without the batch dimension).');
+    if (!args.shape && !args.batchShape)
+      throw new Error('Input needs a `shape` (one sample, without the batch dimension).');
     const shape = args.batchShape ?? [args.batchSize ?? null, ...(args.shape ?? [])];
     for (const d of shape) {
       if (d !== null && (!Number.isInteger(d) || d <= 0)) {
-        throw new Error(`Input '${this.name}': dimensions must be positive integers or null, got ${JSON.stringify(args.shape)}.`);
+        throw new Error(
+          `Input '${this.name}': dimensions must be positive integers or null, got ${JSON.stringify(args.shape)}.`,
+        );
       }
     }
     this.shape = shape;

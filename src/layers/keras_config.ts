@@ -23,9 +23,13 @@ export interface KerasObject {
 }
 
 export function isKerasObject(v: unknown): v is KerasObject {
-  return typeof v === 'object' && v !== null && typeof (v as KerasObject).class_name === 'string' && typeof (v as KerasObject).config === 'object';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as KerasObject).class_name === 'string' &&
+    typeof (v as KerasObject).config === 'object'
+  );
 }
-
 
 /**
  * Keras options that change nothing at the value Keras writes by default, so loading can drop them.
@@ -70,19 +74,26 @@ function dtypeName(v: unknown): string | undefined {
 }
 
 /** Turns a Keras layer config into Dendrite's camelCase options, dropping what changes nothing. */
-export function optionsFromKeras(className: string, layerName: string, config: Record<string, unknown>): Record<string, unknown> {
+export function optionsFromKeras(
+  className: string,
+  layerName: string,
+  config: Record<string, unknown>,
+): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(config)) {
     if (droppable(key, value)) continue;
     if (key === 'dtype') {
       const name = dtypeName(value);
       if (name === undefined || name === 'float32') continue;
-      if (name !== 'int32' && name !== 'bool') throw new Error(`Layer '${layerName}' (${className}) has dtype '${name}'; Dendrite computes in float32.`);
+      if (name !== 'int32' && name !== 'bool')
+        throw new Error(`Layer '${layerName}' (${className}) has dtype '${name}'; Dendrite computes in float32.`);
       options.dtype = name;
       continue;
     }
     if (key.endsWith('_regularizer') || key.endsWith('_constraint') || key in NEUTRAL) {
-      throw new Error(`Layer '${layerName}' (${className}) sets ${key} = ${JSON.stringify(value)}, which Dendrite does not support.`);
+      throw new Error(
+        `Layer '${layerName}' (${className}) sets ${key} = ${JSON.stringify(value)}, which Dendrite does not support.`,
+      );
     }
     options[optionFromKeras(key)] = value;
   }
@@ -96,7 +107,8 @@ export type WrappedToKeras = (layer: Layer) => KerasObject;
 /** Rebuilds a layer (other than InputLayer and models) from its Keras config. */
 export function layerFromKeras(entry: KerasObject, wrapped: WrappedFromKeras = (e) => layerFromKeras(e)): Layer {
   const layerName = String(entry.config.name ?? entry.class_name);
-  const describe = (e: unknown): Error => new Error(`Cannot load layer '${layerName}' (${entry.class_name}): ${(e as Error).message}`);
+  const describe = (e: unknown): Error =>
+    new Error(`Cannot load layer '${layerName}' (${entry.class_name}): ${(e as Error).message}`);
   if (entry.class_name === 'Bidirectional' || entry.class_name === 'TimeDistributed') {
     const { layer: inner, backward_layer: backward, merge_mode: mergeMode, ...rest } = entry.config;
     if (!isKerasObject(inner)) throw describe(new Error('its config has no wrapped layer'));
@@ -108,11 +120,19 @@ export function layerFromKeras(entry: KerasObject, wrapped: WrappedFromKeras = (
       // forward one reversed in time.
       const base = String(inner.config.name ?? '').replace(/^forward_/, '');
       const recurrent = wrapped({ ...inner, config: { ...inner.config, name: base } });
-      if (!(recurrent instanceof RecurrentLayer)) throw new Error(`it wraps ${recurrent.className}, not a recurrent layer`);
+      if (!(recurrent instanceof RecurrentLayer))
+        throw new Error(`it wraps ${recurrent.className}, not a recurrent layer`);
       if (isKerasObject(backward)) {
-        const strip = (c: Record<string, unknown>): string => JSON.stringify({ ...c, name: undefined, go_backwards: undefined });
-        if (backward.class_name !== inner.class_name || strip(backward.config) !== strip(inner.config) || backward.config.go_backwards === inner.config.go_backwards) {
-          throw new Error('its backward layer is not the forward layer reversed in time, which Dendrite does not support');
+        const strip = (c: Record<string, unknown>): string =>
+          JSON.stringify({ ...c, name: undefined, go_backwards: undefined });
+        if (
+          backward.class_name !== inner.class_name ||
+          strip(backward.config) !== strip(inner.config) ||
+          backward.config.go_backwards === inner.config.go_backwards
+        ) {
+          throw new Error(
+            'its backward layer is not the forward layer reversed in time, which Dendrite does not support',
+          );
         }
       }
       return new Bidirectional(recurrent, { ...options, mergeMode: mergeMode as 'concat' });
@@ -150,7 +170,9 @@ export function layerToKeras(layer: Layer, wrapped: WrappedToKeras = (l) => laye
   for (const key of ['activation', 'recurrent_activation']) {
     const name = config[key];
     if (name !== undefined && (typeof name !== 'string' || !isActivationId(name))) {
-      throw new Error(`Layer '${layer.name}' uses a custom activation function (${String(name)}), which a .keras file cannot hold; use a named activation.`);
+      throw new Error(
+        `Layer '${layer.name}' uses a custom activation function (${String(name)}), which a .keras file cannot hold; use a named activation.`,
+      );
     }
   }
   if (layer instanceof Bidirectional) {
@@ -159,4 +181,3 @@ export function layerToKeras(layer: Layer, wrapped: WrappedToKeras = (l) => laye
   } else if (layer instanceof TimeDistributed) config.layer = wrapped(layer.layer);
   return { module: 'keras.layers', class_name: layer.className, config, registered_name: null };
 }
-

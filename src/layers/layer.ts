@@ -103,7 +103,12 @@ export abstract class Layer {
     return { name: this.name, trainable: this.trainable, dtype: this.dtype };
   }
 
-  protected addWeight(name: string, shape: readonly number[], initializer: InitializerId | Initializer, trainable = true): Variable {
+  protected addWeight(
+    name: string,
+    shape: readonly number[],
+    initializer: InitializerId | Initializer,
+    trainable = true,
+  ): Variable {
     const init = typeof initializer === 'string' ? getInitializer(initializer) : initializer;
     const v = new Variable(name, init(shape), trainable, this.name);
     this.ownWeights.push(v);
@@ -148,7 +153,10 @@ export abstract class Layer {
    */
   apply(inputs: KerasTensor | readonly KerasTensor[]): KerasTensor;
   apply(inputs: Tensor | readonly Tensor[], opts?: { training?: boolean }): Tensor;
-  apply(inputs: KerasTensor | Tensor | readonly KerasTensor[] | readonly Tensor[], opts: { training?: boolean } = {}): KerasTensor | Tensor {
+  apply(
+    inputs: KerasTensor | Tensor | readonly KerasTensor[] | readonly Tensor[],
+    opts: { training?: boolean } = {},
+  ): KerasTensor | Tensor {
     const out = this.applyAll(inputs, opts);
     if (out.length !== 1) {
       throw new Error(`Layer '${this.name}' returns ${out.length} tensors; call applyMulti() to receive all of them.`);
@@ -159,11 +167,17 @@ export abstract class Layer {
   /** Like `apply`, for layers with several outputs (an LSTM with `returnState`, a model with several outputs). */
   applyMulti(inputs: KerasTensor | readonly KerasTensor[]): KerasTensor[];
   applyMulti(inputs: Tensor | readonly Tensor[], opts?: { training?: boolean }): Tensor[];
-  applyMulti(inputs: KerasTensor | Tensor | readonly KerasTensor[] | readonly Tensor[], opts: { training?: boolean } = {}): KerasTensor[] | Tensor[] {
+  applyMulti(
+    inputs: KerasTensor | Tensor | readonly KerasTensor[] | readonly Tensor[],
+    opts: { training?: boolean } = {},
+  ): KerasTensor[] | Tensor[] {
     return this.applyAll(inputs, opts);
   }
 
-  private applyAll(inputs: KerasTensor | Tensor | readonly (KerasTensor | Tensor)[], opts: { training?: boolean }): KerasTensor[] | Tensor[] {
+  private applyAll(
+    inputs: KerasTensor | Tensor | readonly (KerasTensor | Tensor)[],
+    opts: { training?: boolean },
+  ): KerasTensor[] | Tensor[] {
     const list = Array.isArray(inputs) ? [...inputs] : [inputs as KerasTensor | Tensor];
     if (list.length === 0) throw new Error(`Layer '${this.name}' was called on an empty list of inputs.`);
     if (list.every((t) => t instanceof KerasTensor)) return this.symbolicCall(list as KerasTensor[]);
@@ -222,7 +236,9 @@ export function isShapeList(s: ShapeArg): s is SymbolicShape[] {
 /** The single shape of a one-input layer, or a clear error when given several. */
 export function singleShape(layer: Layer, s: ShapeArg): SymbolicShape {
   if (isShapeList(s)) {
-    throw new Error(`Layer '${layer.name}' (${layer.className}) expects one input, got ${s.length}: ${s.map(formatShape).join(', ')}.`);
+    throw new Error(
+      `Layer '${layer.name}' (${layer.className}) expects one input, got ${s.length}: ${s.map(formatShape).join(', ')}.`,
+    );
   }
   return s;
 }

@@ -49,7 +49,10 @@ export class Average extends Merge {
     super('Average', args);
   }
   protected merge(xs: Tensor[]): Tensor {
-    return ops.scale(xs.slice(1).reduce((acc, x) => ops.add(acc, x), xs[0]), 1 / xs.length);
+    return ops.scale(
+      xs.slice(1).reduce((acc, x) => ops.add(acc, x), xs[0]),
+      1 / xs.length,
+    );
   }
 }
 
@@ -95,11 +98,15 @@ export class Concatenate extends Layer {
   private resolveAxis(shapes: readonly SymbolicShape[]): number {
     const rank = shapes[0].length;
     if (shapes.some((s) => s.length !== rank)) {
-      throw new Error(`Concatenate layer '${this.name}' needs inputs of the same rank, got shapes ${listOfShapes(shapes)}.`);
+      throw new Error(
+        `Concatenate layer '${this.name}' needs inputs of the same rank, got shapes ${listOfShapes(shapes)}.`,
+      );
     }
     const a = this.axis < 0 ? this.axis + rank : this.axis;
     if (a < 0 || a >= rank) {
-      throw new Error(`Concatenate layer '${this.name}': axis ${this.axis} is out of range for inputs of rank ${rank} (shapes ${listOfShapes(shapes)}); use an axis from ${-rank} to ${rank - 1}.`);
+      throw new Error(
+        `Concatenate layer '${this.name}': axis ${this.axis} is out of range for inputs of rank ${rank} (shapes ${listOfShapes(shapes)}); use an axis from ${-rank} to ${rank - 1}.`,
+      );
     }
     return a;
   }
@@ -141,7 +148,14 @@ export class Concatenate extends Layer {
     const a = this.resolveAxis(inputs.map((t) => t.shape));
     const full = inputs.map((x, i) => masks[i] ?? ones(x.shape.slice(0, -1), 'bool'));
     if (a === inputs[0].rank - 1) return [masks.some((m) => m === null) ? null : orMasks(full)];
-    return [ops.concat(full.map((m) => ops.cast(m, 'float32')), a).cast('bool')];
+    return [
+      ops
+        .concat(
+          full.map((m) => ops.cast(m, 'float32')),
+          a,
+        )
+        .cast('bool'),
+    ];
   }
 
   override getConfig(): Record<string, unknown> {
@@ -163,38 +177,56 @@ export function add(inputs: readonly KerasTensor[] | readonly Tensor[], args: Me
 
 export function subtract(inputs: readonly KerasTensor[], args?: MergeArgs): KerasTensor;
 export function subtract(inputs: readonly Tensor[], args?: MergeArgs): Tensor;
-export function subtract(inputs: readonly KerasTensor[] | readonly Tensor[], args: MergeArgs = {}): KerasTensor | Tensor {
+export function subtract(
+  inputs: readonly KerasTensor[] | readonly Tensor[],
+  args: MergeArgs = {},
+): KerasTensor | Tensor {
   return applyMerge(new Subtract(args), inputs);
 }
 
 export function multiply(inputs: readonly KerasTensor[], args?: MergeArgs): KerasTensor;
 export function multiply(inputs: readonly Tensor[], args?: MergeArgs): Tensor;
-export function multiply(inputs: readonly KerasTensor[] | readonly Tensor[], args: MergeArgs = {}): KerasTensor | Tensor {
+export function multiply(
+  inputs: readonly KerasTensor[] | readonly Tensor[],
+  args: MergeArgs = {},
+): KerasTensor | Tensor {
   return applyMerge(new Multiply(args), inputs);
 }
 
 export function average(inputs: readonly KerasTensor[], args?: MergeArgs): KerasTensor;
 export function average(inputs: readonly Tensor[], args?: MergeArgs): Tensor;
-export function average(inputs: readonly KerasTensor[] | readonly Tensor[], args: MergeArgs = {}): KerasTensor | Tensor {
+export function average(
+  inputs: readonly KerasTensor[] | readonly Tensor[],
+  args: MergeArgs = {},
+): KerasTensor | Tensor {
   return applyMerge(new Average(args), inputs);
 }
 
 export function maximum(inputs: readonly KerasTensor[], args?: MergeArgs): KerasTensor;
 export function maximum(inputs: readonly Tensor[], args?: MergeArgs): Tensor;
-export function maximum(inputs: readonly KerasTensor[] | readonly Tensor[], args: MergeArgs = {}): KerasTensor | Tensor {
+export function maximum(
+  inputs: readonly KerasTensor[] | readonly Tensor[],
+  args: MergeArgs = {},
+): KerasTensor | Tensor {
   return applyMerge(new Maximum(args), inputs);
 }
 
 export function minimum(inputs: readonly KerasTensor[], args?: MergeArgs): KerasTensor;
 export function minimum(inputs: readonly Tensor[], args?: MergeArgs): Tensor;
-export function minimum(inputs: readonly KerasTensor[] | readonly Tensor[], args: MergeArgs = {}): KerasTensor | Tensor {
+export function minimum(
+  inputs: readonly KerasTensor[] | readonly Tensor[],
+  args: MergeArgs = {},
+): KerasTensor | Tensor {
   return applyMerge(new Minimum(args), inputs);
 }
 
 /** `layers.concatenate([a, b], { axis: -1 })`. */
 export function concatenate(inputs: readonly KerasTensor[], args?: ConcatenateArgs): KerasTensor;
 export function concatenate(inputs: readonly Tensor[], args?: ConcatenateArgs): Tensor;
-export function concatenate(inputs: readonly KerasTensor[] | readonly Tensor[], args: ConcatenateArgs = {}): KerasTensor | Tensor {
+export function concatenate(
+  inputs: readonly KerasTensor[] | readonly Tensor[],
+  args: ConcatenateArgs = {},
+): KerasTensor | Tensor {
   return applyMerge(new Concatenate(args), inputs);
 }
 
@@ -206,7 +238,10 @@ export interface DotFunctionArgs extends DotArgs {
 /** `layers.dot([a, b], { axes: 1, normalize: true })`. */
 export function dot(inputs: readonly KerasTensor[], args?: DotFunctionArgs): KerasTensor;
 export function dot(inputs: readonly Tensor[], args?: DotFunctionArgs): Tensor;
-export function dot(inputs: readonly KerasTensor[] | readonly Tensor[], args: DotFunctionArgs = {}): KerasTensor | Tensor {
+export function dot(
+  inputs: readonly KerasTensor[] | readonly Tensor[],
+  args: DotFunctionArgs = {},
+): KerasTensor | Tensor {
   const { axes = -1, ...rest } = args;
   return applyMerge(new Dot(axes, rest), inputs);
 }

@@ -13,7 +13,9 @@ export function mergeShapes(layer: Layer, inputShape: ShapeArg, min = 2, exact?:
   const wanted = exact ?? min;
   if (shapes.length < wanted || (exact !== undefined && shapes.length !== exact)) {
     const count = exact !== undefined ? `exactly ${exact}` : `at least ${min}`;
-    throw new Error(`${layer.className} layer '${layer.name}' should be called on a list of ${count} inputs, got ${shapes.length} (shapes ${listOfShapes(shapes)}).`);
+    throw new Error(
+      `${layer.className} layer '${layer.name}' should be called on a list of ${count} inputs, got ${shapes.length} (shapes ${listOfShapes(shapes)}).`,
+    );
   }
   return shapes;
 }
@@ -22,7 +24,9 @@ export function mergeShapes(layer: Layer, inputShape: ShapeArg, min = 2, exact?:
 export function commonBatch(layer: Layer, shapes: readonly SymbolicShape[]): number | null {
   const known = [...new Set(shapes.map((s) => s[0]).filter((d): d is number => d !== null && d !== undefined))];
   if (known.length > 1) {
-    throw new Error(`${layer.className} layer '${layer.name}' cannot merge inputs with different batch sizes: shapes ${listOfShapes(shapes)}.`);
+    throw new Error(
+      `${layer.className} layer '${layer.name}' cannot merge inputs with different batch sizes: shapes ${listOfShapes(shapes)}.`,
+    );
   }
   return known[0] ?? null;
 }

@@ -7,7 +7,14 @@ import { checkOptions } from './options.js';
 import type { Variable } from './variable.js';
 
 /** x · inv + (β − mean · inv) with inv = γ / √(variance + ε): TensorFlow's `batch_normalization`, which Keras 3 calls. */
-function normalize(x: Tensor, mean: Tensor, variance: Tensor, gamma: Tensor | null, beta: Tensor | null, epsilon: number): Tensor {
+function normalize(
+  x: Tensor,
+  mean: Tensor,
+  variance: Tensor,
+  gamma: Tensor | null,
+  beta: Tensor | null,
+  epsilon: number,
+): Tensor {
   let inv = ops.unary('rsqrt', ops.add(variance, epsilon));
   if (gamma) inv = ops.mul(inv, gamma);
   const shift = beta ? ops.sub(beta, ops.mul(mean, inv)) : ops.neg(ops.mul(mean, inv));
@@ -32,7 +39,9 @@ function maskedMoments(x: Tensor, mask: Tensor, axes: number[]): { mean: Tensor;
 function resolveAxis(layer: Layer, axis: number, shape: SymbolicShape): number {
   const a = axis < 0 ? axis + shape.length : axis;
   if (a < 0 || a >= shape.length) {
-    throw new Error(`${layer.className} layer '${layer.name}': axis ${axis} is out of range for input shape ${formatShape(shape)}.`);
+    throw new Error(
+      `${layer.className} layer '${layer.name}': axis ${axis} is out of range for input shape ${formatShape(shape)}.`,
+    );
   }
   return a;
 }
@@ -87,8 +96,16 @@ export class BatchNormalization extends Layer {
 
   constructor(args: BatchNormalizationArgs = {}) {
     checkOptions('BatchNormalization', args, [
-      ...BASE_OPTIONS, 'axis', 'momentum', 'epsilon', 'center', 'scale',
-      'betaInitializer', 'gammaInitializer', 'movingMeanInitializer', 'movingVarianceInitializer',
+      ...BASE_OPTIONS,
+      'axis',
+      'momentum',
+      'epsilon',
+      'center',
+      'scale',
+      'betaInitializer',
+      'gammaInitializer',
+      'movingMeanInitializer',
+      'movingVarianceInitializer',
     ]);
     super(args);
     this.axis = args.axis ?? -1;
@@ -104,7 +121,9 @@ export class BatchNormalization extends Layer {
   private features(s: SymbolicShape): number {
     const n = s[resolveAxis(this, this.axis, s)];
     if (n === null) {
-      throw new Error(`BatchNormalization layer '${this.name}' needs a known size on axis ${this.axis}, got input shape ${formatShape(s)}.`);
+      throw new Error(
+        `BatchNormalization layer '${this.name}' needs a known size on axis ${this.axis}, got input shape ${formatShape(s)}.`,
+      );
     }
     return n;
   }
@@ -122,7 +141,9 @@ export class BatchNormalization extends Layer {
     const s = singleShape(this, inputShape);
     const n = this.features(s);
     if (this.movingMean && this.movingMean.shape[0] !== n) {
-      throw new Error(`BatchNormalization layer '${this.name}' was built for ${this.movingMean.shape[0]} features on axis ${this.axis}, got input shape ${formatShape(s)}.`);
+      throw new Error(
+        `BatchNormalization layer '${this.name}' was built for ${this.movingMean.shape[0]} features on axis ${this.axis}, got input shape ${formatShape(s)}.`,
+      );
     }
     return s;
   }
@@ -137,7 +158,9 @@ export class BatchNormalization extends Layer {
       const axes = x.shape.map((_, i) => i).filter((i) => i !== a);
       const mask = ctx.masks?.[0] ?? null;
       if (mask && mask.rank !== x.rank - 1) {
-        throw new Error(`BatchNormalization layer '${this.name}': a mask must have one axis less than its input, got mask ${formatShape(mask.shape)} for input ${formatShape(x.shape)}.`);
+        throw new Error(
+          `BatchNormalization layer '${this.name}': a mask must have one axis less than its input, got mask ${formatShape(mask.shape)} for input ${formatShape(x.shape)}.`,
+        );
       }
       ({ mean, variance } = mask ? maskedMoments(x, mask, axes) : moments(x, axes));
       this.updateMovingStatistics(mean, variance);
@@ -151,7 +174,10 @@ export class BatchNormalization extends Layer {
   /** moving ← moving · momentum + batch · (1 − momentum), in place (statistics are not differentiated). */
   private updateMovingStatistics(mean: Tensor, variance: Tensor): void {
     const m = this.momentum;
-    for (const [v, batch] of [[this.movingMean!, mean], [this.movingVariance!, variance]] as const) {
+    for (const [v, batch] of [
+      [this.movingMean!, mean],
+      [this.movingVariance!, variance],
+    ] as const) {
       const cur = v.value.values;
       const next = new Float32Array(cur.length);
       for (let i = 0; i < cur.length; i++) next[i] = cur[i] * m + batch.values[i] * (1 - m);
@@ -161,7 +187,12 @@ export class BatchNormalization extends Layer {
 
   override getConfig(): Record<string, unknown> {
     return {
-      ...super.getConfig(), axis: this.axis, momentum: this.momentum, epsilon: this.epsilon, center: this.center, scale: this.scale,
+      ...super.getConfig(),
+      axis: this.axis,
+      momentum: this.momentum,
+      epsilon: this.epsilon,
+      center: this.center,
+      scale: this.scale,
     };
   }
 }
@@ -189,7 +220,15 @@ export class LayerNormalization extends Layer {
   beta: Variable | undefined;
 
   constructor(args: LayerNormalizationArgs = {}) {
-    checkOptions('LayerNormalization', args, [...BASE_OPTIONS, 'axis', 'epsilon', 'center', 'scale', 'betaInitializer', 'gammaInitializer']);
+    checkOptions('LayerNormalization', args, [
+      ...BASE_OPTIONS,
+      'axis',
+      'epsilon',
+      'center',
+      'scale',
+      'betaInitializer',
+      'gammaInitializer',
+    ]);
     super(args);
     this.axis = args.axis ?? -1;
     this.epsilon = args.epsilon ?? 1e-3;
@@ -201,14 +240,18 @@ export class LayerNormalization extends Layer {
   private axes(s: SymbolicShape): number[] {
     const list = typeof this.axis === 'number' ? [this.axis] : [...this.axis];
     const axes = [...new Set(list.map((a) => resolveAxis(this, a, s)))].sort((p, q) => p - q);
-    if (axes.length !== list.length) throw new Error(`LayerNormalization layer '${this.name}': duplicate axes in ${JSON.stringify(this.axis)}.`);
+    if (axes.length !== list.length)
+      throw new Error(`LayerNormalization layer '${this.name}': duplicate axes in ${JSON.stringify(this.axis)}.`);
     return axes;
   }
 
   private sizes(s: SymbolicShape): number[] {
     return this.axes(s).map((a) => {
       const n = s[a];
-      if (n === null) throw new Error(`LayerNormalization layer '${this.name}' needs known sizes on axes ${JSON.stringify(this.axis)}, got input shape ${formatShape(s)}.`);
+      if (n === null)
+        throw new Error(
+          `LayerNormalization layer '${this.name}' needs known sizes on axes ${JSON.stringify(this.axis)}, got input shape ${formatShape(s)}.`,
+        );
       return n;
     });
   }
@@ -225,14 +268,20 @@ export class LayerNormalization extends Layer {
     const sizes = this.sizes(s);
     const built = (this.gamma ?? this.beta)?.shape;
     if (built && built.join() !== sizes.join()) {
-      throw new Error(`LayerNormalization layer '${this.name}' was built for sizes ${formatShape(built)} on axes ${JSON.stringify(this.axis)}, got input shape ${formatShape(s)}.`);
+      throw new Error(
+        `LayerNormalization layer '${this.name}' was built for sizes ${formatShape(built)} on axes ${JSON.stringify(this.axis)}, got input shape ${formatShape(s)}.`,
+      );
     }
     return s;
   }
 
   call(x: Tensor): Tensor {
     const axes = this.axes(x.shape);
-    const shape = featureShape(x.rank, axes, axes.map((a) => x.shape[a]));
+    const shape = featureShape(
+      x.rank,
+      axes,
+      axes.map((a) => x.shape[a]),
+    );
     const { mean, variance } = moments(x, axes);
     const view = (v: Variable | undefined): Tensor | null => (v ? ops.reshape(v.value, shape) : null);
     return normalize(x, mean, variance, view(this.gamma), view(this.beta), this.epsilon);

@@ -15,7 +15,9 @@ export function checkOptions(className: string, options: object | undefined, all
 export function tupleOf(value: number | readonly number[], rank: number, what: string): number[] {
   const t = typeof value === 'number' ? new Array<number>(rank).fill(value) : [...value];
   if (t.length !== rank || t.some((v) => !Number.isInteger(v) || v <= 0)) {
-    throw new Error(`${what} must be a positive integer or a list of ${rank} positive integers, got ${JSON.stringify(value)}.`);
+    throw new Error(
+      `${what} must be a positive integer or a list of ${rank} positive integers, got ${JSON.stringify(value)}.`,
+    );
   }
   return t;
 }

@@ -26,7 +26,12 @@ abstract class BasePooling extends Layer implements LengthInverse {
   readonly window: SlidingWindow;
   protected abstract readonly kind: 'max' | 'avg';
 
-  constructor(className: string, rank: 1 | 2, poolSize: number | readonly number[], args: Pooling1DArgs | Pooling2DArgs) {
+  constructor(
+    className: string,
+    rank: 1 | 2,
+    poolSize: number | readonly number[],
+    args: Pooling1DArgs | Pooling2DArgs,
+  ) {
     checkOptions(className, args, POOL_OPTIONS);
     super(args);
     checkDataFormat(className, args.dataFormat);
@@ -37,7 +42,12 @@ abstract class BasePooling extends Layer implements LengthInverse {
 
   override computeOutputShape(inputShape: ShapeArg): SymbolicShape {
     const s = singleShape(this, inputShape);
-    requireRank(this, s, this.window.rank + 2, this.window.rank === 1 ? '(batch, steps, channels)' : '(batch, height, width, channels)');
+    requireRank(
+      this,
+      s,
+      this.window.rank + 2,
+      this.window.rank === 1 ? '(batch, steps, channels)' : '(batch, height, width, channels)',
+    );
     return this.window.outputShape(this, s, s[s.length - 1]);
   }
 
@@ -49,13 +59,23 @@ abstract class BasePooling extends Layer implements LengthInverse {
     const w = this.window;
     const padding = w.padding === 'same' ? 'same' : 'valid';
     if (w.rank === 1) return ops.pool1d(this.kind, x, w.kernelSize[0], w.strides[0], padding);
-    const opts: ops.Pool2DOptions = { poolSize: [w.kernelSize[0], w.kernelSize[1]], strides: [w.strides[0], w.strides[1]], padding };
+    const opts: ops.Pool2DOptions = {
+      poolSize: [w.kernelSize[0], w.kernelSize[1]],
+      strides: [w.strides[0], w.strides[1]],
+      padding,
+    };
     return this.kind === 'max' ? ops.maxPool2d(x, opts) : ops.avgPool2d(x, opts);
   }
 
   override getConfig(): Record<string, unknown> {
     const w = this.window;
-    return { ...super.getConfig(), poolSize: w.kernelSize, padding: w.padding, strides: w.strides, dataFormat: 'channels_last' };
+    return {
+      ...super.getConfig(),
+      poolSize: w.kernelSize,
+      padding: w.padding,
+      strides: w.strides,
+      dataFormat: 'channels_last',
+    };
   }
 }
 
@@ -116,7 +136,12 @@ abstract class BaseGlobalPooling extends Layer implements LengthInverse {
 
   override computeOutputShape(inputShape: ShapeArg): SymbolicShape {
     const s = singleShape(this, inputShape);
-    requireRank(this, s, this.spatialRank + 2, this.spatialRank === 1 ? '(batch, steps, channels)' : '(batch, height, width, channels)');
+    requireRank(
+      this,
+      s,
+      this.spatialRank + 2,
+      this.spatialRank === 1 ? '(batch, steps, channels)' : '(batch, height, width, channels)',
+    );
     // Pooling nothing gives -inf (max) or NaN (mean): say so, as a window too large for its input.
     this.window().outputShape(this, s, null);
     const c = s[s.length - 1];

@@ -46,7 +46,9 @@ export class Reshape extends Layer {
     const known = this.targetShape.reduce((p, d) => (d === -1 ? p : p * d), 1);
     const target = this.targetShape.map((d) => (d === -1 ? total / known : d));
     if (target.reduce((p, d) => p * d, 1) !== total || target.some((d) => !Number.isInteger(d))) {
-      throw new Error(`Reshape layer '${this.name}': cannot reshape input of shape ${formatShape(s)} (${total} values per sample) to ${formatShape(this.targetShape)}.`);
+      throw new Error(
+        `Reshape layer '${this.name}': cannot reshape input of shape ${formatShape(s)} (${total} values per sample) to ${formatShape(this.targetShape)}.`,
+      );
     }
     return [s[0], ...target];
   }
@@ -70,13 +72,16 @@ export class Permute extends Layer {
     checkOptions('Permute', args, BASE_OPTIONS);
     super(args);
     const sorted = [...dims].sort((a, b) => a - b);
-    if (sorted.some((d, i) => d !== i + 1)) throw new Error(`Permute: dims must be a permutation of 1..${dims.length}, got ${JSON.stringify(dims)}.`);
+    if (sorted.some((d, i) => d !== i + 1))
+      throw new Error(`Permute: dims must be a permutation of 1..${dims.length}, got ${JSON.stringify(dims)}.`);
     this.dims = dims;
   }
   override computeOutputShape(inputShape: ShapeArg): SymbolicShape {
     const s = singleShape(this, inputShape);
     if (s.length !== this.dims.length + 1) {
-      throw new Error(`Permute layer '${this.name}': dims ${JSON.stringify(this.dims)} need an input of rank ${this.dims.length + 1}, got ${formatShape(s)}.`);
+      throw new Error(
+        `Permute layer '${this.name}': dims ${JSON.stringify(this.dims)} need an input of rank ${this.dims.length + 1}, got ${formatShape(s)}.`,
+      );
     }
     return [s[0], ...this.dims.map((d) => s[d])];
   }
@@ -102,7 +107,8 @@ export class RepeatVector extends Layer {
   }
   override computeOutputShape(inputShape: ShapeArg): SymbolicShape {
     const s = singleShape(this, inputShape);
-    if (s.length !== 2) throw new Error(`RepeatVector layer '${this.name}' expects a 2D input (batch, features), got ${formatShape(s)}.`);
+    if (s.length !== 2)
+      throw new Error(`RepeatVector layer '${this.name}' expects a 2D input (batch, features), got ${formatShape(s)}.`);
     return [s[0], this.n, s[1]];
   }
   call(x: Tensor): Tensor {

@@ -2,7 +2,14 @@ import * as ops from '../ops/index.js';
 import { type SymbolicShape, formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type ActivationFn, type ActivationId, activationName, getActivation } from './activations.js';
-import { type DataFormat, SlidingWindow, checkDataFormat, checkPadding, knownChannels, requireRank } from './conv_utils.js';
+import {
+  type DataFormat,
+  SlidingWindow,
+  checkDataFormat,
+  checkPadding,
+  knownChannels,
+  requireRank,
+} from './conv_utils.js';
 import type { Initializer, InitializerId } from './initializers.js';
 import { BASE_OPTIONS, Layer, type LayerArgs, type ShapeArg, singleShape } from './layer.js';
 import type { LengthInverse } from './length_inverse.js';
@@ -39,7 +46,18 @@ export interface DepthwiseConv2DArgs extends DepthwiseCommonArgs {
   dilationRate?: number | readonly [number, number];
 }
 
-const DEPTHWISE_OPTIONS = [...BASE_OPTIONS, 'strides', 'padding', 'dilationRate', 'depthMultiplier', 'activation', 'useBias', 'depthwiseInitializer', 'biasInitializer', 'dataFormat'];
+const DEPTHWISE_OPTIONS = [
+  ...BASE_OPTIONS,
+  'strides',
+  'padding',
+  'dilationRate',
+  'depthMultiplier',
+  'activation',
+  'useBias',
+  'depthwiseInitializer',
+  'biasInitializer',
+  'dataFormat',
+];
 
 /**
  * A per-channel (depthwise) convolution, kernel [...kernelSize, channels, depthMultiplier], run
@@ -54,7 +72,13 @@ abstract class BaseDepthwise extends Layer implements LengthInverse {
   protected readonly depthwiseInit: InitializerId | Initializer;
   protected readonly biasInit: InitializerId | Initializer;
 
-  constructor(className: string, rank: 1 | 2, kernelSize: number | readonly number[], args: SeparableConv2DArgs | SeparableConv1DArgs, extraOptions: readonly string[]) {
+  constructor(
+    className: string,
+    rank: 1 | 2,
+    kernelSize: number | readonly number[],
+    args: SeparableConv2DArgs | SeparableConv1DArgs,
+    extraOptions: readonly string[],
+  ) {
     checkOptions(className, args, [...DEPTHWISE_OPTIONS, ...extraOptions]);
     super(args);
     checkDataFormat(className, args.dataFormat);
@@ -72,7 +96,12 @@ abstract class BaseDepthwise extends Layer implements LengthInverse {
   }
 
   protected inputChannels(s: SymbolicShape): number {
-    requireRank(this, s, this.window.rank + 2, this.window.rank === 1 ? '(batch, steps, channels)' : '(batch, height, width, channels)');
+    requireRank(
+      this,
+      s,
+      this.window.rank + 2,
+      this.window.rank === 1 ? '(batch, steps, channels)' : '(batch, height, width, channels)',
+    );
     return knownChannels(this, s);
   }
 
@@ -80,7 +109,9 @@ abstract class BaseDepthwise extends Layer implements LengthInverse {
     const c = this.inputChannels(s);
     const built = depthwise?.shape[this.window.rank];
     if (built !== undefined && built !== c) {
-      throw new Error(`${this.className} layer '${this.name}' was built for ${built} input channels, got input shape ${formatShape(s)}.`);
+      throw new Error(
+        `${this.className} layer '${this.name}' was built for ${built} input channels, got input shape ${formatShape(s)}.`,
+      );
     }
   }
 
@@ -93,7 +124,11 @@ abstract class BaseDepthwise extends Layer implements LengthInverse {
     const w = this.window;
     // A 1D window acts on the width of a height-1 image.
     const pair = (v: readonly number[]): [number, number] => (w.rank === 1 ? [1, v[0]] : [v[0], v[1]]);
-    const opts = { padding: w.padding === 'same' ? 'same' : 'valid', strides: pair(w.strides), dilation: pair(w.dilationRate) } satisfies ops.Conv2DOptions;
+    const opts = {
+      padding: w.padding === 'same' ? 'same' : 'valid',
+      strides: pair(w.strides),
+      dilation: pair(w.dilationRate),
+    } satisfies ops.Conv2DOptions;
     if (w.rank === 2) return ops.depthwiseConv2d(x, kernel, opts);
     const [b, steps, c] = x.shape;
     const y = ops.depthwiseConv2d(ops.reshape(x, [b, 1, steps, c]), ops.reshape(kernel, [1, ...kernel.shape]), opts);
@@ -107,8 +142,15 @@ abstract class BaseDepthwise extends Layer implements LengthInverse {
   override getConfig(): Record<string, unknown> {
     const w = this.window;
     return {
-      ...super.getConfig(), kernelSize: w.kernelSize, strides: w.strides, padding: w.padding, dataFormat: 'channels_last',
-      dilationRate: w.dilationRate, depthMultiplier: this.depthMultiplier, activation: activationName(this.activation), useBias: this.useBias,
+      ...super.getConfig(),
+      kernelSize: w.kernelSize,
+      strides: w.strides,
+      padding: w.padding,
+      dataFormat: 'channels_last',
+      dilationRate: w.dilationRate,
+      depthMultiplier: this.depthMultiplier,
+      activation: activationName(this.activation),
+      useBias: this.useBias,
     };
   }
 }
@@ -121,9 +163,16 @@ abstract class BaseSeparableConv extends BaseDepthwise {
   pointwiseKernel: Variable | undefined;
   bias: Variable | undefined;
 
-  constructor(className: string, rank: 1 | 2, filters: number, kernelSize: number | readonly number[], args: SeparableConv1DArgs | SeparableConv2DArgs) {
+  constructor(
+    className: string,
+    rank: 1 | 2,
+    filters: number,
+    kernelSize: number | readonly number[],
+    args: SeparableConv1DArgs | SeparableConv2DArgs,
+  ) {
     super(className, rank, kernelSize, args, ['pointwiseInitializer']);
-    if (!Number.isInteger(filters) || filters <= 0) throw new Error(`${className}: filters must be a positive integer, got ${filters}.`);
+    if (!Number.isInteger(filters) || filters <= 0)
+      throw new Error(`${className}: filters must be a positive integer, got ${filters}.`);
     this.filters = filters;
     this.pointwiseInit = args.pointwiseInitializer ?? 'glorot_uniform';
   }
@@ -131,8 +180,16 @@ abstract class BaseSeparableConv extends BaseDepthwise {
   override build(inputShape: ShapeArg): void {
     const c = this.inputChannels(singleShape(this, inputShape));
     const ones = this.window.kernelSize.map(() => 1);
-    this.depthwiseKernel = this.addWeight('depthwise_kernel', [...this.window.kernelSize, c, this.depthMultiplier], this.depthwiseInit);
-    this.pointwiseKernel = this.addWeight('pointwise_kernel', [...ones, c * this.depthMultiplier, this.filters], this.pointwiseInit);
+    this.depthwiseKernel = this.addWeight(
+      'depthwise_kernel',
+      [...this.window.kernelSize, c, this.depthMultiplier],
+      this.depthwiseInit,
+    );
+    this.pointwiseKernel = this.addWeight(
+      'pointwise_kernel',
+      [...ones, c * this.depthMultiplier, this.filters],
+      this.pointwiseInit,
+    );
     if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit);
     this.built = true;
   }

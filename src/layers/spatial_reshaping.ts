@@ -14,7 +14,10 @@ type Margins = readonly (readonly [number, number])[];
 /** Keras's 1D form: n (both ends) or [before, after]. */
 export type Margins1D = number | readonly [number, number];
 /** Keras's 2D form: n, [height, width] (both ends each), or [[top, bottom], [left, right]]. */
-export type Margins2D = number | readonly [number, number] | readonly [readonly [number, number], readonly [number, number]];
+export type Margins2D =
+  | number
+  | readonly [number, number]
+  | readonly [readonly [number, number], readonly [number, number]];
 
 function margins1D(value: Margins1D, what: string): Margins {
   const [a, b] = tupleOfNonNegative(typeof value === 'number' ? [value, value] : value, 2, what);
@@ -23,7 +26,10 @@ function margins1D(value: Margins1D, what: string): Margins {
 
 function margins2D(value: Margins2D, what: string): Margins {
   if (typeof value === 'number') return margins2D([value, value], what);
-  if (value.length !== 2) throw new Error(`${what} must be an integer, [height, width] or [[top, bottom], [left, right]], got ${JSON.stringify(value)}.`);
+  if (value.length !== 2)
+    throw new Error(
+      `${what} must be an integer, [height, width] or [[top, bottom], [left, right]], got ${JSON.stringify(value)}.`,
+    );
   return value.map((v: number | readonly [number, number]) => {
     const [a, b] = tupleOfNonNegative(typeof v === 'number' ? [v, v] : v, 2, what);
     return [a, b] as const;
@@ -34,7 +40,12 @@ const layout = (rank: number): string => (rank === 1 ? '(batch, steps, channels)
 
 /** Layers that change each spatial length by a fixed rule and move data without arithmetic. */
 abstract class SpatialReshape extends Layer implements LengthInverse {
-  constructor(className: string, protected readonly spatialRank: number, args: LayerArgs, extra: readonly string[]) {
+  constructor(
+    className: string,
+    protected readonly spatialRank: number,
+    args: LayerArgs,
+    extra: readonly string[],
+  ) {
     checkOptions(className, args, [...BASE_OPTIONS, ...extra]);
     super(args);
   }
@@ -47,7 +58,9 @@ abstract class SpatialReshape extends Layer implements LengthInverse {
   override computeOutputShape(inputShape: ShapeArg): SymbolicShape {
     const s = singleShape(this, inputShape);
     requireRank(this, s, this.spatialRank + 2, layout(this.spatialRank));
-    return s.map((d, axis) => (axis === 0 || axis > this.spatialRank || d === null ? d : this.lengthOf(d, axis - 1, s)));
+    return s.map((d, axis) =>
+      axis === 0 || axis > this.spatialRank || d === null ? d : this.lengthOf(d, axis - 1, s),
+    );
   }
 
   override computeOutputDType(d: DType[]): DType {
@@ -116,7 +129,12 @@ abstract class Cropping extends SpatialReshape {
       throw new WindowTooLargeError(
         `${this.className} layer '${this.name}' cannot crop ${before} + ${after} from the ${name} axis of an input of length ${length} ` +
           `(input shape ${formatShape(shape)}): nothing would be left. It needs a ${name} of at least ${before + after + 1}.`,
-        this.name, this.className, i + 1, length, before + after, before + after + 1,
+        this.name,
+        this.className,
+        i + 1,
+        length,
+        before + after,
+        before + after + 1,
       );
     }
     return length - before - after;
@@ -125,7 +143,10 @@ abstract class Cropping extends SpatialReshape {
     return minOutput + this.margins[i][0] + this.margins[i][1];
   }
   call(x: Tensor): Tensor {
-    return this.margins.reduce((t, [before, after], i) => ops.sliceAxis(t, i + 1, before, t.shape[i + 1] - before - after), x);
+    return this.margins.reduce(
+      (t, [before, after], i) => ops.sliceAxis(t, i + 1, before, t.shape[i + 1] - before - after),
+      x,
+    );
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), cropping: this.spatialRank === 1 ? this.margins[0] : this.margins };

@@ -27,7 +27,9 @@ export class Variable {
   /** Overwrites the weight's values (shape must match); the buffer stays the same. */
   assign(t: Tensor): void {
     if (!shapesEqual(t.shape, this.value.shape)) {
-      throw new Error(`Cannot assign a value of shape ${formatShape(t.shape)} to weight '${this.path}' of shape ${formatShape(this.value.shape)}.`);
+      throw new Error(
+        `Cannot assign a value of shape ${formatShape(t.shape)} to weight '${this.path}' of shape ${formatShape(this.value.shape)}.`,
+      );
     }
     (this.value.values as Float32Array).set(t.dtype === 'float32' ? t.values : t.cast('float32').values);
   }

@@ -2,7 +2,15 @@ import type { DType } from '../tensor/dtype.js';
 import { type SymbolicShape, formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
-import { BASE_OPTIONS, type CallContext, Layer, type LayerArgs, type ShapeArg, isShapeList, singleShape } from './layer.js';
+import {
+  BASE_OPTIONS,
+  type CallContext,
+  Layer,
+  type LayerArgs,
+  type ShapeArg,
+  isShapeList,
+  singleShape,
+} from './layer.js';
 import { checkOptions } from './options.js';
 import { RecurrentLayer } from './recurrent/base.js';
 import type { Variable } from './variable.js';
@@ -48,11 +56,15 @@ export class Bidirectional extends Wrapper {
     checkOptions('Bidirectional', args, [...BASE_OPTIONS, 'mergeMode']);
     super(args);
     if (!(layer instanceof RecurrentLayer)) {
-      throw new Error(`Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN), got ${String((layer as { className?: string }).className ?? layer)}.`);
+      throw new Error(
+        `Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN), got ${String((layer as { className?: string }).className ?? layer)}.`,
+      );
     }
     const mode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
     if (mode !== null && !['concat', 'sum', 'mul', 'ave'].includes(mode)) {
-      throw new Error(`Bidirectional: mergeMode must be one of 'concat', 'sum', 'mul', 'ave' or null, got '${String(mode)}'.`);
+      throw new Error(
+        `Bidirectional: mergeMode must be one of 'concat', 'sum', 'mul', 'ave' or null, got '${String(mode)}'.`,
+      );
     }
     this.mergeMode = mode;
     this.forwardLayer = layer.cloneWith({ name: `forward_${layer.name}`, goBackwards: layer.goBackwards });
@@ -75,15 +87,18 @@ export class Bidirectional extends Wrapper {
     const s = singleShape(this, inputShape);
     const fwd = this.forwardLayer.computeOutputShape(s);
     const [out, ...states] = isShapeList(fwd) ? fwd : [fwd as SymbolicShape];
-    const outputs: SymbolicShape[] = this.mergeMode === 'concat'
-      ? [[...out.slice(0, -1), (out[out.length - 1] as number) * 2]]
-      : this.mergeMode === null ? [out, out] : [out];
+    const outputs: SymbolicShape[] =
+      this.mergeMode === 'concat'
+        ? [[...out.slice(0, -1), (out[out.length - 1] as number) * 2]]
+        : this.mergeMode === null
+          ? [out, out]
+          : [out];
     const all = [...outputs, ...states, ...states];
     return all.length === 1 ? all[0] : all;
   }
 
   override computeMask(_inputs: Tensor[], masks: readonly (Tensor | null)[]): (Tensor | null)[] | null {
-    const outMask = this.forwardLayer.returnSequences ? masks[0] ?? null : null;
+    const outMask = this.forwardLayer.returnSequences ? (masks[0] ?? null) : null;
     const nOut = this.mergeMode === null ? 2 : 1;
     const nStates = this.forwardLayer.returnState ? 2 * this.forwardLayer.stateCount : 0;
     if (!outMask && nOut + nStates === 1) return null;
@@ -97,18 +112,32 @@ export class Bidirectional extends Wrapper {
     const yRev = this.forwardLayer.returnSequences ? ops.reverseTime(yRevRaw) : yRevRaw;
     let outputs: Tensor[];
     switch (this.mergeMode) {
-      case 'concat': outputs = [ops.concat([y, yRev], -1)]; break;
-      case 'sum': outputs = [ops.add(y, yRev)]; break;
-      case 'mul': outputs = [ops.mul(y, yRev)]; break;
-      case 'ave': outputs = [ops.scale(ops.add(y, yRev), 0.5)]; break;
-      case null: outputs = [y, yRev]; break;
+      case 'concat':
+        outputs = [ops.concat([y, yRev], -1)];
+        break;
+      case 'sum':
+        outputs = [ops.add(y, yRev)];
+        break;
+      case 'mul':
+        outputs = [ops.mul(y, yRev)];
+        break;
+      case 'ave':
+        outputs = [ops.scale(ops.add(y, yRev), 0.5)];
+        break;
+      case null:
+        outputs = [y, yRev];
+        break;
     }
     const all = [...outputs, ...fStates, ...bStates];
     return all.length === 1 ? all[0] : all;
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), mergeMode: this.mergeMode, layer: { className: this.forwardLayer.className, config: this.forwardLayer.getConfig() } };
+    return {
+      ...super.getConfig(),
+      mergeMode: this.mergeMode,
+      layer: { className: this.forwardLayer.className, config: this.forwardLayer.getConfig() },
+    };
   }
 }
 
@@ -131,7 +160,9 @@ export class TimeDistributed extends Wrapper {
 
   private stepShape(s: SymbolicShape): SymbolicShape {
     if (s.length < 3) {
-      throw new Error(`TimeDistributed layer '${this.name}' expects an input with a time axis (batch, timesteps, ...), got shape ${formatShape(s)}.`);
+      throw new Error(
+        `TimeDistributed layer '${this.name}' expects an input with a time axis (batch, timesteps, ...), got shape ${formatShape(s)}.`,
+      );
     }
     return [null, ...s.slice(2)];
   }
@@ -145,7 +176,10 @@ export class TimeDistributed extends Wrapper {
   override computeOutputShape(inputShape: ShapeArg): SymbolicShape {
     const s = singleShape(this, inputShape);
     const inner = this.layer.computeOutputShape(this.stepShape(s));
-    if (isShapeList(inner)) throw new Error(`TimeDistributed layer '${this.name}': the wrapped layer '${this.layer.name}' must have a single output.`);
+    if (isShapeList(inner))
+      throw new Error(
+        `TimeDistributed layer '${this.name}': the wrapped layer '${this.layer.name}' must have a single output.`,
+      );
     return [s[0], s[1], ...inner.slice(1)];
   }
 

@@ -58,7 +58,12 @@ export class Functional extends Layer {
   private readonly writtenKeys: { input: string[] | null; output: string[] | null };
   protected graph: GraphMap;
 
-  constructor(inputs: SymbolicStructure, outputs: SymbolicStructure, opts: { name?: string; trainable?: boolean } = {}, namePrefix = 'model') {
+  constructor(
+    inputs: SymbolicStructure,
+    outputs: SymbolicStructure,
+    opts: { name?: string; trainable?: boolean } = {},
+    namePrefix = 'model',
+  ) {
     super({ name: opts.name ?? uniqueName(namePrefix), trainable: opts.trainable });
     this.inputs = flattenStructure(inputs);
     this.outputs = flattenStructure(outputs);
@@ -113,7 +118,10 @@ export class Functional extends Layer {
 
   getLayer(name: string): Layer {
     const layer = this.layers.find((l) => l.name === name);
-    if (!layer) throw new Error(`No layer named '${name}' in model '${this.name}'. Layers: ${this.layers.map((l) => l.name).join(', ')}.`);
+    if (!layer)
+      throw new Error(
+        `No layer named '${name}' in model '${this.name}'. Layers: ${this.layers.map((l) => l.name).join(', ')}.`,
+      );
     return layer;
   }
 
@@ -152,7 +160,11 @@ export class Functional extends Layer {
     const values = new Map<KerasTensor, Tensor>();
     const masks = new Map<KerasTensor, Tensor>();
     this.inputs.forEach((t, i) => values.set(t, inputs[i]));
-    if (ctx.masks) this.inputs.forEach((t, i) => { const m = ctx.masks?.[i]; if (m) masks.set(t, m); });
+    if (ctx.masks)
+      this.inputs.forEach((t, i) => {
+        const m = ctx.masks?.[i];
+        if (m) masks.set(t, m);
+      });
     for (const node of this.graph.nodes) {
       if (node.isInput || node.outputs.every((o) => values.has(o))) continue;
       const args = node.inputs.map((t) => {
@@ -162,7 +174,10 @@ export class Functional extends Layer {
       });
       const inMasks = node.inputs.map((t) => masks.get(t) ?? null);
       const hasMask = inMasks.some((m) => m !== null);
-      const outs = node.layer.invoke(args, hasMask ? { training: ctx.training, masks: inMasks } : { training: ctx.training });
+      const outs = node.layer.invoke(
+        args,
+        hasMask ? { training: ctx.training, masks: inMasks } : { training: ctx.training },
+      );
       // Every layer is asked: some (Embedding with maskZero) create a mask from unmasked inputs.
       const outMasks = node.layer.computeMask(args, inMasks);
       node.outputs.forEach((o, i) => {
@@ -203,13 +218,17 @@ export class Functional extends Layer {
   override computeOutputShape(inputShape: ShapeArg): ShapeArg {
     const list = isShapeList(inputShape) ? inputShape : [inputShape as SymbolicShape];
     if (list.length !== this.inputs.length) {
-      throw new Error(`Model '${this.name}' expects ${this.inputs.length} inputs, got ${list.length}: ${list.map(formatShape).join(', ')}.`);
+      throw new Error(
+        `Model '${this.name}' expects ${this.inputs.length} inputs, got ${list.length}: ${list.map(formatShape).join(', ')}.`,
+      );
     }
     list.forEach((s, i) => {
       const expected = this.inputs[i].shape;
       const ok = s.length === expected.length && expected.every((d, k) => d === null || s[k] === null || d === s[k]);
       if (!ok) {
-        throw new Error(`Model '${this.name}': input ${i} ('${this.inputNames[i]}') expects shape ${formatShape(expected)}, got ${formatShape(s)}.`);
+        throw new Error(
+          `Model '${this.name}': input ${i} ('${this.inputNames[i]}') expects shape ${formatShape(expected)}, got ${formatShape(s)}.`,
+        );
       }
     });
     const outs = this.checkShapes(list);

@@ -83,7 +83,9 @@ export function mapGraph(inputs: readonly KerasTensor[], outputs: readonly Keras
   for (const layer of layers) {
     const other = names.get(layer.name);
     if (other && other !== layer) {
-      throw new Error(`The name '${layer.name}' is used by two layers in this model (${other.className} and ${layer.className}); layer names must be unique within a model.`);
+      throw new Error(
+        `The name '${layer.name}' is used by two layers in this model (${other.className} and ${layer.className}); layer names must be unique within a model.`,
+      );
     }
     names.set(layer.name, layer);
   }

@@ -32,13 +32,24 @@ function historyOf(t: KerasTensor, index: (layer: Layer, i: number) => number): 
 }
 
 function tensorToKeras(t: KerasTensor, index: (layer: Layer, i: number) => number): KerasObject {
-  return { class_name: '__keras_tensor__', config: { shape: [...t.shape], dtype: t.dtype, keras_history: historyOf(t, index) } };
+  return {
+    class_name: '__keras_tensor__',
+    config: { shape: [...t.shape], dtype: t.dtype, keras_history: historyOf(t, index) },
+  };
 }
 
 function inputLayerToKeras(layer: InputLayer): KerasObject {
   return {
-    module: 'keras.layers', class_name: 'InputLayer',
-    config: { batch_shape: [...layer.shape], dtype: layer.inputDType, sparse: false, ragged: false, name: layer.name, optional: false },
+    module: 'keras.layers',
+    class_name: 'InputLayer',
+    config: {
+      batch_shape: [...layer.shape],
+      dtype: layer.inputDType,
+      sparse: false,
+      ragged: false,
+      name: layer.name,
+      optional: false,
+    },
     registered_name: null,
   };
 }
@@ -52,10 +63,13 @@ function layerEntry(layer: Layer, model: Functional, index: (layer: Layer, i: nu
     entry.build_config = { input_shape: shapes.length === 1 ? shapes[0] : shapes };
   }
   entry.name = layer.name;
-  entry.inbound_nodes = layer instanceof InputLayer ? [] : nodes.map((n: Node) => {
-    const args = n.inputs.map((t) => tensorToKeras(t, index));
-    return { args: args.length === 1 ? args : [args], kwargs: {} };
-  });
+  entry.inbound_nodes =
+    layer instanceof InputLayer
+      ? []
+      : nodes.map((n: Node) => {
+          const args = n.inputs.map((t) => tensorToKeras(t, index));
+          return { args: args.length === 1 ? args : [args], kwargs: {} };
+        });
   return entry;
 }
 
@@ -80,8 +94,16 @@ export function modelToKeras(model: Functional): KerasObject {
     return isNestedFunctional(t.sourceLayer) ? [h[0], h[1] + 1, h[2]] : h;
   };
   // The structure the model was given: one tensor, a list, or a record by name (Keras's dict).
-  const ends = (ts: readonly KerasTensor[], kind: StructureKind, names: readonly string[]): History | History[] | Record<string, History> =>
-    kind === 'single' ? end(ts[0]) : kind === 'list' ? ts.map(end) : Object.fromEntries(ts.map((t, i) => [names[i], end(t)]));
+  const ends = (
+    ts: readonly KerasTensor[],
+    kind: StructureKind,
+    names: readonly string[],
+  ): History | History[] | Record<string, History> =>
+    kind === 'single'
+      ? end(ts[0])
+      : kind === 'list'
+        ? ts.map(end)
+        : Object.fromEntries(ts.map((t, i) => [names[i], end(t)]));
   return {
     module: 'keras.src.models.functional',
     class_name: 'Functional',
@@ -98,7 +120,10 @@ export function modelToKeras(model: Functional): KerasObject {
 }
 
 function sequentialToKeras(model: Sequential): KerasObject {
-  if (!model.built) throw new Error(`Sequential '${model.name}' has no input shape yet; build it (give its first layer an inputShape, or fit it) before saving.`);
+  if (!model.built)
+    throw new Error(
+      `Sequential '${model.name}' has no input shape yet; build it (give its first layer an inputShape, or fit it) before saving.`,
+    );
   const [input, ...rest] = model.layers;
   const shape = (input as InputLayer).shape;
   return {
@@ -124,7 +149,13 @@ function fail(modelName: string, message: string): never {
 }
 
 function isHistory(v: unknown): v is History {
-  return Array.isArray(v) && v.length === 3 && typeof v[0] === 'string' && typeof v[1] === 'number' && typeof v[2] === 'number';
+  return (
+    Array.isArray(v) &&
+    v.length === 3 &&
+    typeof v[0] === 'string' &&
+    typeof v[1] === 'number' &&
+    typeof v[2] === 'number'
+  );
 }
 
 /**
@@ -142,7 +173,8 @@ function tensorsIn(arg: unknown, keyOrder?: readonly string[], out: History[] = 
   } else if (arg && typeof arg === 'object' && !isKerasObject(arg)) {
     const record = arg as Record<string, unknown>;
     const keys = Object.keys(record);
-    const ordered = keyOrder && keys.every((k) => keyOrder.includes(k)) ? keyOrder.filter((k) => k in record) : [...keys].sort();
+    const ordered =
+      keyOrder && keys.every((k) => keyOrder.includes(k)) ? keyOrder.filter((k) => k in record) : [...keys].sort();
     for (const k of ordered) tensorsIn(record[k], undefined, out);
   }
   return out;
@@ -160,8 +192,10 @@ function layerFromEntry(entry: KerasObject): Layer {
       const batchShape = (c.batch_shape ?? c.batch_input_shape) as (number | null)[] | undefined;
       if (!batchShape) throw new Error(`InputLayer '${String(c.name)}' has no batch_shape.`);
       const dtype = typeof c.dtype === 'string' ? c.dtype : 'float32';
-      if (dtype !== 'float32' && dtype !== 'int32') throw new Error(`InputLayer '${String(c.name)}' has dtype '${dtype}'; Dendrite's inputs are float32 or int32.`);
-      if (c.sparse === true || c.ragged === true) throw new Error(`InputLayer '${String(c.name)}' is sparse or ragged, which Dendrite does not support.`);
+      if (dtype !== 'float32' && dtype !== 'int32')
+        throw new Error(`InputLayer '${String(c.name)}' has dtype '${dtype}'; Dendrite's inputs are float32 or int32.`);
+      if (c.sparse === true || c.ragged === true)
+        throw new Error(`InputLayer '${String(c.name)}' is sparse or ragged, which Dendrite does not support.`);
       return new InputLayer({ batchShape, dtype, name: String(c.name) });
     }
     case 'Functional':
@@ -192,7 +226,8 @@ function functionalFromKeras(config: Record<string, unknown>): Model {
     pending.push({ name, nodes: Array.isArray(e.inbound_nodes) ? [...(e.inbound_nodes as unknown[])] : [] });
   }
 
-  const resolve = ([layerName, nodeIndex, tensorIndex]: History): KerasTensor | undefined => calls.get(layerName)?.[nodeIndex]?.[tensorIndex];
+  const resolve = ([layerName, nodeIndex, tensorIndex]: History): KerasTensor | undefined =>
+    calls.get(layerName)?.[nodeIndex]?.[tensorIndex];
   // Keras's order: layers in file order, each layer's calls in order, retried until every input exists.
   let progress = true;
   while (progress && pending.some((p) => p.nodes.length > 0)) {
@@ -206,7 +241,8 @@ function functionalFromKeras(config: Record<string, unknown>): Model {
         const inputs = histories.map(resolve);
         if (inputs.some((t) => t === undefined)) break;
         for (const [k, v] of Object.entries(node.kwargs ?? {})) {
-          if (tensorsIn(v).length > 0) fail(modelName, `layer '${p.name}' is called with a tensor for '${k}', which Dendrite does not support`);
+          if (tensorsIn(v).length > 0)
+            fail(modelName, `layer '${p.name}' is called with a tensor for '${k}', which Dendrite does not support`);
         }
         const ts = inputs as KerasTensor[];
         calls.get(p.name)!.push(layer.applyMulti(isListCall(args) ? ts : ts.length === 1 ? ts[0] : ts));
@@ -216,7 +252,11 @@ function functionalFromKeras(config: Record<string, unknown>): Model {
     }
   }
   const stuck = pending.find((p) => p.nodes.length > 0);
-  if (stuck) fail(modelName, `the inputs of layer '${stuck.name}' never become available: ${JSON.stringify(tensorsIn((stuck.nodes[0] as { args?: unknown[] }).args ?? []))}`);
+  if (stuck)
+    fail(
+      modelName,
+      `the inputs of layer '${stuck.name}' never become available: ${JSON.stringify(tensorsIn((stuck.nodes[0] as { args?: unknown[] }).args ?? []))}`,
+    );
 
   const ends = (v: unknown, what: string): KerasTensor | KerasTensor[] | Record<string, KerasTensor> => {
     const one = (h: History): KerasTensor => {
@@ -225,8 +265,15 @@ function functionalFromKeras(config: Record<string, unknown>): Model {
       return resolve(at) ?? fail(modelName, `its ${what} ${JSON.stringify(h)} names no tensor of the model`);
     };
     if (isHistory(v)) return one(v);
-    if (Array.isArray(v)) return v.map((h) => (isHistory(h) ? one(h) : fail(modelName, `bad ${what} entry ${JSON.stringify(h)}`)));
-    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, h]) => [k, isHistory(h) ? one(h) : fail(modelName, `bad ${what} entry ${JSON.stringify(h)}`)]));
+    if (Array.isArray(v))
+      return v.map((h) => (isHistory(h) ? one(h) : fail(modelName, `bad ${what} entry ${JSON.stringify(h)}`)));
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.entries(v).map(([k, h]) => [
+          k,
+          isHistory(h) ? one(h) : fail(modelName, `bad ${what} entry ${JSON.stringify(h)}`),
+        ]),
+      );
     return fail(modelName, `its config has no ${what}`);
   };
   return new Model(ends(config.input_layers, 'input_layers'), ends(config.output_layers, 'output_layers'), {
@@ -246,7 +293,9 @@ function sequentialFromKeras(config: Record<string, unknown>): Sequential {
     model.add(layerFromEntry(list[0]));
     start = 1;
   } else if (Array.isArray(config.build_input_shape)) {
-    model.add(new InputLayer({ batchShape: config.build_input_shape as (number | null)[], name: `${modelName}_input` }));
+    model.add(
+      new InputLayer({ batchShape: config.build_input_shape as (number | null)[], name: `${modelName}_input` }),
+    );
   }
   for (const e of list.slice(start)) {
     if (!isKerasObject(e)) fail(modelName, `a layer entry is not a Keras object: ${JSON.stringify(e).slice(0, 200)}`);

@@ -44,7 +44,12 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
 
   private compileArgs: CompileArgs | undefined;
 
-  constructor(inputs: SymbolicStructure, outputs: S, opts: { name?: string; trainable?: boolean } = {}, namePrefix = 'model') {
+  constructor(
+    inputs: SymbolicStructure,
+    outputs: S,
+    opts: { name?: string; trainable?: boolean } = {},
+    namePrefix = 'model',
+  ) {
     super(inputs, outputs, opts, namePrefix);
   }
 
@@ -86,7 +91,9 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
 
   private requireCompiled(method: string, x: Data): Trainer {
     if (!this.compileArgs) {
-      throw new Error(`You must call compile() on model '${this.name}' before ${method}(), for example model.compile({ optimizer: 'rmsprop', loss: 'mse' }).`);
+      throw new Error(
+        `You must call compile() on model '${this.name}' before ${method}(), for example model.compile({ optimizer: 'rmsprop', loss: 'mse' }).`,
+      );
     }
     this.buildFromData(x);
     this.trainer ??= new Trainer(this, this.compileArgs);
@@ -105,7 +112,11 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   /** The loss (and metrics) on data: a number, a list `[loss, ...metrics]`, or a record with `returnDict`. */
   evaluate(x: Data, y: Data, args: EvaluateDictArgs): Promise<Record<string, number>>;
   evaluate(x: Data, y: Data, args?: EvaluateArgs & { returnDict?: false }): Promise<number | number[]>;
-  async evaluate(x: Data, y: Data, args: EvaluateArgs & { returnDict?: boolean } = {}): Promise<number | number[] | Record<string, number>> {
+  async evaluate(
+    x: Data,
+    y: Data,
+    args: EvaluateArgs & { returnDict?: boolean } = {},
+  ): Promise<number | number[] | Record<string, number>> {
     const { returnDict, ...rest } = args;
     const logs = this.requireCompiled('evaluate', x).evaluateData(x, y, rest);
     return returnDict ? logs : flattenLogs(logs);
@@ -137,9 +148,14 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(start + batchSize, n);
       ops.withBufferPool(this.inferencePool, () => {
-        const outs = this.forward(xs.map((t) => ops.rowRange(t, start, end)), false);
+        const outs = this.forward(
+          xs.map((t) => ops.rowRange(t, start, end)),
+          false,
+        );
         if (start === 0 && outs.every((o) => o.rank > 0 && o.shape[0] === end)) {
-          results = outs.map((o) => new Tensor(allocData(o.dtype, n * (o.size / end)), [n, ...o.shape.slice(1)], o.dtype));
+          results = outs.map(
+            (o) => new Tensor(allocData(o.dtype, n * (o.size / end)), [n, ...o.shape.slice(1)], o.dtype),
+          );
         }
         outs.forEach((o, i) => {
           if (results) results[i].values.set(o.values, start * (o.size / (end - start)));
@@ -153,14 +169,22 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   /** One training step on one batch; returns the loss, or `[loss, ...metrics]`. */
   trainOnBatch(x: Data, y: Data, args: BatchArgs & { returnDict: true }): Promise<Record<string, number>>;
   trainOnBatch(x: Data, y: Data, args?: BatchArgs & { returnDict?: false }): Promise<number | number[]>;
-  async trainOnBatch(x: Data, y: Data, args: BatchArgs & { returnDict?: boolean } = {}): Promise<number | number[] | Record<string, number>> {
+  async trainOnBatch(
+    x: Data,
+    y: Data,
+    args: BatchArgs & { returnDict?: boolean } = {},
+  ): Promise<number | number[] | Record<string, number>> {
     const logs = this.requireCompiled('trainOnBatch', x).trainOnBatch(x, y, args.sampleWeight);
     return args.returnDict ? logs : flattenLogs(logs);
   }
 
   testOnBatch(x: Data, y: Data, args: BatchArgs & { returnDict: true }): Promise<Record<string, number>>;
   testOnBatch(x: Data, y: Data, args?: BatchArgs & { returnDict?: false }): Promise<number | number[]>;
-  async testOnBatch(x: Data, y: Data, args: BatchArgs & { returnDict?: boolean } = {}): Promise<number | number[] | Record<string, number>> {
+  async testOnBatch(
+    x: Data,
+    y: Data,
+    args: BatchArgs & { returnDict?: boolean } = {},
+  ): Promise<number | number[] | Record<string, number>> {
     const logs = this.requireCompiled('testOnBatch', x).testOnBatch(x, y, args.sampleWeight);
     return args.returnDict ? logs : flattenLogs(logs);
   }
@@ -168,7 +192,9 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   /** Prints the notebook's summary table. */
   summary(args: SummaryArgs = {}): void {
     if (!this.built) {
-      throw new Error(`Model '${this.name}' has not been built yet: give its first layer an inputShape, or call fit/predict on data first.`);
+      throw new Error(
+        `Model '${this.name}' has not been built yet: give its first layer an inputShape, or call fit/predict on data first.`,
+      );
     }
     summary(this, args);
   }
@@ -203,7 +229,9 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
    * the least input length for which every layer's shape works, by running the shape checks alone.
    */
   private explainTooShort(e: WindowTooLargeError, shapes: readonly SymbolicShape[]): Error {
-    const open = this.inputs.flatMap((t, i) => t.shape.map((d, axis) => ({ i, axis, open: d === null && axis > 0 })).filter((a) => a.open));
+    const open = this.inputs.flatMap((t, i) =>
+      t.shape.map((d, axis) => ({ i, axis, open: d === null && axis > 0 })).filter((a) => a.open),
+    );
     if (open.length === 0) return e;
     const withLength = (n: number): SymbolicShape[] =>
       shapes.map((s, i) => s.map((d, axis) => (open.some((o) => o.i === i && o.axis === axis) ? n : d)));
@@ -216,9 +244,16 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
         throw err;
       }
     });
-    const given = open.map((o) => `'${this.inputNames[o.i]}' has length ${shapes[o.i][o.axis]} on axis ${o.axis}`).join(', ');
-    const advice = least === null ? 'No input length makes every layer fit.' : `The least input length that works is ${least}: pad or drop shorter sequences.`;
-    return new Error(`${e.message} The model's input ${given}, which is too short for the layers down to '${e.layerName}'. ${advice}`);
+    const given = open
+      .map((o) => `'${this.inputNames[o.i]}' has length ${shapes[o.i][o.axis]} on axis ${o.axis}`)
+      .join(', ');
+    const advice =
+      least === null
+        ? 'No input length makes every layer fit.'
+        : `The least input length that works is ${least}: pad or drop shorter sequences.`;
+    return new Error(
+      `${e.message} The model's input ${given}, which is too short for the layers down to '${e.layerName}'. ${advice}`,
+    );
   }
 
   private adaptInputs(x: Data, where: string): Tensor[] {

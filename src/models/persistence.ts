@@ -25,11 +25,16 @@ async function bytesOf(source: FileSource): Promise<{ bytes: Uint8Array; what: s
 }
 
 function requireExtension(path: string, ext: string, method: string): void {
-  if (!path.endsWith(ext)) throw new Error(`${method}: the file name must end in ${ext} (Keras 3's format), got '${path}'.`);
+  if (!path.endsWith(ext))
+    throw new Error(`${method}: the file name must end in ${ext} (Keras 3's format), got '${path}'.`);
 }
 
 /** A `.keras` file's bytes: metadata.json, config.json (with the compile config) and model.weights.h5. */
-async function encodeModel(model: Functional, compileArgs: CompileArgs | undefined, optimizer: Optimizer | undefined): Promise<Uint8Array> {
+async function encodeModel(
+  model: Functional,
+  compileArgs: CompileArgs | undefined,
+  optimizer: Optimizer | undefined,
+): Promise<Uint8Array> {
   const config = modelToKeras(model);
   const compile = compileArgs ? compileToKeras(compileArgs, optimizer) : null;
   config.compile_config = compile ?? {};
@@ -66,7 +71,9 @@ export async function loadModel(source: FileSource, args: LoadModelArgs = {}): P
     try {
       model.compile(compileFromKeras(compile as Record<string, unknown>));
     } catch (e) {
-      throw new Error(`${what}: cannot restore the compile settings of model '${model.name}': ${(e as Error).message}. Load it with { compile: false } and compile it yourself.`);
+      throw new Error(
+        `${what}: cannot restore the compile settings of model '${model.name}': ${(e as Error).message}. Load it with { compile: false } and compile it yourself.`,
+      );
     }
     if (model.optimizer) assignOptimizerState(model, model.optimizer, weights, what);
   }

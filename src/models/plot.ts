@@ -46,7 +46,13 @@ interface Box {
 }
 
 // Control characters cannot appear in XML at all, escaped or not.
-const escapeXml = (s: string): string => s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '?').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (s: string): string =>
+  s
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, '?')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;');
 
 function shapesText(shapes: readonly SymbolicShape[]): string {
   return shapes.length === 1 ? formatShape(shapes[0]) : `[${shapes.map(formatShape).join(', ')}]`;
@@ -54,7 +60,9 @@ function shapesText(shapes: readonly SymbolicShape[]): string {
 
 export async function plotModel(model: Functional, args: PlotModelArgs = {}): Promise<string> {
   if (!model.built || model.layers.length === 0) {
-    throw new Error(`Model '${model.name}' has not been built yet, so it has no graph to plot: give its first layer an inputShape, or fit it first.`);
+    throw new Error(
+      `Model '${model.name}' has not been built yet, so it has no graph to plot: give its first layer an inputShape, or fit it first.`,
+    );
   }
   const { showShapes = false, showDtype = false, showLayerNames = true, rankdir = 'TB' } = args;
   const nodes = [...model.nodes];
@@ -109,13 +117,25 @@ export async function plotModel(model: Functional, args: PlotModelArgs = {}): Pr
     const calls = layer.inboundNodes.filter((n) => model.nodes.has(n));
     const lines = [showLayerNames ? `${layer.name} (${layer.className})` : layer.className];
     if (showShapes && calls.length > 0) {
-      if (calls[0].inputs.length > 0) lines.push(`input: ${calls.map((n) => shapesText(n.inputs.map((t) => t.shape))).join(' | ')}`);
+      if (calls[0].inputs.length > 0)
+        lines.push(`input: ${calls.map((n) => shapesText(n.inputs.map((t) => t.shape))).join(' | ')}`);
       lines.push(`output: ${calls.map((n) => shapesText(n.outputs.map((t) => t.shape))).join(' | ')}`);
     }
     if (showDtype && calls.length > 0) lines.push(`dtype: ${calls[0].outputs[0].dtype}`);
     // The first line is bold, so wider per character.
-    const width = Math.ceil(Math.max(lines[0].length * BOLD_CHAR, ...lines.slice(1).map((l) => l.length * CHAR))) + 2 * PAD;
-    boxes.set(layer, { layer, lines, width, height: lines.length * LINE + PAD, rank: rank.get(layer)!, x: 0, y: 0, bandStart: 0, bandEnd: 0 });
+    const width =
+      Math.ceil(Math.max(lines[0].length * BOLD_CHAR, ...lines.slice(1).map((l) => l.length * CHAR))) + 2 * PAD;
+    boxes.set(layer, {
+      layer,
+      lines,
+      width,
+      height: lines.length * LINE + PAD,
+      rank: rank.get(layer)!,
+      x: 0,
+      y: 0,
+      bandStart: 0,
+      bandEnd: 0,
+    });
   }
 
   // An edge that skips ranks passes through a point in each rank between, so that it can be
@@ -123,7 +143,17 @@ export async function plotModel(model: Functional, args: PlotModelArgs = {}): Pr
   const paths: Box[][] = edges.map(([from, to]) => {
     const chain = [boxes.get(from)!];
     for (let r = rank.get(from)! + 1; r < rank.get(to)!; r++) {
-      chain.push({ layer: null, lines: [], width: POINT, height: POINT, rank: r, x: 0, y: 0, bandStart: 0, bandEnd: 0 });
+      chain.push({
+        layer: null,
+        lines: [],
+        width: POINT,
+        height: POINT,
+        rank: r,
+        x: 0,
+        y: 0,
+        bandStart: 0,
+        bandEnd: 0,
+      });
     }
     chain.push(boxes.get(to)!);
     return chain;
@@ -217,10 +247,14 @@ export async function plotModel(model: Functional, args: PlotModelArgs = {}): Pr
   }
   for (const b of boxes.values()) {
     out.push(`<g class="layer" id="${escapeXml(b.layer!.name)}">`);
-    out.push(`<rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="4" fill="#f4f6fb" stroke="#333"/>`);
+    out.push(
+      `<rect x="${b.x}" y="${b.y}" width="${b.width}" height="${b.height}" rx="4" fill="#f4f6fb" stroke="#333"/>`,
+    );
     b.lines.forEach((line, i) => {
       const weight = i === 0 ? ' font-weight="bold"' : '';
-      out.push(`<text x="${b.x + b.width / 2}" y="${b.y + PAD / 2 + LINE * (i + 0.75)}" text-anchor="middle"${weight}>${escapeXml(line)}</text>`);
+      out.push(
+        `<text x="${b.x + b.width / 2}" y="${b.y + PAD / 2 + LINE * (i + 0.75)}" text-anchor="middle"${weight}>${escapeXml(line)}</text>`,
+      );
     });
     out.push('</g>');
   }

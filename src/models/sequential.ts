@@ -25,17 +25,24 @@ export class Sequential extends Model<KerasTensor> {
   /** Appends a layer, connecting it to the current output when the input shape is known. */
   add(layer: Layer): void {
     if (layer instanceof InputLayer) {
-      if (this.stack.length > 0 || this.input) throw new Error('Sequential: an InputLayer can only be the first layer.');
+      if (this.stack.length > 0 || this.input)
+        throw new Error('Sequential: an InputLayer can only be the first layer.');
       this.input = layer.output;
       this.output = layer.output;
       return;
     }
     if (this.stack.some((l) => l.name === layer.name)) {
-      throw new Error(`Sequential '${this.name}' already has a layer named '${layer.name}'; layer names must be unique within a model.`);
+      throw new Error(
+        `Sequential '${this.name}' already has a layer named '${layer.name}'; layer names must be unique within a model.`,
+      );
     }
     this.stack.push(layer);
     if (!this.input && this.stack.length === 1 && layer.batchInputShape) {
-      this.input = new InputLayer({ batchShape: layer.batchInputShape, name: `${layer.name}_input`, dtype: layer.dtype === 'int32' ? 'int32' : undefined }).output;
+      this.input = new InputLayer({
+        batchShape: layer.batchInputShape,
+        name: `${layer.name}_input`,
+        dtype: layer.dtype === 'int32' ? 'int32' : undefined,
+      }).output;
       this.output = this.input;
     }
     if (this.output) {
@@ -63,7 +70,11 @@ export class Sequential extends Model<KerasTensor> {
     const first = Array.isArray(x) && x.length > 0 && x[0] instanceof Tensor ? (x[0] as Tensor) : x;
     const sample = first instanceof Tensor ? first : null;
     const shape = sample ? sample.shape.slice(1) : shapeOfNested(first as NestedArray).slice(1);
-    this.input = Input({ shape, dtype: sample?.dtype === 'int32' ? 'int32' : 'float32', name: `${this.stack[0].name}_input` });
+    this.input = Input({
+      shape,
+      dtype: sample?.dtype === 'int32' ? 'int32' : 'float32',
+      name: `${this.stack[0].name}_input`,
+    });
     let out = this.input;
     for (const l of this.stack) out = l.apply(out);
     this.output = out;

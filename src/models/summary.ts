@@ -22,7 +22,9 @@ export function summary(model: Functional, args: SummaryArgs = {}): void {
   const lineLength = args.lineLength ?? (chain ? 65 : 100);
   const fractions = args.positions ?? (chain ? [0.45, 0.85, 1] : [0.33, 0.55, 0.67, 1]);
   const positions = fractions.map((p) => Math.floor(lineLength * p));
-  const header = chain ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
+  const header = chain
+    ? ['Layer (type)', 'Output Shape', 'Param #']
+    : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
   const row = (fields: string[]): void => {
     let line = '';
     fields.forEach((f, i) => {

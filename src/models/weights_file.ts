@@ -28,7 +28,13 @@ interface VarsSlot {
 function slots(layer: Layer, path: string[], visited: Set<Layer>, out: VarsSlot[]): void {
   if (visited.has(layer)) return;
   visited.add(layer);
-  const own = layer instanceof Functional || layer instanceof RecurrentLayer || layer instanceof Bidirectional || layer instanceof TimeDistributed ? [] : layer.weights;
+  const own =
+    layer instanceof Functional ||
+    layer instanceof RecurrentLayer ||
+    layer instanceof Bidirectional ||
+    layer instanceof TimeDistributed
+      ? []
+      : layer.weights;
   out.push({ path: [...path, 'vars'], name: layer.name, layer, variables: own });
   if (layer instanceof Functional) {
     const used = new Map<string, number>();
@@ -39,7 +45,12 @@ function slots(layer: Layer, path: string[], visited: Set<Layer>, out: VarsSlot[
       slots(child, [...path, 'layers', k === undefined ? base : `${base}_${k + 1}`], visited, out);
     }
   } else if (layer instanceof RecurrentLayer) {
-    out.push({ path: [...path, 'cell', 'vars'], name: `${toSnakeCase(layer.className)}_cell`, layer, variables: layer.weights });
+    out.push({
+      path: [...path, 'cell', 'vars'],
+      name: `${toSnakeCase(layer.className)}_cell`,
+      layer,
+      variables: layer.weights,
+    });
   } else if (layer instanceof Bidirectional) {
     slots(layer.backwardLayer, [...path, 'backward_layer'], visited, out);
     slots(layer.forwardLayer, [...path, 'forward_layer'], visited, out);
@@ -88,7 +99,9 @@ export function weightsTree(model: Functional, optimizer?: Optimizer): H5Group {
   for (const slot of weightSlots(model)) {
     const vars = groupAt(root, slot.path, true)!;
     vars.attrs.name = slot.name;
-    slot.variables.forEach((v, i) => vars.arrays.set(String(i), { shape: [...v.shape], values: (v.value.values as Float32Array).slice() }));
+    slot.variables.forEach((v, i) =>
+      vars.arrays.set(String(i), { shape: [...v.shape], values: (v.value.values as Float32Array).slice() }),
+    );
   }
   return root;
 }
@@ -106,7 +119,9 @@ export function assignWeightsTree(model: Functional, root: H5Group, what: string
     const vars = groupAt(root, slot.path, false);
     const stored = vars ? [...vars.arrays.keys()].length : 0;
     if (stored !== slot.variables.length) {
-      problems.push(`layer '${slot.layer.name}' (${slot.layer.className}) has ${slot.variables.length} weights, ${what} has ${stored} at ${where}`);
+      problems.push(
+        `layer '${slot.layer.name}' (${slot.layer.className}) has ${slot.variables.length} weights, ${what} has ${stored} at ${where}`,
+      );
       continue;
     }
     slot.variables.forEach((v, i) => {
@@ -117,14 +132,18 @@ export function assignWeightsTree(model: Functional, root: H5Group, what: string
       }
       const same = arr.shape.length === v.shape.length && arr.shape.every((d, k) => d === v.shape[k]);
       if (!same) {
-        problems.push(`${v.path} of layer '${slot.layer.name}' (${slot.layer.className}) has shape ${formatShape(v.shape)}, ${what} has ${formatShape(arr.shape)} at ${where}/${i}`);
+        problems.push(
+          `${v.path} of layer '${slot.layer.name}' (${slot.layer.className}) has shape ${formatShape(v.shape)}, ${what} has ${formatShape(arr.shape)} at ${where}/${i}`,
+        );
         return;
       }
       assignments.push([v, new Tensor(arr.values, v.shape, 'float32')]);
     });
   }
   if (problems.length > 0) {
-    throw new Error(`The weights in ${what} do not fit model '${model.name}'; nothing was loaded:\n  ${problems.join('\n  ')}`);
+    throw new Error(
+      `The weights in ${what} do not fit model '${model.name}'; nothing was loaded:\n  ${problems.join('\n  ')}`,
+    );
   }
   for (const [v, t] of assignments) v.assign(t);
 }
@@ -136,8 +155,15 @@ export function assignOptimizerState(model: Functional, optimizer: Optimizer, ro
   const arrays = Array.from({ length: vars.arrays.size }, (_, i) => vars.arrays.get(String(i)));
   const problem = arrays.some((a) => a === undefined)
     ? `optimizer/vars is not numbered 0…${vars.arrays.size - 1}`
-    : optimizer.setKerasState(model.trainableWeights, arrays[0]!.exact?.[0] ?? arrays[0]!.values[0], arrays.slice(1).map((a) => a!.values));
+    : optimizer.setKerasState(
+        model.trainableWeights,
+        arrays[0]!.exact?.[0] ?? arrays[0]!.values[0],
+        arrays.slice(1).map((a) => a!.values),
+      );
   // Keras warns and trains on from a fresh state here (a model frozen after training keeps more
   // slots than its trainable weights need, for one); so does Dendrite.
-  if (problem) console.warn(`dendrite: ${what}: skipping the saved optimizer state of model '${model.name}', which does not fit: ${problem}. Training starts from a fresh optimizer state.`);
+  if (problem)
+    console.warn(
+      `dendrite: ${what}: skipping the saved optimizer state of model '${model.name}', which does not fit: ${problem}. Training starts from a fresh optimizer state.`,
+    );
 }

@@ -12,7 +12,10 @@ export class CSVLogger extends Callback {
   private readonly separator: string;
   private readonly append: boolean;
 
-  constructor(readonly filename: string, args: CSVLoggerArgs = {}) {
+  constructor(
+    readonly filename: string,
+    args: CSVLoggerArgs = {},
+  ) {
     super();
     this.separator = args.separator ?? ',';
     this.append = args.append ?? false;

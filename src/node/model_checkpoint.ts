@@ -35,11 +35,15 @@ export class ModelCheckpoint extends Callback {
     super();
     const ext = args.saveWeightsOnly ? '.weights.h5' : '.keras';
     if (!filepath.endsWith(ext)) {
-      throw new Error(`ModelCheckpoint: with saveWeightsOnly ${args.saveWeightsOnly ? 'true' : 'false'}, the file path must end in ${ext}, got '${filepath}'.`);
+      throw new Error(
+        `ModelCheckpoint: with saveWeightsOnly ${args.saveWeightsOnly ? 'true' : 'false'}, the file path must end in ${ext}, got '${filepath}'.`,
+      );
     }
     const freq = args.saveFreq ?? 'epoch';
     if (freq !== 'epoch' && !(Number.isInteger(freq) && freq > 0)) {
-      throw new Error(`ModelCheckpoint: saveFreq must be 'epoch' or a positive whole number of batches, got ${String(freq)}.`);
+      throw new Error(
+        `ModelCheckpoint: saveFreq must be 'epoch' or a positive whole number of batches, got ${String(freq)}.`,
+      );
     }
     this.filepath = filepath;
     this.args = args;
@@ -75,15 +79,20 @@ export class ModelCheckpoint extends Callback {
       const current = logs[this.monitor];
       if (current === undefined) {
         // Keras warns and goes on: validation logs may come only with some epochs.
-        console.warn(`ModelCheckpoint: cannot save the best model by '${this.monitor}', which is not in the logs (available: ${Object.keys(logs).join(', ')}); skipping.`);
+        console.warn(
+          `ModelCheckpoint: cannot save the best model by '${this.monitor}', which is not in the logs (available: ${Object.keys(logs).join(', ')}); skipping.`,
+        );
         return;
       }
       if (!Number.isNaN(this.best) && !this.better(current, this.best, 0)) {
-        if (this.args.verbose === 1) console.log(`\nEpoch ${this.epoch + 1}: ${this.monitor} did not improve from ${this.best.toFixed(5)}`);
+        if (this.args.verbose === 1)
+          console.log(`\nEpoch ${this.epoch + 1}: ${this.monitor} did not improve from ${this.best.toFixed(5)}`);
         return;
       }
       if (this.args.verbose === 1) {
-        console.log(`\nEpoch ${this.epoch + 1}: ${this.monitor} ${Number.isNaN(this.best) ? 'is' : `improved from ${this.best.toFixed(5)} to`} ${current.toFixed(5)}, saving the model to ${path}`);
+        console.log(
+          `\nEpoch ${this.epoch + 1}: ${this.monitor} ${Number.isNaN(this.best) ? 'is' : `improved from ${this.best.toFixed(5)} to`} ${current.toFixed(5)}, saving the model to ${path}`,
+        );
       }
       this.best = current;
     } else if (this.args.verbose === 1) {
@@ -102,13 +111,23 @@ export function formatPath(template: string, epoch: number, logs: Logs): string 
   return template.replace(/\{(\w+)(?::([^}]*))?\}/g, (_, name: string, spec: string | undefined) => {
     const value = name === 'epoch' ? epoch + 1 : logs[name];
     if (value === undefined) {
-      throw new Error(`ModelCheckpoint: the file path '${template}' names '${name}', which is not in the logs (available: epoch, ${Object.keys(logs).join(', ')}).`);
+      throw new Error(
+        `ModelCheckpoint: the file path '${template}' names '${name}', which is not in the logs (available: epoch, ${Object.keys(logs).join(', ')}).`,
+      );
     }
     if (!spec) return String(value);
     const m = /^(0?)(\d*)(?:\.(\d+))?([dfe])$/.exec(spec);
-    if (!m) throw new Error(`ModelCheckpoint: the format '{${name}:${spec}}' in '${template}' is not one of d, f or e with an optional width and precision.`);
+    if (!m)
+      throw new Error(
+        `ModelCheckpoint: the format '{${name}:${spec}}' in '${template}' is not one of d, f or e with an optional width and precision.`,
+      );
     const [, zero, width, precision, kind] = m;
-    const text = kind === 'd' ? String(Math.trunc(value)) : kind === 'f' ? value.toFixed(Number(precision ?? 6)) : value.toExponential(Number(precision ?? 6)).replace(/e([+-])(\d)$/, 'e$10$2');
+    const text =
+      kind === 'd'
+        ? String(Math.trunc(value))
+        : kind === 'f'
+          ? value.toFixed(Number(precision ?? 6))
+          : value.toExponential(Number(precision ?? 6)).replace(/e([+-])(\d)$/, 'e$10$2');
     return text.padStart(Number(width || 0), zero ? '0' : ' ');
   });
 }

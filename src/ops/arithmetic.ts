@@ -17,7 +17,12 @@ function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType): Tensor 
   return y;
 }
 
-function floatBinary(op: BinaryOp, a: Operand, b: Operand, grads: (a: Tensor, b: Tensor, y: Tensor, dy: Tensor) => [Tensor | null, Tensor | null]): Tensor {
+function floatBinary(
+  op: BinaryOp,
+  a: Operand,
+  b: Operand,
+  grads: (a: Tensor, b: Tensor, y: Tensor, dy: Tensor) => [Tensor | null, Tensor | null],
+): Tensor {
   const ta = asTensor(a);
   const tb = asTensor(b);
   const y = binaryRaw(op, ta, tb, 'float32');
@@ -45,10 +50,7 @@ export function div(a: Operand, b: Operand): Tensor {
 }
 
 export function pow(a: Operand, b: Operand): Tensor {
-  return floatBinary('pow', a, b, (ta, tb, y, dy) => [
-    mul(dy, mul(tb, pow(ta, sub(tb, 1)))),
-    mul(dy, mul(y, log(ta))),
-  ]);
+  return floatBinary('pow', a, b, (ta, tb, y, dy) => [mul(dy, mul(tb, pow(ta, sub(tb, 1)))), mul(dy, mul(y, log(ta)))]);
 }
 
 /** Elementwise maximum; ties send the gradient to the first operand, as TensorFlow does. */
@@ -67,7 +69,11 @@ export function minimum(a: Operand, b: Operand): Tensor {
 }
 
 /** Comparisons give `bool` tensors and have no gradient. */
-export function compare(op: 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual', a: Operand, b: Operand): Tensor {
+export function compare(
+  op: 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual',
+  a: Operand,
+  b: Operand,
+): Tensor {
   return binaryRaw(op, asTensor(a), asTensor(b), 'bool');
 }
 
@@ -95,7 +101,7 @@ export const abs = (x: Tensor): Tensor => unary('abs', x);
 export function clip(x: Tensor, lo: number, hi: number): Tensor {
   const xd = floatData(x, 'clip');
   const { t: y, data } = emptyFloat(x.shape);
-  for (let i = 0; i < data.length; i++) data[i] = xd[i] < lo ? lo : Math.min(xd[i] , hi);
+  for (let i = 0; i < data.length; i++) data[i] = xd[i] < lo ? lo : Math.min(xd[i], hi);
   record([x], [y], ([dy]) => {
     const g = floatData(dy!, 'clip');
     const { t: dx, data: dxd } = emptyFloat(x.shape);

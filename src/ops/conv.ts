@@ -12,7 +12,13 @@ export type Padding = 'valid' | 'same';
  * Output length and leading pad of one spatial axis, as TensorFlow computes them. A negative or
  * zero length is the caller's to report: layers check shapes before any kernel runs.
  */
-export function convOutputLength(input: number, kernel: number, stride: number, padding: Padding, dilation = 1): { length: number; padBefore: number } {
+export function convOutputLength(
+  input: number,
+  kernel: number,
+  stride: number,
+  padding: Padding,
+  dilation = 1,
+): { length: number; padBefore: number } {
   const effective = (kernel - 1) * dilation + 1;
   if (padding === 'same') {
     const length = Math.ceil(input / stride);
@@ -43,8 +49,22 @@ function geometry(x: Tensor, kernel: Tensor, opts: Conv2DOptions): Conv2DGeometr
     throw new Error(`conv2d: a ${kH}×${kW} window does not fit an input of ${inH}×${inW}.`);
   }
   return {
-    batch, inH, inW, inC, outH: h.length, outW: w.length, outC, kH, kW, strideH, strideW,
-    dilationH, dilationW, padTop: h.padBefore, padLeft: w.padBefore, groups: opts.groups ?? 1,
+    batch,
+    inH,
+    inW,
+    inC,
+    outH: h.length,
+    outW: w.length,
+    outC,
+    kH,
+    kW,
+    strideH,
+    strideW,
+    dilationH,
+    dilationW,
+    padTop: h.padBefore,
+    padLeft: w.padBefore,
+    groups: opts.groups ?? 1,
   };
 }
 
@@ -82,7 +102,13 @@ export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, opts: Con
 
 /** [batch, steps, channels] convolution with a [k, inC, outC] kernel, run as a 2D convolution of height 1. */
 export function conv1d(
-  x: Tensor, kernel: Tensor, bias: Tensor | null, stride = 1, padding: Padding = 'valid', dilation = 1, groups = 1,
+  x: Tensor,
+  kernel: Tensor,
+  bias: Tensor | null,
+  stride = 1,
+  padding: Padding = 'valid',
+  dilation = 1,
+  groups = 1,
   activation: FusedActivation = 'linear',
 ): Tensor {
   const [b, steps, c] = x.shape;
@@ -93,7 +119,11 @@ export function conv1d(
 }
 
 export function depthwiseConv2d(x: Tensor, kernel: Tensor, opts: Omit<Conv2DOptions, 'groups'> = {}): Tensor {
-  const base = geometry(x, reshape(kernel, [kernel.shape[0], kernel.shape[1], 1, kernel.shape[2] * kernel.shape[3]]), opts);
+  const base = geometry(
+    x,
+    reshape(kernel, [kernel.shape[0], kernel.shape[1], 1, kernel.shape[2] * kernel.shape[3]]),
+    opts,
+  );
   const g = { ...base, multiplier: kernel.shape[3] };
   const xd = floatData(x, 'depthwiseConv2d');
   const kd = floatData(kernel, 'depthwiseConv2d kernel');
@@ -122,8 +152,22 @@ function poolGeometry(x: Tensor, opts: Pool2DOptions): Pool2DGeometry {
   const [strideH, strideW] = opts.strides;
   const h = convOutputLength(inH, kH, strideH, opts.padding);
   const w = convOutputLength(inW, kW, strideW, opts.padding);
-  if (h.length <= 0 || w.length <= 0) throw new Error(`pool2d: a ${kH}×${kW} window does not fit an input of ${inH}×${inW}.`);
-  return { batch, inH, inW, channels, outH: h.length, outW: w.length, kH, kW, strideH, strideW, padTop: h.padBefore, padLeft: w.padBefore };
+  if (h.length <= 0 || w.length <= 0)
+    throw new Error(`pool2d: a ${kH}×${kW} window does not fit an input of ${inH}×${inW}.`);
+  return {
+    batch,
+    inH,
+    inW,
+    channels,
+    outH: h.length,
+    outW: w.length,
+    kH,
+    kW,
+    strideH,
+    strideW,
+    padTop: h.padBefore,
+    padLeft: w.padBefore,
+  };
 }
 
 export function maxPool2d(x: Tensor, opts: Pool2DOptions): Tensor {

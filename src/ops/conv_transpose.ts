@@ -12,7 +12,14 @@ import { record } from './tape.js';
  * Output length of a transposed convolution along one axis, as Keras 3 computes it
  * (`_get_output_shape_given_tf_padding`). `outputPadding` null means Keras's default.
  */
-export function convTransposeOutputLength(input: number, kernel: number, stride: number, padding: Padding, outputPadding: number | null, dilation = 1): number {
+export function convTransposeOutputLength(
+  input: number,
+  kernel: number,
+  stride: number,
+  padding: Padding,
+  outputPadding: number | null,
+  dilation = 1,
+): number {
   const effective = (kernel - 1) * dilation + 1;
   if (padding === 'valid') {
     const extra = outputPadding ?? Math.max(effective, stride) - effective;
@@ -37,7 +44,9 @@ function transposedGeometry(x: Tensor, kernel: Tensor, opts: Conv2DTransposeOpti
   const [batch, h, w, inC] = x.shape;
   const [kH, kW, filters, kIn] = kernel.shape;
   if (kIn !== inC) {
-    throw new Error(`conv2dTranspose: kernel ${formatShape(kernel.shape)} expects ${kIn} input channels, got input ${formatShape(x.shape)}.`);
+    throw new Error(
+      `conv2dTranspose: kernel ${formatShape(kernel.shape)} expects ${kIn} input channels, got input ${formatShape(x.shape)}.`,
+    );
   }
   const [strideH, strideW] = opts.strides ?? [1, 1];
   const [dilationH, dilationW] = opts.dilation ?? [1, 1];
@@ -49,16 +58,37 @@ function transposedGeometry(x: Tensor, kernel: Tensor, opts: Conv2DTransposeOpti
   const fw = convOutputLength(outW, kW, strideW, padding, dilationW);
   // TensorFlow requires the forward convolution of the output to give back the input's size.
   if (fh.length !== h || fw.length !== w) {
-    throw new Error(`conv2dTranspose: output ${outH}×${outW} is inconsistent with input ${h}×${w} for a ${kH}×${kW} kernel, strides ${strideH}×${strideW} and padding '${padding}'; adjust outputPadding.`);
+    throw new Error(
+      `conv2dTranspose: output ${outH}×${outW} is inconsistent with input ${h}×${w} for a ${kH}×${kW} kernel, strides ${strideH}×${strideW} and padding '${padding}'; adjust outputPadding.`,
+    );
   }
   return {
-    batch, inH: outH, inW: outW, inC: filters, outH: h, outW: w, outC: inC, kH, kW, strideH, strideW,
-    dilationH, dilationW, padTop: fh.padBefore, padLeft: fw.padBefore, groups: 1,
+    batch,
+    inH: outH,
+    inW: outW,
+    inC: filters,
+    outH: h,
+    outW: w,
+    outC: inC,
+    kH,
+    kW,
+    strideH,
+    strideW,
+    dilationH,
+    dilationW,
+    padTop: fh.padBefore,
+    padLeft: fw.padBefore,
+    groups: 1,
   };
 }
 
 /** NHWC transposed convolution (the gradient of conv2d with respect to its input), kernel [kH, kW, filters, inC]. */
-export function conv2dTranspose(x: Tensor, kernel: Tensor, bias: Tensor | null, opts: Conv2DTransposeOptions = {}): Tensor {
+export function conv2dTranspose(
+  x: Tensor,
+  kernel: Tensor,
+  bias: Tensor | null,
+  opts: Conv2DTransposeOptions = {},
+): Tensor {
   const g = transposedGeometry(x, kernel, opts);
   const xd = floatData(x, 'conv2dTranspose');
   const kd = floatData(kernel, 'conv2dTranspose kernel');
@@ -76,10 +106,21 @@ export function conv2dTranspose(x: Tensor, kernel: Tensor, bias: Tensor | null, 
 }
 
 /** [batch, steps, channels] transposed convolution with a [k, filters, inC] kernel, as a 2D one of height 1. */
-export function conv1dTranspose(x: Tensor, kernel: Tensor, bias: Tensor | null, stride = 1, padding: Padding = 'valid', outputPadding: number | null = null, dilation = 1): Tensor {
+export function conv1dTranspose(
+  x: Tensor,
+  kernel: Tensor,
+  bias: Tensor | null,
+  stride = 1,
+  padding: Padding = 'valid',
+  outputPadding: number | null = null,
+  dilation = 1,
+): Tensor {
   const [b, steps, c] = x.shape;
   const y4 = conv2dTranspose(reshape(x, [b, 1, steps, c]), reshape(kernel, [1, ...kernel.shape]), bias, {
-    strides: [1, stride], padding, dilation: [1, dilation], outputPadding: outputPadding === null ? null : [0, outputPadding],
+    strides: [1, stride],
+    padding,
+    dilation: [1, dilation],
+    outputPadding: outputPadding === null ? null : [0, outputPadding],
   });
   return reshape(y4, [b, y4.shape[2], y4.shape[3]]);
 }

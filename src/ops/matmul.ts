@@ -29,7 +29,8 @@ export interface MatMulOptions {
 /** 2D matrix product with optional transposes, bias and activation fused into one kernel call. */
 export function matMul(a: Tensor, b: Tensor, opts: MatMulOptions = {}): Tensor {
   const { transposeA = false, transposeB = false, bias = null, activation = 'linear' } = opts;
-  if (a.rank !== 2 || b.rank !== 2) throw new Error(`matMul expects 2D tensors, got ${formatShape(a.shape)} and ${formatShape(b.shape)}.`);
+  if (a.rank !== 2 || b.rank !== 2)
+    throw new Error(`matMul expects 2D tensors, got ${formatShape(a.shape)} and ${formatShape(b.shape)}.`);
   const m = transposeA ? a.shape[1] : a.shape[0];
   const k = transposeA ? a.shape[0] : a.shape[1];
   const kb = transposeB ? b.shape[1] : b.shape[0];
@@ -98,8 +99,19 @@ export function batchMatMul(a: Tensor, b: Tensor, transposeA = false, transposeB
   const { t: y, data } = emptyFloat([...batch, m, n]);
   const be = getBackend();
   for (let i = 0; i < B; i++) {
-    be.matmul(ad.subarray(i * m * k, (i + 1) * m * k), bd.subarray(i * k * n, (i + 1) * k * n),
-      data.subarray(i * m * n, (i + 1) * m * n), m, n, k, transposeA, transposeB, null, 'linear', false);
+    be.matmul(
+      ad.subarray(i * m * k, (i + 1) * m * k),
+      bd.subarray(i * k * n, (i + 1) * k * n),
+      data.subarray(i * m * n, (i + 1) * m * n),
+      m,
+      n,
+      k,
+      transposeA,
+      transposeB,
+      null,
+      'linear',
+      false,
+    );
   }
   record([a, b], [y], ([dy]) => {
     const dyd = floatData(dy!, 'batchMatMul grad');

@@ -45,7 +45,9 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 /** Per-row −Σ labels · log_softmax(logits) over the last axis; returns shape logits.shape[:-1]. */
 export function softmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor): Tensor {
   if (labels.shape.join() !== logits.shape.join()) {
-    throw new Error(`categorical crossentropy: targets of shape ${formatShape(labels.shape)} do not match predictions of shape ${formatShape(logits.shape)}.`);
+    throw new Error(
+      `categorical crossentropy: targets of shape ${formatShape(labels.shape)} do not match predictions of shape ${formatShape(logits.shape)}.`,
+    );
   }
   const cols = logits.shape[logits.rank - 1];
   const rows = logits.size / cols;
@@ -67,7 +69,9 @@ export function sigmoidCrossEntropyWithLogits(labels: Tensor, logits: Tensor): T
   const z = floatData(logits, 'binary crossentropy');
   const yv = floatData(labels, 'binary crossentropy labels');
   if (labels.size !== logits.size) {
-    throw new Error(`binary crossentropy: targets of shape ${formatShape(labels.shape)} do not match predictions of shape ${formatShape(logits.shape)}.`);
+    throw new Error(
+      `binary crossentropy: targets of shape ${formatShape(labels.shape)} do not match predictions of shape ${formatShape(logits.shape)}.`,
+    );
   }
   const { t: loss, data } = emptyFloat(logits.shape);
   for (let i = 0; i < z.length; i++) data[i] = Math.max(z[i], 0) - z[i] * yv[i] + Math.log1p(Math.exp(-Math.abs(z[i])));

@@ -24,7 +24,14 @@ export function padAxis(x: Tensor, axis: number, before: number, after: number):
   getBackend().copyBlock(x.values, outer, length * inner, y.values, outLength * inner, before * inner);
   record([x], [y], ([dy]) => {
     const { t: dx, data } = emptyFloat(x.shape);
-    getBackend().sliceBlock(floatData(dy!, 'padAxis grad'), outer, outLength * inner, before * inner, length * inner, data);
+    getBackend().sliceBlock(
+      floatData(dy!, 'padAxis grad'),
+      outer,
+      outLength * inner,
+      before * inner,
+      length * inner,
+      data,
+    );
     return [dx];
   });
   return y;
@@ -44,7 +51,8 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[])
  */
 export function repeatElements(x: Tensor, axis: number, times: number): Tensor {
   const a = normalizeAxis(axis, x.rank);
-  if (!Number.isInteger(times) || times <= 0) throw new Error(`repeatElements: times must be a positive integer, got ${times}.`);
+  if (!Number.isInteger(times) || times <= 0)
+    throw new Error(`repeatElements: times must be a positive integer, got ${times}.`);
   if (times === 1) return x;
   const { outer, length, inner } = around(x, a);
   const rows = outer * length;

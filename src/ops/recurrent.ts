@@ -55,7 +55,15 @@ function weightInputs(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | null
   return bias ? [x, kernel, rk, bias] : [x, kernel, rk];
 }
 
-function grads(dx: Tensor, dK: Float32Array, kernel: Tensor, dR: Float32Array, rk: Tensor, dBias: Float32Array | null, bias: Tensor | null): Tensor[] {
+function grads(
+  dx: Tensor,
+  dK: Float32Array,
+  kernel: Tensor,
+  dR: Float32Array,
+  rk: Tensor,
+  dBias: Float32Array | null,
+  bias: Tensor | null,
+): Tensor[] {
   const out = [dx, new Tensor(dK, kernel.shape, 'float32'), new Tensor(dR, rk.shape, 'float32')];
   if (bias && dBias) out.push(new Tensor(dBias, bias.shape, 'float32'));
   return out;
@@ -67,7 +75,11 @@ function grads(dx: Tensor, dK: Float32Array, kernel: Tensor, dR: Float32Array, r
  * h and c. Initial states are zero.
  */
 export function lstm(
-  x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, mask: Tensor | null,
+  x: Tensor,
+  kernel: Tensor,
+  recurrentKernel: Tensor,
+  bias: Tensor | null,
+  mask: Tensor | null,
   options: RecurrentOpOptions = {},
 ): { output: Tensor; h: Tensor; c: Tensor } {
   const u = checkRecurrentWeights('LSTM', x, kernel, recurrentKernel, bias, 4, [4 * recurrentKernel.shape[0]]);
@@ -78,10 +90,22 @@ export function lstm(
   // The whole time loop is one backend call each way: per step there is too little work to pay
   // for a trip through JavaScript, and the native backend splits the batch across threads.
   const seq: LstmSequence = {
-    batch: B, steps: T, features: F, units: u, x: floatData(x, 'LSTM'), kernel: floatData(kernel, 'LSTM'),
-    recurrentKernel: floatData(recurrentKernel, 'LSTM'), bias: bias ? floatData(bias, 'LSTM') : null, mask: plan.maskTm,
-    recurrentDropMask: o.drop, goBackwards: o.goBackwards, act: o.act, recAct: o.recAct,
-    gates: outputBuffer(T * B * G), c: plan.stateSlots(u), h: plan.H,
+    batch: B,
+    steps: T,
+    features: F,
+    units: u,
+    x: floatData(x, 'LSTM'),
+    kernel: floatData(kernel, 'LSTM'),
+    recurrentKernel: floatData(recurrentKernel, 'LSTM'),
+    bias: bias ? floatData(bias, 'LSTM') : null,
+    mask: plan.maskTm,
+    recurrentDropMask: o.drop,
+    goBackwards: o.goBackwards,
+    act: o.act,
+    recAct: o.recAct,
+    gates: outputBuffer(T * B * G),
+    c: plan.stateSlots(u),
+    h: plan.H,
   };
   be.lstmSequenceForward(seq);
   const { output, h } = plan.outputs(o.returnSequences, o.zeroOut);
@@ -90,9 +114,22 @@ export function lstm(
   record(weightInputs(x, kernel, recurrentKernel, bias), [output, h, c], ([dOut, dH, dC]) => {
     const dh = plan.initialDh(dOut, dH, o.returnSequences, o.zeroOut);
     const dc = dC ? floatData(dC, 'LSTM grad').slice() : floatBuffer(B * u);
-    const g = { dx: outputBuffer(B * T * F), dKernel: outputBuffer(F * G), dRecurrentKernel: outputBuffer(u * G), dBias: bias ? outputBuffer(G) : null };
+    const g = {
+      dx: outputBuffer(B * T * F),
+      dKernel: outputBuffer(F * G),
+      dRecurrentKernel: outputBuffer(u * G),
+      dBias: bias ? outputBuffer(G) : null,
+    };
     be.lstmSequenceBackward(seq, plan.stepOutputGrads(dOut, o.returnSequences, o.zeroOut), dh, dc, g);
-    return grads(new Tensor(g.dx, x.shape, 'float32'), g.dKernel, kernel, g.dRecurrentKernel, recurrentKernel, g.dBias, bias);
+    return grads(
+      new Tensor(g.dx, x.shape, 'float32'),
+      g.dKernel,
+      kernel,
+      g.dRecurrentKernel,
+      recurrentKernel,
+      g.dBias,
+      bias,
+    );
   });
   return { output, h, c };
 }
@@ -102,16 +139,29 @@ export function lstm(
  * resetAfter (input bias row, recurrent bias row) or [3u] without. Returns the output and final h.
  */
 export function gru(
-  x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, mask: Tensor | null,
+  x: Tensor,
+  kernel: Tensor,
+  recurrentKernel: Tensor,
+  bias: Tensor | null,
+  mask: Tensor | null,
   options: GruOpOptions = {},
 ): { output: Tensor; h: Tensor } {
   const resetAfter = options.resetAfter ?? true;
   const u0 = recurrentKernel.shape[0];
   checkRecurrentWeights('GRU', x, kernel, recurrentKernel, bias, 3, resetAfter ? [2, 3 * u0] : [3 * u0]);
-  return resetAfter ? gruResetAfter(x, kernel, recurrentKernel, bias, mask, options) : gruResetBefore(x, kernel, recurrentKernel, bias, mask, options);
+  return resetAfter
+    ? gruResetAfter(x, kernel, recurrentKernel, bias, mask, options)
+    : gruResetBefore(x, kernel, recurrentKernel, bias, mask, options);
 }
 
-function gruResetAfter(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | null, mask: Tensor | null, options: GruOpOptions): { output: Tensor; h: Tensor } {
+function gruResetAfter(
+  x: Tensor,
+  kernel: Tensor,
+  rk: Tensor,
+  bias: Tensor | null,
+  mask: Tensor | null,
+  options: GruOpOptions,
+): { output: Tensor; h: Tensor } {
   const u = rk.shape[0];
   const G = 3 * u;
   const o = resolve(options, 'tanh', 'sigmoid');
@@ -119,24 +169,48 @@ function gruResetAfter(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | nul
   const { B, T, F, be } = plan;
   // One backend call each way, as for the LSTM.
   const seq: GruSequence = {
-    batch: B, steps: T, features: F, units: u, x: floatData(x, 'GRU'), kernel: floatData(kernel, 'GRU'),
-    recurrentKernel: floatData(rk, 'GRU'), bias: bias ? floatData(bias, 'GRU') : null, mask: plan.maskTm,
-    recurrentDropMask: o.drop, goBackwards: o.goBackwards, act: o.act, recAct: o.recAct,
-    gates: outputBuffer(T * B * G), rec: outputBuffer(T * B * G), h: plan.H,
+    batch: B,
+    steps: T,
+    features: F,
+    units: u,
+    x: floatData(x, 'GRU'),
+    kernel: floatData(kernel, 'GRU'),
+    recurrentKernel: floatData(rk, 'GRU'),
+    bias: bias ? floatData(bias, 'GRU') : null,
+    mask: plan.maskTm,
+    recurrentDropMask: o.drop,
+    goBackwards: o.goBackwards,
+    act: o.act,
+    recAct: o.recAct,
+    gates: outputBuffer(T * B * G),
+    rec: outputBuffer(T * B * G),
+    h: plan.H,
   };
   be.gruSequenceForward(seq);
   const { output, h } = plan.outputs(o.returnSequences, o.zeroOut);
 
   record(weightInputs(x, kernel, rk, bias), [output, h], ([dOut, dH]) => {
     const dh = plan.initialDh(dOut, dH, o.returnSequences, o.zeroOut);
-    const g = { dx: outputBuffer(B * T * F), dKernel: outputBuffer(F * G), dRecurrentKernel: outputBuffer(u * G), dBias: bias ? outputBuffer(2 * G) : null };
+    const g = {
+      dx: outputBuffer(B * T * F),
+      dKernel: outputBuffer(F * G),
+      dRecurrentKernel: outputBuffer(u * G),
+      dBias: bias ? outputBuffer(2 * G) : null,
+    };
     be.gruSequenceBackward(seq, plan.stepOutputGrads(dOut, o.returnSequences, o.zeroOut), dh, g);
     return grads(new Tensor(g.dx, x.shape, 'float32'), g.dKernel, kernel, g.dRecurrentKernel, rk, g.dBias, bias);
   });
   return { output, h };
 }
 
-function gruResetBefore(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | null, mask: Tensor | null, options: GruOpOptions): { output: Tensor; h: Tensor } {
+function gruResetBefore(
+  x: Tensor,
+  kernel: Tensor,
+  rk: Tensor,
+  bias: Tensor | null,
+  mask: Tensor | null,
+  options: GruOpOptions,
+): { output: Tensor; h: Tensor } {
   const u = rk.shape[0];
   const G = 3 * u;
   const o = resolve(options, 'tanh', 'sigmoid');
@@ -183,8 +257,20 @@ function gruResetBefore(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | nu
       const hRec = seq.recurrentInput(hPrev, scratch);
       const dzr = seq.block(DZR, t, 2 * u);
       const dah = seq.block(DAH, t, u);
-      be.gruCandidateBackward(g, hPrev, dhNext, seq.stepOutputGrad(dOut, o.returnSequences, o.zeroOut, s, dOutStep),
-        dzr, dah, dhPrev, seq.maskAt(t), B, u, o.act, o.recAct);
+      be.gruCandidateBackward(
+        g,
+        hPrev,
+        dhNext,
+        seq.stepOutputGrad(dOut, o.returnSequences, o.zeroOut, s, dOutStep),
+        dzr,
+        dah,
+        dhPrev,
+        seq.maskAt(t),
+        B,
+        u,
+        o.act,
+        o.recAct,
+      );
       be.matmul(dah, uH, drh, B, u, u, false, true, null, 'linear', false);
       // Without recurrent dropout the recurrent input is h itself: accumulate straight into dhPrev.
       const target = seq.dropMask ? dhRec.fill(0) : dhPrev;
@@ -213,7 +299,11 @@ function gruResetBefore(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | nu
 
 /** A whole SimpleRNN over x [B, T, F]: kernel [F, u], recurrentKernel [u, u], bias [u]. */
 export function simpleRnn(
-  x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null, mask: Tensor | null,
+  x: Tensor,
+  kernel: Tensor,
+  recurrentKernel: Tensor,
+  bias: Tensor | null,
+  mask: Tensor | null,
   options: RecurrentOpOptions = {},
 ): { output: Tensor; h: Tensor } {
   const u = checkRecurrentWeights('SimpleRNN', x, kernel, recurrentKernel, bias, 1, [recurrentKernel.shape[0]]);
@@ -242,8 +332,17 @@ export function simpleRnn(
     for (let s = T - 1; s >= 0; s--) {
       const t = seq.time(s);
       const dz = seq.block(dZ, t, u);
-      be.rnnStepBackward(seq.block(Z, t, u), dhNext, seq.stepOutputGrad(dOut, o.returnSequences, o.zeroOut, s, dOutStep),
-        dz, dhPrev, seq.maskAt(t), B, u, o.act);
+      be.rnnStepBackward(
+        seq.block(Z, t, u),
+        dhNext,
+        seq.stepOutputGrad(dOut, o.returnSequences, o.zeroOut, s, dOutStep),
+        dz,
+        dhPrev,
+        seq.maskAt(t),
+        B,
+        u,
+        o.act,
+      );
       if (s > 0) seq.addRecurrentGrad(dz, rd, u, dhPrev, scratch);
       [dhNext, dhPrev] = [dhPrev, dhNext];
     }

@@ -39,7 +39,8 @@ export class SequencePlan {
     /** Per-sample multiplier of h before each recurrent matmul (recurrent dropout), [B, u]. */
     readonly dropMask: Float32Array | null,
   ) {
-    if (x.rank !== 3) throw new Error(`${what} expects a 3D input (batch, timesteps, features), got shape ${formatShape(x.shape)}.`);
+    if (x.rank !== 3)
+      throw new Error(`${what} expects a 3D input (batch, timesteps, features), got shape ${formatShape(x.shape)}.`);
     const [B, T, F] = x.shape;
     if (T === 0) throw new Error(`${what} got a sequence of length 0; it needs at least one time step.`);
     this.B = B;
@@ -47,7 +48,8 @@ export class SequencePlan {
     this.F = F;
     this.maskTm = mask ? timeMajorMask(mask, B, T, what) : null;
     this.H = this.stateSlots(units);
-    if (dropMask && dropMask.length !== B * units) throw new Error(`${what}: recurrent dropout mask has the wrong size.`);
+    if (dropMask && dropMask.length !== B * units)
+      throw new Error(`${what}: recurrent dropout mask has the wrong size.`);
   }
 
   /** x transposed to [T, B, F], made on first use (the backend's sequence kernels read x as it is). */
@@ -113,7 +115,11 @@ export class SequencePlan {
    * matmul and the gate kernel find their block hot; projecting the whole sequence up front streamed
    * a sequence-sized buffer through memory twice and cost more than the arithmetic.
    */
-  projector(kernel: Float32Array, bias: Float32Array | null, width: number): { gates: Float32Array; ready(s: number): void } {
+  projector(
+    kernel: Float32Array,
+    bias: Float32Array | null,
+    width: number,
+  ): { gates: Float32Array; ready(s: number): void } {
     const { B, T, F } = this;
     const gates = floatBuffer(T * B * width);
     const chunk = Math.max(1, Math.floor(PROJECTION_CHUNK_BYTES / (4 * B * width)));
@@ -122,8 +128,19 @@ export class SequencePlan {
       const n = Math.min(chunk, T - s);
       const t0 = this.goBackwards ? T - s - n : s;
       const rows = n * B;
-      this.be.matmul(this.xTm.subarray(t0 * B * F, t0 * B * F + rows * F), kernel, gates.subarray(t0 * B * width, t0 * B * width + rows * width),
-        rows, width, F, false, false, bias, 'linear', false);
+      this.be.matmul(
+        this.xTm.subarray(t0 * B * F, t0 * B * F + rows * F),
+        kernel,
+        gates.subarray(t0 * B * width, t0 * B * width + rows * width),
+        rows,
+        width,
+        F,
+        false,
+        false,
+        bias,
+        'linear',
+        false,
+      );
     };
     return { gates, ready };
   }
@@ -137,7 +154,13 @@ export class SequencePlan {
   }
 
   /** dhPrev += (dRec · Uᵀ)∘dropMask, for a recurrent matmul of width `width`. */
-  addRecurrentGrad(dRec: Float32Array, u: Float32Array, width: number, dhPrev: Float32Array, scratch: Float32Array): void {
+  addRecurrentGrad(
+    dRec: Float32Array,
+    u: Float32Array,
+    width: number,
+    dhPrev: Float32Array,
+    scratch: Float32Array,
+  ): void {
     const m = this.dropMask;
     if (!m) {
       this.be.matmul(dRec, u, dhPrev, this.B, this.units, width, false, true, null, 'linear', true);
@@ -154,7 +177,11 @@ export class SequencePlan {
     let h = hIn;
     if (this.dropMask) {
       h = floatBuffer(hIn.length);
-      this.be.binary('mul', hIn, [this.T, this.B, this.units], this.dropMask, [this.B, this.units], h, [this.T, this.B, this.units]);
+      this.be.binary('mul', hIn, [this.T, this.B, this.units], this.dropMask, [this.B, this.units], h, [
+        this.T,
+        this.B,
+        this.units,
+      ]);
     }
     const out = floatBuffer(this.units * width);
     this.be.matmul(h, dRec, out, this.units, width, n, true, false, null, 'linear', false);
@@ -193,7 +220,12 @@ export class SequencePlan {
   }
 
   /** Gradient reaching the final state from the outputs: dh_T (+ the last output's gradient). */
-  initialDh(dOutput: Tensor | null, dH: Tensor | null, returnSequences: boolean, zeroOutputForMask: boolean): Float32Array {
+  initialDh(
+    dOutput: Tensor | null,
+    dH: Tensor | null,
+    returnSequences: boolean,
+    zeroOutputForMask: boolean,
+  ): Float32Array {
     const { B, units: u } = this;
     const dh = dH ? floatData(dH, 'recurrent grad').slice() : floatBuffer(B * u);
     if (dOutput && !returnSequences) {
@@ -208,7 +240,13 @@ export class SequencePlan {
   }
 
   /** The sequence output's gradient at step s as a [B, u] block (null when there is none). */
-  stepOutputGrad(dOutput: Tensor | null, returnSequences: boolean, zeroOutputForMask: boolean, s: number, scratch: Float32Array): Float32Array | null {
+  stepOutputGrad(
+    dOutput: Tensor | null,
+    returnSequences: boolean,
+    zeroOutputForMask: boolean,
+    s: number,
+    scratch: Float32Array,
+  ): Float32Array | null {
     if (!dOutput || !returnSequences) return null;
     const { B, T, units: u } = this;
     this.be.sliceBlock(floatData(dOutput, 'recurrent grad'), B, T * u, s * u, u, scratch);
@@ -227,7 +265,8 @@ export class SequencePlan {
     const { T, units: u } = this;
     const out = floatBuffer(d.length);
     out.set(d);
-    for (let s = 0; s < T; s++) this.forMaskedRows(this.time(s), (b) => out.fill(0, (b * T + s) * u, (b * T + s + 1) * u));
+    for (let s = 0; s < T; s++)
+      this.forMaskedRows(this.time(s), (b) => out.fill(0, (b * T + s) * u, (b * T + s + 1) * u));
     return out;
   }
 
@@ -235,7 +274,11 @@ export class SequencePlan {
    * Gradients of the input projection given dG [T·B, width], the gradient of x·kernel + bias:
    * dx [B, T, F], dKernel [F, width] and dBias [width].
    */
-  inputGrads(dG: Float32Array, kernel: Float32Array, width: number): { dx: Tensor; dKernel: Float32Array; dBias: Float32Array } {
+  inputGrads(
+    dG: Float32Array,
+    kernel: Float32Array,
+    width: number,
+  ): { dx: Tensor; dKernel: Float32Array; dBias: Float32Array } {
     const { B, T, F, be } = this;
     const n = T * B;
     const dxTm = floatBuffer(n * F);
@@ -252,7 +295,9 @@ export class SequencePlan {
 
 function timeMajorMask(mask: Tensor, B: number, T: number, what: string): Uint8Array {
   if (mask.rank !== 2 || mask.shape[0] !== B || mask.shape[1] !== T) {
-    throw new Error(`${what}: the mask must have shape (${B}, ${T}) to match the input, got ${formatShape(mask.shape)}.`);
+    throw new Error(
+      `${what}: the mask must have shape (${B}, ${T}) to match the input, got ${formatShape(mask.shape)}.`,
+    );
   }
   const m = mask.values;
   const out = new Uint8Array(T * B);
@@ -262,17 +307,29 @@ function timeMajorMask(mask: Tensor, B: number, T: number, what: string): Uint8A
 
 /** Checks kernel [F, width], recurrent kernel [u, width] and a bias of `biasShape`. */
 export function checkRecurrentWeights(
-  what: string, x: Tensor, kernel: Tensor, recurrentKernel: Tensor, bias: Tensor | null,
-  gates: number, biasShape: readonly number[],
+  what: string,
+  x: Tensor,
+  kernel: Tensor,
+  recurrentKernel: Tensor,
+  bias: Tensor | null,
+  gates: number,
+  biasShape: readonly number[],
 ): number {
-  if (x.rank !== 3) throw new Error(`${what} expects a 3D input (batch, timesteps, features), got shape ${formatShape(x.shape)}.`);
+  if (x.rank !== 3)
+    throw new Error(`${what} expects a 3D input (batch, timesteps, features), got shape ${formatShape(x.shape)}.`);
   const u = recurrentKernel.shape[0];
   const width = gates * u;
   const ok = (t: Tensor, s: readonly number[]): boolean => t.rank === s.length && t.shape.every((d, i) => d === s[i]);
-  if (!ok(recurrentKernel, [u, width])) throw new Error(`${what}: recurrent kernel must be (units, ${gates}·units), got ${formatShape(recurrentKernel.shape)}.`);
+  if (!ok(recurrentKernel, [u, width]))
+    throw new Error(
+      `${what}: recurrent kernel must be (units, ${gates}·units), got ${formatShape(recurrentKernel.shape)}.`,
+    );
   if (!ok(kernel, [x.shape[2], width])) {
-    throw new Error(`${what}: kernel ${formatShape(kernel.shape)} does not fit inputs with ${x.shape[2]} features and ${u} units (expected (${x.shape[2]}, ${width})).`);
+    throw new Error(
+      `${what}: kernel ${formatShape(kernel.shape)} does not fit inputs with ${x.shape[2]} features and ${u} units (expected (${x.shape[2]}, ${width})).`,
+    );
   }
-  if (bias && !ok(bias, biasShape)) throw new Error(`${what}: bias must be ${formatShape(biasShape)}, got ${formatShape(bias.shape)}.`);
+  if (bias && !ok(bias, biasShape))
+    throw new Error(`${what}: bias must be ${formatShape(biasShape)}, got ${formatShape(bias.shape)}.`);
   return u;
 }

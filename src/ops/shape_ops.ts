@@ -13,7 +13,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     resolved[unknown] = known === 0 ? 0 : x.size / known;
   }
   if (sizeOf(resolved) !== x.size || resolved.some((d) => !Number.isInteger(d) || d < 0)) {
-    throw new Error(`Cannot reshape a tensor of shape ${formatShape(x.shape)} (${x.size} values) to ${formatShape(shape)}.`);
+    throw new Error(
+      `Cannot reshape a tensor of shape ${formatShape(x.shape)} (${x.size} values) to ${formatShape(shape)}.`,
+    );
   }
   const y = new Tensor(x.values, resolved, x.dtype);
   record([x], [y], ([dy]) => [reshape(dy!, x.shape)]);
@@ -37,7 +39,9 @@ export function concat(xs: readonly Tensor[], axis = -1): Tensor {
   const a = normalizeAxis(axis, rank);
   for (const t of xs) {
     if (t.rank !== rank || t.shape.some((d, i) => i !== a && d !== xs[0].shape[i])) {
-      throw new Error(`concat along axis ${axis}: shapes ${xs.map((u) => formatShape(u.shape)).join(', ')} differ off that axis.`);
+      throw new Error(
+        `concat along axis ${axis}: shapes ${xs.map((u) => formatShape(u.shape)).join(', ')} differ off that axis.`,
+      );
     }
   }
   const outer = sizeOf(xs[0].shape.slice(0, a));
@@ -89,7 +93,10 @@ export function expandDims(x: Tensor, axis: number): Tensor {
 
 /** Stacks equally shaped tensors along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
-  return concat(xs.map((t) => expandDims(t, axis)), axis);
+  return concat(
+    xs.map((t) => expandDims(t, axis)),
+    axis,
+  );
 }
 
 /** Repeats each slice along `axis` `times` times, in place (`[a, b]` → `[a, a, b, b]`). */
@@ -110,7 +117,8 @@ export function takeRows(x: Tensor, indices: Int32Array | readonly number[]): Te
   const src = x.values;
   const dst = y.values;
   // Float rows go through the backend's embedding gather: the same operation, native when available.
-  if (src instanceof Float32Array && indices instanceof Int32Array) getBackend().gather(src, row, indices, dst as Float32Array);
+  if (src instanceof Float32Array && indices instanceof Int32Array)
+    getBackend().gather(src, row, indices, dst as Float32Array);
   else if (src instanceof Float32Array) gatherRowsF32(src, dst as Float32Array, indices, row);
   else if (src instanceof Int32Array) gatherRowsI32(src, dst as Int32Array, indices, row);
   else gatherRowsU8(src, dst as Uint8Array, indices, row);
@@ -119,7 +127,12 @@ export function takeRows(x: Tensor, indices: Int32Array | readonly number[]): Te
 
 // One copy loop per element type keeps each loop monomorphic; `set(subarray(...))` would allocate
 // a view per row, which dominates for the short rows of a batch.
-function gatherRowsF32(src: Float32Array, dst: Float32Array, indices: Int32Array | readonly number[], row: number): void {
+function gatherRowsF32(
+  src: Float32Array,
+  dst: Float32Array,
+  indices: Int32Array | readonly number[],
+  row: number,
+): void {
   for (let i = 0, d = 0; i < indices.length; i++) {
     const s = indices[i] * row;
     for (let j = 0; j < row; j++) dst[d++] = src[s + j];

@@ -19,7 +19,10 @@ export function readKerasArchive(bytes: Uint8Array, what: string): KerasArchive 
   }
   const need = (name: string): Uint8Array => {
     const f = files[name];
-    if (!f) throw new Error(`${what} has no ${name}; a .keras file holds ${['metadata.json', 'config.json', 'model.weights.h5'].join(', ')}. It has: ${Object.keys(files).join(', ') || 'nothing'}.`);
+    if (!f)
+      throw new Error(
+        `${what} has no ${name}; a .keras file holds ${['metadata.json', 'config.json', 'model.weights.h5'].join(', ')}. It has: ${Object.keys(files).join(', ') || 'nothing'}.`,
+      );
     return f;
   };
   const json = (name: string): Record<string, unknown> => {

@@ -108,7 +108,13 @@ function writeGroup(g: InstanceType<H5wasm['Group']>, node: H5Group): void {
   for (const [key, value] of Object.entries(node.attrs)) g.create_attribute(key, value);
   for (const [key, child] of node.groups) writeGroup(g.create_group(key), child);
   for (const [key, arr] of node.arrays) {
-    if (arr.int64) g.create_dataset({ name: key, data: BigInt64Array.from(arr.exact ?? arr.values, (v) => BigInt(Math.round(v))), shape: arr.shape, dtype: '<q' });
+    if (arr.int64)
+      g.create_dataset({
+        name: key,
+        data: BigInt64Array.from(arr.exact ?? arr.values, (v) => BigInt(Math.round(v))),
+        shape: arr.shape,
+        dtype: '<q',
+      });
     else g.create_dataset({ name: key, data: arr.values, shape: arr.shape, dtype: '<f' });
   }
 }

@@ -3,11 +3,7 @@ export type DType = 'float32' | 'int32' | 'bool';
 
 export type TypedArray = Float32Array | Int32Array | Uint8Array;
 
-export type DataFor<D extends DType> = D extends 'float32'
-  ? Float32Array
-  : D extends 'int32'
-    ? Int32Array
-    : Uint8Array;
+export type DataFor<D extends DType> = D extends 'float32' ? Float32Array : D extends 'int32' ? Int32Array : Uint8Array;
 
 export function allocData(dtype: DType, size: number): TypedArray {
   switch (dtype) {

@@ -44,7 +44,10 @@ class Xoshiro128 {
    */
   fillUniform(out: Float64Array): void {
     const s = this.s;
-    let s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    let s0 = s[0],
+      s1 = s[1],
+      s2 = s[2],
+      s3 = s[3];
     for (let i = 0; i < out.length; i++) {
       const m = Math.imul(s1, 5);
       const r = ((m << 7) | (m >>> 25)) >>> 0;

@@ -29,9 +29,20 @@ export class LossTracker {
   }
 }
 
-export function makeBatch(xs: readonly Tensor[], ys: readonly Tensor[], sw: Float32Array | null, start: number, end: number, order: Int32Array | null): Batch {
+export function makeBatch(
+  xs: readonly Tensor[],
+  ys: readonly Tensor[],
+  sw: Float32Array | null,
+  start: number,
+  end: number,
+  order: Int32Array | null,
+): Batch {
   if (!order) {
-    return { xs: xs.map((t) => ops.rowRange(t, start, end)), ys: ys.map((t) => ops.rowRange(t, start, end)), sw: sw?.subarray(start, end) ?? null };
+    return {
+      xs: xs.map((t) => ops.rowRange(t, start, end)),
+      ys: ys.map((t) => ops.rowRange(t, start, end)),
+      sw: sw?.subarray(start, end) ?? null,
+    };
   }
   const idx = order.subarray(start, end);
   return {

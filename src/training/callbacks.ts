@@ -104,7 +104,9 @@ export class EarlyStopping extends Callback {
   override onEpochEnd(epoch: number, logs: Logs = {}): void {
     const current = logs[this.monitor];
     if (current === undefined) {
-      throw new Error(`EarlyStopping monitors '${this.monitor}', which is not in the logs (available: ${Object.keys(logs).join(', ')}).`);
+      throw new Error(
+        `EarlyStopping monitors '${this.monitor}', which is not in the logs (available: ${Object.keys(logs).join(', ')}).`,
+      );
     }
     if (epoch < (this.args.startFromEpoch ?? 0)) return;
     if (Number.isNaN(this.best) || this.better(current, this.best, this.minDelta)) {
@@ -119,7 +121,10 @@ export class EarlyStopping extends Callback {
       this.stoppedEpoch = epoch;
       this.model.stopTraining = true;
       if (this.bestWeights) this.model.setWeights(this.bestWeights);
-      if (this.args.verbose) console.log(`Epoch ${epoch + 1}: early stopping (best ${this.monitor} ${this.best.toFixed(4)} at epoch ${this.bestEpoch + 1})`);
+      if (this.args.verbose)
+        console.log(
+          `Epoch ${epoch + 1}: early stopping (best ${this.monitor} ${this.best.toFixed(4)} at epoch ${this.bestEpoch + 1})`,
+        );
     }
   }
 }
@@ -138,12 +143,24 @@ export class LambdaCallback extends Callback {
   constructor(private readonly fns: LambdaCallbackArgs) {
     super();
   }
-  override onTrainBegin(logs?: Logs): void | Promise<void> { return this.fns.onTrainBegin?.(logs); }
-  override onTrainEnd(logs?: Logs): void | Promise<void> { return this.fns.onTrainEnd?.(logs); }
-  override onEpochBegin(e: number, logs?: Logs): void | Promise<void> { return this.fns.onEpochBegin?.(e, logs); }
-  override onEpochEnd(e: number, logs?: Logs): void | Promise<void> { return this.fns.onEpochEnd?.(e, logs); }
-  override onTrainBatchBegin(b: number, logs?: Logs): void | Promise<void> { return this.fns.onBatchBegin?.(b, logs); }
-  override onTrainBatchEnd(b: number, logs?: Logs): void | Promise<void> { return this.fns.onBatchEnd?.(b, logs); }
+  override onTrainBegin(logs?: Logs): void | Promise<void> {
+    return this.fns.onTrainBegin?.(logs);
+  }
+  override onTrainEnd(logs?: Logs): void | Promise<void> {
+    return this.fns.onTrainEnd?.(logs);
+  }
+  override onEpochBegin(e: number, logs?: Logs): void | Promise<void> {
+    return this.fns.onEpochBegin?.(e, logs);
+  }
+  override onEpochEnd(e: number, logs?: Logs): void | Promise<void> {
+    return this.fns.onEpochEnd?.(e, logs);
+  }
+  override onTrainBatchBegin(b: number, logs?: Logs): void | Promise<void> {
+    return this.fns.onBatchBegin?.(b, logs);
+  }
+  override onTrainBatchEnd(b: number, logs?: Logs): void | Promise<void> {
+    return this.fns.onBatchEnd?.(b, logs);
+  }
 }
 
 /** Stops training as soon as a batch's loss is NaN or infinite. */
@@ -219,7 +236,8 @@ export class ReduceLROnPlateau extends Callback {
         const old = opt.learningRate;
         if (old > this.minLr) {
           opt.learningRate = Math.max(old * this.factor, this.minLr);
-          if (this.verbose) console.log(`Epoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${opt.learningRate}.`);
+          if (this.verbose)
+            console.log(`Epoch ${epoch + 1}: ReduceLROnPlateau reducing learning rate to ${opt.learningRate}.`);
           this.cooldownLeft = this.cooldown;
           this.wait = 0;
         }

@@ -14,7 +14,10 @@ export interface CompileArgs {
   /** Weights of each output's loss in the total: in output order or by name (default 1). */
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
   /** Metrics for every output, per output in order, or by output name. */
-  metrics?: readonly MetricSpec[] | readonly (readonly MetricSpec[])[] | Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
+  metrics?:
+    | readonly MetricSpec[]
+    | readonly (readonly MetricSpec[])[]
+    | Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
 }
 
 /** Everything `compile` resolved, per output. */
@@ -31,18 +34,28 @@ export interface Compiled {
   outputs: CompiledOutput[];
 }
 
-function byOutput<T>(spec: T | readonly T[] | Readonly<Record<string, T>> | undefined, outputs: readonly string[], what: string, isLeaf: (v: unknown) => v is T): (T | undefined)[] {
+function byOutput<T>(
+  spec: T | readonly T[] | Readonly<Record<string, T>> | undefined,
+  outputs: readonly string[],
+  what: string,
+  isLeaf: (v: unknown) => v is T,
+): (T | undefined)[] {
   if (spec === undefined) return outputs.map(() => undefined);
   if (isLeaf(spec)) return outputs.map(() => spec);
   if (Array.isArray(spec)) {
     if (spec.length !== outputs.length) {
-      throw new Error(`compile: ${what} has ${spec.length} entries but the model has ${outputs.length} outputs (${outputs.join(', ')}).`);
+      throw new Error(
+        `compile: ${what} has ${spec.length} entries but the model has ${outputs.length} outputs (${outputs.join(', ')}).`,
+      );
     }
     return [...(spec as readonly T[])];
   }
   const rec = spec as Readonly<Record<string, T>>;
   for (const key of Object.keys(rec)) {
-    if (!outputs.includes(key)) throw new Error(`compile: ${what} names '${key}', which is not an output of the model. Outputs: ${outputs.join(', ')}.`);
+    if (!outputs.includes(key))
+      throw new Error(
+        `compile: ${what} names '${key}', which is not an output of the model. Outputs: ${outputs.join(', ')}.`,
+      );
   }
   return outputs.map((o) => rec[o]);
 }
@@ -72,12 +85,18 @@ function resolveMetrics(spec: CompileArgs['metrics'], names: readonly string[]):
   if (spec === undefined) return names.map(() => []);
   if (Array.isArray(spec)) {
     const nested = spec.length > 0 && spec.every((m) => Array.isArray(m));
-    if (nested) return byOutput(spec as readonly MetricSpec[][], names, 'metrics', (_v): _v is MetricSpec[] => false).map((m) => [...(m ?? [])]);
+    if (nested)
+      return byOutput(spec as readonly MetricSpec[][], names, 'metrics', (_v): _v is MetricSpec[] => false).map((m) => [
+        ...(m ?? []),
+      ]);
     return names.map(() => [...(spec as readonly MetricSpec[])]);
   }
   const rec = spec as Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
   for (const key of Object.keys(rec)) {
-    if (!names.includes(key)) throw new Error(`compile: metrics names '${key}', which is not an output of the model. Outputs: ${names.join(', ')}.`);
+    if (!names.includes(key))
+      throw new Error(
+        `compile: metrics names '${key}', which is not an output of the model. Outputs: ${names.join(', ')}.`,
+      );
   }
   return names.map((n) => {
     const m = rec[n];
@@ -86,7 +105,11 @@ function resolveMetrics(spec: CompileArgs['metrics'], names: readonly string[]):
 }
 
 /** Instantiates each output's metrics, named as Keras logs them (`acc`, or `income_acc` with several outputs). */
-export function buildMetrics(outputs: readonly CompiledOutput[], targetShapes: readonly (readonly (number | null)[])[], predShapes: readonly (readonly (number | null)[])[]): { output: number; key: string; metric: Metric }[] {
+export function buildMetrics(
+  outputs: readonly CompiledOutput[],
+  targetShapes: readonly (readonly (number | null)[])[],
+  predShapes: readonly (readonly (number | null)[])[],
+): { output: number; key: string; metric: Metric }[] {
   const many = outputs.length > 1;
   return outputs.flatMap((o, i) =>
     o.metrics.map((spec) => {

@@ -27,24 +27,33 @@ function perSlot(data: Data, slots: readonly Slot[], what: 'input' | 'output', w
     const names = slots.map((s) => s.name);
     for (const key of Object.keys(data)) {
       if (!names.includes(key)) {
-        throw new Error(`${where}: the key '${key}' names no ${what} of the model. Its ${what}s are: ${names.join(', ')}.`);
+        throw new Error(
+          `${where}: the key '${key}' names no ${what} of the model. Its ${what}s are: ${names.join(', ')}.`,
+        );
       }
     }
     return slots.map((s) => {
       const v = data[s.name];
-      if (v === undefined) throw new Error(`${where}: no data for ${what} '${s.name}'. Its ${what}s are: ${names.join(', ')}.`);
+      if (v === undefined)
+        throw new Error(`${where}: no data for ${what} '${s.name}'. Its ${what}s are: ${names.join(', ')}.`);
       return v;
     });
   }
-  const isList = Array.isArray(data) && data.length > 0 && (
-    (data as readonly unknown[]).every((d) => d instanceof Tensor || ArrayBuffer.isView(d)) ||
-    (slots.length > 1 && data.length === slots.length && (data as readonly unknown[]).every((d) => Array.isArray(d) || d instanceof Tensor || ArrayBuffer.isView(d)))
-  );
-  const list = isList ? ([...(data as readonly ArrayLike[])]) : [data as ArrayLike];
+  const isList =
+    Array.isArray(data) &&
+    data.length > 0 &&
+    ((data as readonly unknown[]).every((d) => d instanceof Tensor || ArrayBuffer.isView(d)) ||
+      (slots.length > 1 &&
+        data.length === slots.length &&
+        (data as readonly unknown[]).every((d) => Array.isArray(d) || d instanceof Tensor || ArrayBuffer.isView(d))));
+  const list = isList ? [...(data as readonly ArrayLike[])] : [data as ArrayLike];
   if (list.length !== slots.length) {
-    throw new Error(`${where}: the model has ${slots.length} ${what}s (${slots.map((s) => s.name).join(', ')}) but ${list.length} arrays were given.`);
+    throw new Error(
+      `${where}: the model has ${slots.length} ${what}s (${slots.map((s) => s.name).join(', ')}) but ${list.length} arrays were given.`,
+    );
   }
-  if (!list.every(isArrayLikeData)) throw new Error(`${where}: ${what} data must be tensors, nested number arrays or typed arrays.`);
+  if (!list.every(isArrayLikeData))
+    throw new Error(`${where}: ${what} data must be tensors, nested number arrays or typed arrays.`);
   return list;
 }
 
@@ -53,7 +62,9 @@ function toTensor(v: ArrayLike, slot: Slot, what: string, where: string): Tensor
   if (ArrayBuffer.isView(v)) {
     const per = slot.shape.slice(1);
     if (per.some((d) => d === null)) {
-      throw new Error(`${where}: a flat typed array cannot be given for ${what} '${slot.name}' of shape ${formatShape(slot.shape)} (unknown dimensions); pass a tensor with its shape.`);
+      throw new Error(
+        `${where}: a flat typed array cannot be given for ${what} '${slot.name}' of shape ${formatShape(slot.shape)} (unknown dimensions); pass a tensor with its shape.`,
+      );
     }
     const size = (per as number[]).reduce((p, d) => p * d, 1);
     return tensor(v, [v.length / size, ...(per as number[])]);
@@ -65,15 +76,21 @@ function toTensor(v: ArrayLike, slot: Slot, what: string, where: string): Tensor
 function conform(t: Tensor, slot: Slot, what: 'input' | 'output', where: string): Tensor {
   const expected = slot.shape;
   // Targets are checked by their loss (sparse labels have fewer axes than the output), not here.
-  const dimsOk = what === 'output' || (t.rank === expected.length && t.shape.every((d, i) => i === 0 || expected[i] === null || expected[i] === d));
+  const dimsOk =
+    what === 'output' ||
+    (t.rank === expected.length && t.shape.every((d, i) => i === 0 || expected[i] === null || expected[i] === d));
   if (!dimsOk) {
-    throw new Error(`${where}: Input '${slot.name}' expects data of shape ${formatShape(expected)}, got ${formatShape(t.shape)}.`);
+    throw new Error(
+      `${where}: Input '${slot.name}' expects data of shape ${formatShape(expected)}, got ${formatShape(t.shape)}.`,
+    );
   }
   if (what === 'input' && slot.dtype === 'int32' && t.dtype !== 'int32') {
     const v = t.values;
     for (let i = 0; i < v.length; i++) {
       if (!Number.isInteger(v[i])) {
-        throw new Error(`${where}: Input '${slot.name}' is int32, but its data holds the non-integer value ${v[i]} (at flat index ${i}).`);
+        throw new Error(
+          `${where}: Input '${slot.name}' is int32, but its data holds the non-integer value ${v[i]} (at flat index ${i}).`,
+        );
       }
     }
     return t.cast('int32');
@@ -88,7 +105,13 @@ function conform(t: Tensor, slot: Slot, what: 'input' | 'output', where: string)
  * are not sorted: Keras orders such a side by sorted key, so a list would silently meet a
  * different order than the one written, and is refused (as Keras refuses it).
  */
-export function adaptData(data: Data, slots: readonly Slot[], what: 'input' | 'output', where: string, writtenKeys: readonly string[] | null = null): Tensor[] {
+export function adaptData(
+  data: Data,
+  slots: readonly Slot[],
+  what: 'input' | 'output',
+  where: string,
+  writtenKeys: readonly string[] | null = null,
+): Tensor[] {
   if (writtenKeys && slots.length > 1 && !isRecord(data)) {
     throw new Error(
       `${where}: the model's ${what}s were given as a record with keys ${writtenKeys.join(', ')}; models order a record by sorted key ` +
@@ -103,7 +126,9 @@ export function adaptData(data: Data, slots: readonly Slot[], what: 'input' | 'o
 export function sampleCount(arrays: readonly Tensor[], names: readonly string[], where: string): number {
   const counts = arrays.map((t) => t.shape[0]);
   if (counts.some((c) => c !== counts[0])) {
-    throw new Error(`${where}: all inputs and targets must have the same number of samples, got ${arrays.map((_, i) => `${names[i]}: ${counts[i]}`).join(', ')}.`);
+    throw new Error(
+      `${where}: all inputs and targets must have the same number of samples, got ${arrays.map((_, i) => `${names[i]}: ${counts[i]}`).join(', ')}.`,
+    );
   }
   return counts[0] ?? 0;
 }

@@ -7,9 +7,14 @@ import type { CompileArgs } from './compile_config.js';
 import { optionFromKeras, optionToKeras } from '../layers/options.js';
 import { Adagrad, Adam, AdamW, type Optimizer, RMSprop, SGD, getOptimizer } from './optimizers.js';
 
-
 type Ctor = new (args: Record<string, unknown>) => Optimizer;
-const OPTIMIZERS: Record<string, Ctor> = { SGD: SGD as Ctor, RMSprop: RMSprop as Ctor, Adam: Adam as Ctor, AdamW: AdamW as Ctor, Adagrad: Adagrad as Ctor };
+const OPTIMIZERS: Record<string, Ctor> = {
+  SGD: SGD as Ctor,
+  RMSprop: RMSprop as Ctor,
+  Adam: Adam as Ctor,
+  AdamW: AdamW as Ctor,
+  Adagrad: Adagrad as Ctor,
+};
 
 /** Keras optimizer options that change nothing at these values. */
 const NEUTRAL: Record<string, (v: unknown) => boolean> = {
@@ -59,10 +64,16 @@ export function compileFromKeras(config: Record<string, unknown>): CompileArgs {
   if (typeof opt === 'string') optimizer = opt.toLowerCase() as CompileArgs['optimizer'];
   else if (opt && typeof opt.class_name === 'string') {
     const ctor = OPTIMIZERS[opt.class_name];
-    if (!ctor) throw new Error(`the optimizer ${opt.class_name} is not one Dendrite has (${Object.keys(OPTIMIZERS).join(', ')})`);
+    if (!ctor)
+      throw new Error(
+        `the optimizer ${opt.class_name} is not one Dendrite has (${Object.keys(OPTIMIZERS).join(', ')})`,
+      );
     const options: Record<string, unknown> = {};
     const lr = opt.config?.learning_rate;
-    if (lr !== undefined && typeof lr !== 'number') throw new Error(`the optimizer's learning_rate is ${JSON.stringify(lr).slice(0, 120)}; only a constant rate can be loaded`);
+    if (lr !== undefined && typeof lr !== 'number')
+      throw new Error(
+        `the optimizer's learning_rate is ${JSON.stringify(lr).slice(0, 120)}; only a constant rate can be loaded`,
+      );
     for (const [k, v] of Object.entries(opt.config ?? {})) {
       const neutral = NEUTRAL[k];
       if (neutral?.(v) && !(k === 'weight_decay' && opt.class_name === 'AdamW')) continue;
@@ -72,9 +83,16 @@ export function compileFromKeras(config: Record<string, unknown>): CompileArgs {
     }
     optimizer = new ctor(options);
   }
-  if (config.weighted_metrics !== null && config.weighted_metrics !== undefined) throw new Error('weighted_metrics are not supported');
-  if (!isNamed(config.loss ?? null)) throw new Error(`the loss is ${JSON.stringify(config.loss).slice(0, 120)}; only losses named by string can be loaded`);
-  if (!isNamed(config.metrics ?? null)) throw new Error(`the metrics are ${JSON.stringify(config.metrics).slice(0, 120)}; only metrics named by string can be loaded`);
+  if (config.weighted_metrics !== null && config.weighted_metrics !== undefined)
+    throw new Error('weighted_metrics are not supported');
+  if (!isNamed(config.loss ?? null))
+    throw new Error(
+      `the loss is ${JSON.stringify(config.loss).slice(0, 120)}; only losses named by string can be loaded`,
+    );
+  if (!isNamed(config.metrics ?? null))
+    throw new Error(
+      `the metrics are ${JSON.stringify(config.metrics).slice(0, 120)}; only metrics named by string can be loaded`,
+    );
   return {
     optimizer,
     loss: config.loss as CompileArgs['loss'],

@@ -9,16 +9,25 @@ import { Tensor } from '../tensor/tensor.js';
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
 export type LossId =
-  | 'mse' | 'mean_squared_error' | 'mae' | 'mean_absolute_error'
-  | 'binary_crossentropy' | 'categorical_crossentropy' | 'sparse_categorical_crossentropy'
-  | 'huber' | 'cosine_similarity';
+  | 'mse'
+  | 'mean_squared_error'
+  | 'mae'
+  | 'mean_absolute_error'
+  | 'binary_crossentropy'
+  | 'categorical_crossentropy'
+  | 'sparse_categorical_crossentropy'
+  | 'huber'
+  | 'cosine_similarity';
 
 const EPSILON = 1e-7;
 
 function sameShape(name: string, yTrue: Tensor, yPred: Tensor): void {
   const a = yTrue.shape;
   const b = yPred.shape;
-  const ok = a.length === b.length ? a.every((d, i) => d === b[i]) : a.length === b.length - 1 && b[b.length - 1] === 1 && a.every((d, i) => d === b[i]);
+  const ok =
+    a.length === b.length
+      ? a.every((d, i) => d === b[i])
+      : a.length === b.length - 1 && b[b.length - 1] === 1 && a.every((d, i) => d === b[i]);
   if (!ok) {
     throw new Error(`${name}: targets of shape ${formatShape(a)} do not match predictions of shape ${formatShape(b)}.`);
   }
@@ -44,7 +53,9 @@ export function meanAbsoluteError(yTrue: Tensor, yPred: Tensor): Tensor {
 export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits = false): Tensor {
   const t = alignTargets('categorical_crossentropy', yTrue, yPred);
   if (yPred.shape[yPred.rank - 1] === 1) {
-    throw new Error(`categorical_crossentropy expects one column per class, got predictions of shape ${formatShape(yPred.shape)}; for a single sigmoid output use binary_crossentropy.`);
+    throw new Error(
+      `categorical_crossentropy expects one column per class, got predictions of shape ${formatShape(yPred.shape)}; for a single sigmoid output use binary_crossentropy.`,
+    );
   }
   const logits = fromLogits ? yPred : ops.sourceLogits(yPred, 'softmax');
   if (logits) return ops.softmaxCrossEntropyWithLogits(t, logits);
@@ -58,7 +69,9 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, from
   const lead = yPred.shape.slice(0, -1);
   const labels = yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1 ? yTrue.reshape(lead) : yTrue;
   if (labels.shape.join() !== lead.join()) {
-    throw new Error(`sparse_categorical_crossentropy: integer targets of shape ${formatShape(yTrue.shape)} do not match predictions of shape ${formatShape(yPred.shape)} (expected ${formatShape(lead)}).`);
+    throw new Error(
+      `sparse_categorical_crossentropy: integer targets of shape ${formatShape(yTrue.shape)} do not match predictions of shape ${formatShape(yPred.shape)} (expected ${formatShape(lead)}).`,
+    );
   }
   const oneHot = new Float32Array(yPred.size);
   for (let i = 0; i < labels.size; i++) {
@@ -115,7 +128,19 @@ export function getLoss(id: LossId | LossFn): LossFn {
 }
 
 /** Loss factories with options, for `compile({ loss: losses.CategoricalCrossentropy({ fromLogits: true }) })`. */
-export const CategoricalCrossentropy = (o: { fromLogits?: boolean } = {}): LossFn => (a, b) => categoricalCrossentropy(a, b, o.fromLogits);
-export const SparseCategoricalCrossentropy = (o: { fromLogits?: boolean } = {}): LossFn => (a, b) => sparseCategoricalCrossentropy(a, b, o.fromLogits);
-export const BinaryCrossentropy = (o: { fromLogits?: boolean } = {}): LossFn => (a, b) => binaryCrossentropy(a, b, o.fromLogits);
-export const Huber = (o: { delta?: number } = {}): LossFn => (a, b) => huber(a, b, o.delta);
+export const CategoricalCrossentropy =
+  (o: { fromLogits?: boolean } = {}): LossFn =>
+  (a, b) =>
+    categoricalCrossentropy(a, b, o.fromLogits);
+export const SparseCategoricalCrossentropy =
+  (o: { fromLogits?: boolean } = {}): LossFn =>
+  (a, b) =>
+    sparseCategoricalCrossentropy(a, b, o.fromLogits);
+export const BinaryCrossentropy =
+  (o: { fromLogits?: boolean } = {}): LossFn =>
+  (a, b) =>
+    binaryCrossentropy(a, b, o.fromLogits);
+export const Huber =
+  (o: { delta?: number } = {}): LossFn =>
+  (a, b) =>
+    huber(a, b, o.delta);

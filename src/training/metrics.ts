@@ -11,14 +11,25 @@ export interface Metric {
 }
 
 export type MetricId =
-  | 'acc' | 'accuracy' | 'binary_accuracy' | 'categorical_accuracy' | 'sparse_categorical_accuracy'
-  | 'mse' | 'mean_squared_error' | 'mae' | 'mean_absolute_error' | 'auc';
+  | 'acc'
+  | 'accuracy'
+  | 'binary_accuracy'
+  | 'categorical_accuracy'
+  | 'sparse_categorical_accuracy'
+  | 'mse'
+  | 'mean_squared_error'
+  | 'mae'
+  | 'mean_absolute_error'
+  | 'auc';
 
 /** Per-sample values averaged with sample weights over the epoch (Keras's MeanMetricWrapper). */
 class MeanMetric implements Metric {
   private total = 0;
   private count = 0;
-  constructor(readonly name: string, private readonly perSample: (yTrue: Tensor, yPred: Tensor) => Float32Array) {}
+  constructor(
+    readonly name: string,
+    private readonly perSample: (yTrue: Tensor, yPred: Tensor) => Float32Array,
+  ) {}
   reset(): void {
     this.total = 0;
     this.count = 0;
@@ -55,9 +66,13 @@ function argmaxRows(t: Tensor): Int32Array {
 }
 
 function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = 0.5): Float32Array {
-  if (yTrue.size !== yPred.size) throw new Error(`binary_accuracy: targets ${formatShape(yTrue.shape)} do not match predictions ${formatShape(yPred.shape)}.`);
+  if (yTrue.size !== yPred.size)
+    throw new Error(
+      `binary_accuracy: targets ${formatShape(yTrue.shape)} do not match predictions ${formatShape(yPred.shape)}.`,
+    );
   const out = new Float32Array(yPred.size);
-  for (let i = 0; i < out.length; i++) out[i] = Number(yPred.values[i] > threshold) === Number(yTrue.values[i] > 0.5 ? 1 : 0) ? 1 : 0;
+  for (let i = 0; i < out.length; i++)
+    out[i] = Number(yPred.values[i] > threshold) === Number(yTrue.values[i] > 0.5 ? 1 : 0) ? 1 : 0;
   // Averaged over the last axis per sample, as Keras does.
   const { n, cols } = rows(yPred);
   const per = new Float32Array(n);
@@ -81,10 +96,11 @@ function sparseCategoricalAccuracy(yTrue: Tensor, yPred: Tensor): Float32Array {
 }
 
 function perSampleLoss(fn: (a: Tensor, b: Tensor) => Tensor): (a: Tensor, b: Tensor) => Float32Array {
-  return (a, b) => ops.noGrad(() => {
-    const t = a.dtype === 'float32' ? a : a.cast('float32');
-    return fn(t.rank === b.rank ? t : t.reshape(b.shape), b).values as Float32Array;
-  });
+  return (a, b) =>
+    ops.noGrad(() => {
+      const t = a.dtype === 'float32' ? a : a.cast('float32');
+      return fn(t.rank === b.rank ? t : t.reshape(b.shape), b).values as Float32Array;
+    });
 }
 
 const mse = perSampleLoss((a, b) => ops.mean(ops.square(ops.sub(b, a)), -1));
@@ -97,9 +113,16 @@ class AUC implements Metric {
   private fp!: Float64Array;
   private fn!: Float64Array;
   private tn!: Float64Array;
-  constructor(readonly name: string, numThresholds = 200) {
+  constructor(
+    readonly name: string,
+    numThresholds = 200,
+  ) {
     const eps = 1e-7;
-    this.thresholds = [-eps, ...Array.from({ length: numThresholds - 2 }, (_, i) => (i + 1) / (numThresholds - 1)), 1 + eps];
+    this.thresholds = [
+      -eps,
+      ...Array.from({ length: numThresholds - 2 }, (_, i) => (i + 1) / (numThresholds - 1)),
+      1 + eps,
+    ];
     this.reset();
   }
   reset(): void {
@@ -137,7 +160,11 @@ class AUC implements Metric {
  * when predictions have one column, sparse when targets have one fewer axis (or one column against
  * many), categorical otherwise; the metric keeps the name the user wrote.
  */
-export function createMetric(id: MetricId | Metric, yTrueShape: readonly (number | null)[] | null, yPredShape: readonly (number | null)[]): Metric {
+export function createMetric(
+  id: MetricId | Metric,
+  yTrueShape: readonly (number | null)[] | null,
+  yPredShape: readonly (number | null)[],
+): Metric {
   if (typeof id !== 'string') return id;
   switch (id) {
     case 'acc':
@@ -146,18 +173,27 @@ export function createMetric(id: MetricId | Metric, yTrueShape: readonly (number
       const tRank = yTrueShape?.length ?? yPredShape.length;
       const tLast = yTrueShape?.[yTrueShape.length - 1];
       if (last === 1) return new MeanMetric(id, (a, b) => binaryAccuracy(a, b));
-      if (tRank < yPredShape.length || (tLast === 1 && last !== 1)) return new MeanMetric(id, sparseCategoricalAccuracy);
+      if (tRank < yPredShape.length || (tLast === 1 && last !== 1))
+        return new MeanMetric(id, sparseCategoricalAccuracy);
       return new MeanMetric(id, categoricalAccuracy);
     }
-    case 'binary_accuracy': return new MeanMetric(id, (a, b) => binaryAccuracy(a, b));
-    case 'categorical_accuracy': return new MeanMetric(id, categoricalAccuracy);
-    case 'sparse_categorical_accuracy': return new MeanMetric(id, sparseCategoricalAccuracy);
+    case 'binary_accuracy':
+      return new MeanMetric(id, (a, b) => binaryAccuracy(a, b));
+    case 'categorical_accuracy':
+      return new MeanMetric(id, categoricalAccuracy);
+    case 'sparse_categorical_accuracy':
+      return new MeanMetric(id, sparseCategoricalAccuracy);
     case 'mse':
-    case 'mean_squared_error': return new MeanMetric(id, mse);
+    case 'mean_squared_error':
+      return new MeanMetric(id, mse);
     case 'mae':
-    case 'mean_absolute_error': return new MeanMetric(id, mae);
-    case 'auc': return new AUC(id);
+    case 'mean_absolute_error':
+      return new MeanMetric(id, mae);
+    case 'auc':
+      return new AUC(id);
     default:
-      throw new Error(`Unknown metric '${String(id)}'. Known: acc, accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, mse, mae, auc.`);
+      throw new Error(
+        `Unknown metric '${String(id)}'. Known: acc, accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy, mse, mae, auc.`,
+      );
   }
 }

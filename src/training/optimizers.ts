@@ -74,11 +74,18 @@ export abstract class Optimizer {
    * settings write it), then every slot of `vars`. An optimizer that has not stepped has no slots
    * yet, as in Keras.
    */
-  kerasState(vars: readonly Variable[]): { iterations: number; learningRate: number; slots: [Variable, Float32Array][] } {
+  kerasState(vars: readonly Variable[]): {
+    iterations: number;
+    learningRate: number;
+    slots: [Variable, Float32Array][];
+  } {
     const learningRate = this.learningRate;
     if (this.iterations === 0 && this.slots.size === 0) return { iterations: 0, learningRate, slots: [] };
     const { count, init = 0 } = this.slotSpec();
-    const slots = this.kerasSlotOrder(vars).map(([v, k]): [Variable, Float32Array] => [v, this.slotsFor(v, count, init)[k]]);
+    const slots = this.kerasSlotOrder(vars).map(([v, k]): [Variable, Float32Array] => [
+      v,
+      this.slotsFor(v, count, init)[k],
+    ]);
     return { iterations: this.iterations, learningRate, slots };
   }
 
@@ -94,7 +101,8 @@ export abstract class Optimizer {
     }
     const slots = arrays.slice(1);
     const bad = slots.findIndex((a, i) => a.length !== order[i][0].value.size);
-    if (bad >= 0) return `slot ${bad} has ${slots[bad].length} values for ${order[bad][0].path}, of size ${order[bad][0].value.size}`;
+    if (bad >= 0)
+      return `slot ${bad} has ${slots[bad].length} values for ${order[bad][0].path}, of size ${order[bad][0].value.size}`;
     // Files hold the rate in float32: keep ours when it is the same rate rounded (so a resumed model
     // computes exactly as the one saved), and keep a schedule.
     if (typeof this.lr === 'number' && Math.fround(this.lr) !== arrays[0][0]) this.lr = arrays[0][0];
@@ -112,12 +120,19 @@ export abstract class Optimizer {
     vars.forEach((v, i) => {
       // Embedding gradients carry per-lookup squares (TensorFlow's IndexedSlices semantics), which
       // only hold while the gradient is not rescaled by clipping.
-      const squares = gs[i] === grads[i].values ? sparseGradientSquares(grads[i])?.values as Float32Array | undefined : undefined;
+      const squares =
+        gs[i] === grads[i].values ? (sparseGradientSquares(grads[i])?.values as Float32Array | undefined) : undefined;
       this.update(v.value.values as Float32Array, gs[i], v, lr, squares ?? null);
     });
   }
 
-  protected abstract update(w: Float32Array, g: Float32Array, v: Variable, lr: number, gradSquares: Float32Array | null): void;
+  protected abstract update(
+    w: Float32Array,
+    g: Float32Array,
+    v: Variable,
+    lr: number,
+    gradSquares: Float32Array | null,
+  ): void;
 
   private clipped(grads: readonly Tensor[]): Float32Array[] {
     const be = getBackend();
@@ -237,7 +252,20 @@ export class Adam extends Optimizer {
   }
   protected update(w: Float32Array, g: Float32Array, v: Variable, lr: number, gradSquares: Float32Array | null): void {
     const [m, vel, vhat] = this.slotsFor(v, this.amsgrad ? 3 : 2);
-    getBackend().adamUpdate(w, g, m, vel, vhat ?? null, lr, this.beta1, this.beta2, this.epsilon, this.iterations, this.weightDecay, gradSquares);
+    getBackend().adamUpdate(
+      w,
+      g,
+      m,
+      vel,
+      vhat ?? null,
+      lr,
+      this.beta1,
+      this.beta2,
+      this.epsilon,
+      this.iterations,
+      this.weightDecay,
+      gradSquares,
+    );
   }
 }
 
@@ -294,11 +322,17 @@ export type OptimizerId = 'sgd' | 'rmsprop' | 'adam' | 'adamw' | 'adagrad';
 export function getOptimizer(id: OptimizerId | Optimizer): Optimizer {
   if (typeof id !== 'string') return id;
   switch (id) {
-    case 'sgd': return new SGD();
-    case 'rmsprop': return new RMSprop();
-    case 'adam': return new Adam();
-    case 'adamw': return new AdamW();
-    case 'adagrad': return new Adagrad();
-    default: throw new Error(`Unknown optimizer '${String(id)}'. Known: sgd, rmsprop, adam, adamw, adagrad.`);
+    case 'sgd':
+      return new SGD();
+    case 'rmsprop':
+      return new RMSprop();
+    case 'adam':
+      return new Adam();
+    case 'adamw':
+      return new AdamW();
+    case 'adagrad':
+      return new Adagrad();
+    default:
+      throw new Error(`Unknown optimizer '${String(id)}'. Known: sgd, rmsprop, adam, adamw, adagrad.`);
   }
 }

@@ -25,14 +25,19 @@ export function formatLogs(logs: Logs): string {
 }
 
 function formatDuration(seconds: number): string {
-  if (seconds >= 3600) return `${Math.floor(seconds / 3600)}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
+  if (seconds >= 3600)
+    return `${Math.floor(seconds / 3600)}:${String(Math.floor((seconds % 3600) / 60)).padStart(2, '0')}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
   if (seconds >= 60) return `${Math.floor(seconds / 60)}:${String(Math.floor(seconds % 60)).padStart(2, '0')}`;
   return `${Math.round(seconds)}s`;
 }
 
 function perSample(seconds: number, samples: number): string {
   const t = seconds / Math.max(samples, 1);
-  return t >= 1 ? `${t.toFixed(0)}s/sample` : t >= 1e-3 ? `${(t * 1e3).toFixed(0)}ms/sample` : `${(t * 1e6).toFixed(0)}us/sample`;
+  return t >= 1
+    ? `${t.toFixed(0)}s/sample`
+    : t >= 1e-3
+      ? `${(t * 1e3).toFixed(0)}ms/sample`
+      : `${(t * 1e6).toFixed(0)}us/sample`;
 }
 
 /**
@@ -46,7 +51,11 @@ export class ProgressBar {
   private readonly out = stdout();
   private readonly live: boolean;
 
-  constructor(private readonly total: number, private readonly verbose: 0 | 1 | 2, private readonly width = 30) {
+  constructor(
+    private readonly total: number,
+    private readonly verbose: 0 | 1 | 2,
+    private readonly width = 30,
+  ) {
     this.live = verbose === 1 && !!this.out?.isTTY;
   }
 
@@ -57,7 +66,9 @@ export class ProgressBar {
     this.lastDraw = now;
     const elapsed = (now - this.start) / 1000;
     const done = seen >= this.total;
-    const tail = done ? `${formatDuration(elapsed)} ${perSample(elapsed, seen)}` : `ETA: ${formatDuration((elapsed / Math.max(seen, 1)) * (this.total - seen))}`;
+    const tail = done
+      ? `${formatDuration(elapsed)} ${perSample(elapsed, seen)}`
+      : `ETA: ${formatDuration((elapsed / Math.max(seen, 1)) * (this.total - seen))}`;
     const metrics = formatLogs(logs);
     this.out!.write(`\r${this.bar(seen)} - ${tail}${metrics ? ` - ${metrics}` : ''}\x1b[K`);
   }

@@ -1,5 +1,5 @@
 /** A learning rate that depends on the optimizer's step count (0-based), as Keras's schedules. */
-export type LearningRateSchedule = (step: number) => number
+export type LearningRateSchedule = (step: number) => number;
 
 export interface ExponentialDecayArgs {
   initialLearningRate: number;
@@ -24,7 +24,8 @@ export interface PiecewiseConstantArgs {
 }
 
 export function PiecewiseConstantDecay(args: PiecewiseConstantArgs): LearningRateSchedule {
-  if (args.values.length !== args.boundaries.length + 1) throw new Error('PiecewiseConstantDecay: values needs one more entry than boundaries.');
+  if (args.values.length !== args.boundaries.length + 1)
+    throw new Error('PiecewiseConstantDecay: values needs one more entry than boundaries.');
   return (step) => {
     const i = args.boundaries.findIndex((b) => step <= b);
     return args.values[i < 0 ? args.values.length - 1 : i];

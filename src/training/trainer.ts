@@ -45,7 +45,18 @@ export interface EvaluateArgs {
   callbacks?: readonly Callback[];
 }
 
-const FIT_OPTIONS = ['epochs', 'batchSize', 'verbose', 'shuffle', 'validationSplit', 'validationData', 'callbacks', 'initialEpoch', 'sampleWeight', 'classWeight'];
+const FIT_OPTIONS = [
+  'epochs',
+  'batchSize',
+  'verbose',
+  'shuffle',
+  'validationSplit',
+  'validationData',
+  'callbacks',
+  'initialEpoch',
+  'sampleWeight',
+  'classWeight',
+];
 
 /** compile's state and the loops of fit / evaluate / predict for one model. */
 export class Trainer {
@@ -54,7 +65,10 @@ export class Trainer {
   private readonly pool = new ops.BufferPool();
   private metrics: { output: number; key: string; metric: Metric }[] | null = null;
 
-  constructor(private readonly model: TrainableModel, args: CompileArgs) {
+  constructor(
+    private readonly model: TrainableModel,
+    args: CompileArgs,
+  ) {
     this.compiled = resolveCompile(args, model.outputSlots());
   }
 
@@ -70,20 +84,32 @@ export class Trainer {
     this.compiled.outputs.forEach((o, i) => {
       if (!o.loss) return;
       // Run the loss on one row now: a target that does not fit its loss fails here, before training.
-      const pred = new Tensor(new Float32Array(slots[i].shape.slice(1).reduce<number>((p, d) => p * (d ?? 1), 1)), [1, ...slots[i].shape.slice(1).map((d) => d ?? 1)], 'float32');
+      const pred = new Tensor(
+        new Float32Array(slots[i].shape.slice(1).reduce<number>((p, d) => p * (d ?? 1), 1)),
+        [1, ...slots[i].shape.slice(1).map((d) => d ?? 1)],
+        'float32',
+      );
       const row = ops.rowRange(ys[i], 0, Math.min(1, ys[i].shape[0]));
       if (row.shape[0] === 1 && !slots[i].shape.slice(1).includes(null)) {
         try {
           ops.noGrad(() => o.loss!(row, pred));
         } catch (e) {
-          throw new Error(`${where}: targets of shape ${formatShape(ys[i].shape)} for output '${o.name}' (predictions of shape ${formatShape(slots[i].shape)}) do not fit its loss: ${(e as Error).message}`);
+          throw new Error(
+            `${where}: targets of shape ${formatShape(ys[i].shape)} for output '${o.name}' (predictions of shape ${formatShape(slots[i].shape)}) do not fit its loss: ${(e as Error).message}`,
+          );
         }
       }
     });
     return ys;
   }
 
-  private sampleWeights(n: number, sampleWeight: FitArgs['sampleWeight'], classWeight: FitArgs['classWeight'], ys: Tensor[], where: string): Float32Array | null {
+  private sampleWeights(
+    n: number,
+    sampleWeight: FitArgs['sampleWeight'],
+    classWeight: FitArgs['classWeight'],
+    ys: Tensor[],
+    where: string,
+  ): Float32Array | null {
     let sw: Float32Array | null = null;
     if (sampleWeight !== undefined) {
       sw = sampleWeight instanceof Tensor ? Float32Array.from(sampleWeight.values) : Float32Array.from(sampleWeight);
@@ -110,7 +136,11 @@ export class Trainer {
   // ---- one step ---------------------------------------------------------------------------
 
   /** Σ weightᵢ · lossᵢ and each unweighted lossᵢ; sample weights scale per-sample losses before the batch mean. */
-  private losses(ys: readonly Tensor[], preds: readonly Tensor[], sw: Float32Array | null): { total: Tensor; each: Tensor[] } {
+  private losses(
+    ys: readonly Tensor[],
+    preds: readonly Tensor[],
+    sw: Float32Array | null,
+  ): { total: Tensor; each: Tensor[] } {
     const each: Tensor[] = [];
     let total: Tensor | null = null;
     this.compiled.outputs.forEach((o, i) => {
@@ -129,8 +159,15 @@ export class Trainer {
     return { total, each };
   }
 
-  private ensureMetrics(ys: readonly Tensor[], preds: readonly Tensor[]): { output: number; key: string; metric: Metric }[] {
-    this.metrics ??= buildMetrics(this.compiled.outputs, ys.map((y) => y.shape), preds.map((p) => p.shape));
+  private ensureMetrics(
+    ys: readonly Tensor[],
+    preds: readonly Tensor[],
+  ): { output: number; key: string; metric: Metric }[] {
+    this.metrics ??= buildMetrics(
+      this.compiled.outputs,
+      ys.map((y) => y.shape),
+      preds.map((p) => p.shape),
+    );
     return this.metrics;
   }
 
@@ -149,12 +186,15 @@ export class Trainer {
     let preds: Tensor[] = [];
     let each: Tensor[] = [];
     try {
-      const { value, grads } = ops.valueAndGrads(() => {
-        preds = this.model.forward(batch.xs, true);
-        const l = this.losses(batch.ys, preds, batch.sw);
-        each = l.each;
-        return l.total;
-      }, vars.map((v) => v.value));
+      const { value, grads } = ops.valueAndGrads(
+        () => {
+          preds = this.model.forward(batch.xs, true);
+          const l = this.losses(batch.ys, preds, batch.sw);
+          each = l.each;
+          return l.total;
+        },
+        vars.map((v) => v.value),
+      );
       this.compiled.optimizer.applyGradients(grads, vars);
       return { loss: value.values[0], each: each.map((t) => t.values[0]), preds };
     } catch (e) {
@@ -173,7 +213,8 @@ export class Trainer {
 
   async fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
     for (const key of Object.keys(args)) {
-      if (!FIT_OPTIONS.includes(key)) throw new TypeError(`fit got an unexpected option '${key}'. Valid options: ${FIT_OPTIONS.join(', ')}.`);
+      if (!FIT_OPTIONS.includes(key))
+        throw new TypeError(`fit got an unexpected option '${key}'. Valid options: ${FIT_OPTIONS.join(', ')}.`);
     }
     const { epochs = 1, batchSize = 32, verbose = 1, shuffle = true, initialEpoch = 0 } = args;
     let xs = this.inputs(x, 'fit');
@@ -188,12 +229,21 @@ export class Trainer {
       const vxs = this.inputs(vx, 'fit validationData');
       const vys = this.targets(vy, 'fit validationData');
       const vn = sampleCount([...vxs, ...vys], names, 'fit validationData');
-      val = { xs: vxs, ys: vys, sw: vsw === undefined ? null : this.sampleWeights(vn, vsw as Tensor, undefined, vys, 'fit validationData') };
+      val = {
+        xs: vxs,
+        ys: vys,
+        sw: vsw === undefined ? null : this.sampleWeights(vn, vsw as Tensor, undefined, vys, 'fit validationData'),
+      };
     } else if (args.validationSplit) {
-      if (!(args.validationSplit > 0 && args.validationSplit < 1)) throw new Error(`fit: validationSplit must be in (0, 1), got ${args.validationSplit}.`);
+      if (!(args.validationSplit > 0 && args.validationSplit < 1))
+        throw new Error(`fit: validationSplit must be in (0, 1), got ${args.validationSplit}.`);
       // Keras takes the last fraction of the data, before shuffling.
       const split = Math.floor(n * (1 - args.validationSplit));
-      val = { xs: xs.map((t) => ops.rowRange(t, split, n)), ys: ys.map((t) => ops.rowRange(t, split, n)), sw: sw?.subarray(split) ?? null };
+      val = {
+        xs: xs.map((t) => ops.rowRange(t, split, n)),
+        ys: ys.map((t) => ops.rowRange(t, split, n)),
+        sw: sw?.subarray(split) ?? null,
+      };
       xs = xs.map((t) => ops.rowRange(t, 0, split));
       ys = ys.map((t) => ops.rowRange(t, 0, split));
       sw = sw?.subarray(0, split) ?? null;
@@ -253,7 +303,12 @@ export class Trainer {
     return history;
   }
 
-  private record(tracker: LossTracker, result: { loss: number; each: number[]; preds: Tensor[] }, batch: Batch, size: number): Logs {
+  private record(
+    tracker: LossTracker,
+    result: { loss: number; each: number[]; preds: Tensor[] },
+    batch: Batch,
+    size: number,
+  ): Logs {
     tracker.add(result.loss, result.each, size);
     const metrics = this.ensureMetrics(batch.ys, result.preds);
     for (const m of metrics) m.metric.update(batch.ys[m.output], result.preds[m.output], batch.sw);
@@ -331,7 +386,11 @@ function yieldToEventLoop(): Promise<void> {
 /** A model's input data as validated tensors, checked through every layer before anything runs. */
 export function adaptInputs(model: TrainableModel, x: Data, where: string): Tensor[] {
   const xs = adaptData(x, model.inputSlots(), 'input', where, model.unsortedRecordKeys('input'));
-  sampleCount(xs, model.inputSlots().map((s) => s.name), where);
+  sampleCount(
+    xs,
+    model.inputSlots().map((s) => s.name),
+    where,
+  );
   model.validateInputs(xs);
   return xs;
 }

@@ -16,17 +16,31 @@ export function readNpy(path: string): Tensor {
   const descr = /'descr':\s*'([^']+)'/.exec(header)![1];
   if (/'fortran_order':\s*True/.test(header)) throw new Error(`${path}: Fortran order not supported`);
   const shapeText = /'shape':\s*\(([^)]*)\)/.exec(header)![1];
-  const shape = shapeText.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map(Number);
+  const shape = shapeText
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map(Number);
   const body = buf.subarray(headerStart + headerLen);
   const n = shape.reduce((p, d) => p * d, 1);
   const ab = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength);
   switch (descr) {
-    case '<f4': return new Tensor(new Float32Array(ab, 0, n), shape, 'float32');
-    case '<f8': return new Tensor(Float32Array.from(new Float64Array(ab, 0, n)), shape, 'float32');
-    case '<i4': return new Tensor(new Int32Array(ab, 0, n), shape, 'int32');
-    case '<i8': return new Tensor(Int32Array.from(new BigInt64Array(ab, 0, n), (v) => Number(v)), shape, 'int32');
-    case '|b1': return new Tensor(new Uint8Array(ab, 0, n), shape, 'bool');
-    default: throw new Error(`${path}: unsupported dtype ${descr}`);
+    case '<f4':
+      return new Tensor(new Float32Array(ab, 0, n), shape, 'float32');
+    case '<f8':
+      return new Tensor(Float32Array.from(new Float64Array(ab, 0, n)), shape, 'float32');
+    case '<i4':
+      return new Tensor(new Int32Array(ab, 0, n), shape, 'int32');
+    case '<i8':
+      return new Tensor(
+        Int32Array.from(new BigInt64Array(ab, 0, n), (v) => Number(v)),
+        shape,
+        'int32',
+      );
+    case '|b1':
+      return new Tensor(new Uint8Array(ab, 0, n), shape, 'bool');
+    default:
+      throw new Error(`${path}: unsupported dtype ${descr}`);
   }
 }
 

@@ -10,16 +10,27 @@ export function seededValues(n: number, seed = 1, lo = -1, hi = 1): Float32Array
   s = (s ^ (s >>> 13)) >>> 0 || 1;
   const out = new Float32Array(n);
   for (let i = 0; i < n; i++) {
-    s ^= s << 13; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
     s ^= s >>> 17;
-    s ^= s << 5; s >>>= 0;
+    s ^= s << 5;
+    s >>>= 0;
     out[i] = lo + ((s >>> 0) / 4294967296) * (hi - lo);
   }
   return out;
 }
 
 export function randTensor(shape: number[], seed = 1, lo = -1, hi = 1): Tensor {
-  return new Tensor(seededValues(shape.reduce((p, d) => p * d, 1), seed, lo, hi), shape, 'float32');
+  return new Tensor(
+    seededValues(
+      shape.reduce((p, d) => p * d, 1),
+      seed,
+      lo,
+      hi,
+    ),
+    shape,
+    'float32',
+  );
 }
 
 /**
@@ -30,7 +41,12 @@ export function randTensor(shape: number[], seed = 1, lo = -1, hi = 1): Tensor {
 export function checkGradients(
   f: (xs: Tensor[]) => Tensor,
   inputs: Tensor[],
-  { eps = 1e-2, tol = 2e-2, maxChecks = 24, seed = 7 }: { eps?: number; tol?: number; maxChecks?: number; seed?: number } = {},
+  {
+    eps = 1e-2,
+    tol = 2e-2,
+    maxChecks = 24,
+    seed = 7,
+  }: { eps?: number; tol?: number; maxChecks?: number; seed?: number } = {},
 ): void {
   const probe = f(inputs);
   const r = randTensor(probe.shape, seed);

@@ -27,12 +27,21 @@ export function fixtureData(folder: string): FixtureData {
 }
 
 function compileFromManifest(model: Model, m: Manifest): void {
-  const c = m.compile as { optimizer: { learning_rate: number; rho: number; epsilon: number }; loss: string | Record<string, string>; loss_weights?: Record<string, number>; metrics?: string[] };
+  const c = m.compile as {
+    optimizer: { learning_rate: number; rho: number; epsilon: number };
+    loss: string | Record<string, string>;
+    loss_weights?: Record<string, number>;
+    metrics?: string[];
+  };
   model.compile({
-    optimizer: new optimizers.RMSprop({ learningRate: c.optimizer.learning_rate, rho: c.optimizer.rho, epsilon: c.optimizer.epsilon }),
+    optimizer: new optimizers.RMSprop({
+      learningRate: c.optimizer.learning_rate,
+      rho: c.optimizer.rho,
+      epsilon: c.optimizer.epsilon,
+    }),
     loss: c.loss as losses.LossId | Record<string, losses.LossId>,
     lossWeights: c.loss_weights,
-    metrics: c.metrics as ('acc')[] | undefined,
+    metrics: c.metrics as 'acc'[] | undefined,
   });
 }
 
@@ -61,16 +70,19 @@ export async function checkParity(folder: string, model: Model, tol: ParityToler
   compileFromManifest(model, m);
   const c = m.compile as { loss: string | Record<string, string>; loss_weights?: Record<string, number> };
   const trainable = model.trainableWeights;
-  const { value: loss, grads } = ops.valueAndGrads(() => {
-    const outs = model.forward(xs, true);
-    let total: Tensor | null = null;
-    model.outputNames.forEach((name, i) => {
-      const id = (typeof c.loss === 'string' ? c.loss : c.loss[name]) as losses.LossId;
-      const l = ops.scale(ops.mean(losses.getLoss(id)(ys[i], outs[i])), c.loss_weights?.[name] ?? 1);
-      total = total ? ops.add(total, l) : l;
-    });
-    return total!;
-  }, trainable.map((w) => w.value));
+  const { value: loss, grads } = ops.valueAndGrads(
+    () => {
+      const outs = model.forward(xs, true);
+      let total: Tensor | null = null;
+      model.outputNames.forEach((name, i) => {
+        const id = (typeof c.loss === 'string' ? c.loss : c.loss[name]) as losses.LossId;
+        const l = ops.scale(ops.mean(losses.getLoss(id)(ys[i], outs[i])), c.loss_weights?.[name] ?? 1);
+        total = total ? ops.add(total, l) : l;
+      });
+      return total!;
+    },
+    trainable.map((w) => w.value),
+  );
   // forward(training) may have moved BatchNormalization statistics: put them back.
   model.setWeights(m.weights.map((w) => fixtureArray(folder, w.file)));
   const lossErr = Math.abs(loss.values[0] - m.train_step.loss_before) / Math.abs(m.train_step.loss_before);

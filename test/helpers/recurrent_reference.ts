@@ -35,9 +35,7 @@ type Step = (xRow: Float64Array, state: number[][], hRec: number[]) => number[][
 
 type Arr = Float32Array | Float64Array;
 
-function run(
-  x: Arr, [B, T, F]: number[], u: number, nStates: number, step: Step, o: RefOptions,
-): RefResult {
+function run(x: Arr, [B, T, F]: number[], u: number, nStates: number, step: Step, o: RefOptions): RefResult {
   const outputs: number[][][] = [];
   const finals: number[][][] = [];
   for (let b = 0; b < B; b++) {
@@ -66,58 +64,104 @@ function run(
   return res;
 }
 
-export function refLstm(x: Arr, shape: number[], k: Arr, r: Arr, bias: Arr | null, u: number, o: RefOptions = {}): RefResult {
+export function refLstm(
+  x: Arr,
+  shape: number[],
+  k: Arr,
+  r: Arr,
+  bias: Arr | null,
+  u: number,
+  o: RefOptions = {},
+): RefResult {
   const F = shape[2];
   const G = 4 * u;
-  return run(x, shape, u, 2, (xr, [, c], hr) => {
-    const z = (col: number): number => dot(xr, 0, F, k, G, col) + dot(hr, 0, u, r, G, col) + (bias ? bias[col] : 0);
-    const hn: number[] = [];
-    const cn: number[] = [];
-    for (let j = 0; j < u; j++) {
-      const i = sig(z(j));
-      const f = sig(z(u + j));
-      const g = Math.tanh(z(2 * u + j));
-      const og = sig(z(3 * u + j));
-      cn.push(f * c[j] + i * g);
-      hn.push(og * Math.tanh(cn[j]));
-    }
-    return [hn, cn];
-  }, o);
+  return run(
+    x,
+    shape,
+    u,
+    2,
+    (xr, [, c], hr) => {
+      const z = (col: number): number => dot(xr, 0, F, k, G, col) + dot(hr, 0, u, r, G, col) + (bias ? bias[col] : 0);
+      const hn: number[] = [];
+      const cn: number[] = [];
+      for (let j = 0; j < u; j++) {
+        const i = sig(z(j));
+        const f = sig(z(u + j));
+        const g = Math.tanh(z(2 * u + j));
+        const og = sig(z(3 * u + j));
+        cn.push(f * c[j] + i * g);
+        hn.push(og * Math.tanh(cn[j]));
+      }
+      return [hn, cn];
+    },
+    o,
+  );
 }
 
-export function refGru(x: Arr, shape: number[], k: Arr, r: Arr, bias: Arr | null, u: number, o: RefOptions = {}): RefResult {
+export function refGru(
+  x: Arr,
+  shape: number[],
+  k: Arr,
+  r: Arr,
+  bias: Arr | null,
+  u: number,
+  o: RefOptions = {},
+): RefResult {
   const F = shape[2];
   const G = 3 * u;
   const resetAfter = o.resetAfter ?? true;
-  return run(x, shape, u, 1, (xr, [h], hr) => {
-    const xb = (col: number): number => (bias ? bias[col] : 0);
-    const rb = (col: number): number => (bias && resetAfter ? bias[G + col] : 0);
-    const xz = (col: number): number => dot(xr, 0, F, k, G, col) + xb(col);
-    const hz = (col: number): number => dot(hr, 0, u, r, G, col) + rb(col);
-    const zs: number[] = [];
-    const rs: number[] = [];
-    for (let j = 0; j < u; j++) {
-      zs.push(sig(xz(j) + hz(j)));
-      rs.push(sig(xz(u + j) + hz(u + j)));
-    }
-    const rh = hr.map((v, j) => v * rs[j]);
-    const hn: number[] = [];
-    for (let j = 0; j < u; j++) {
-      const rec = resetAfter ? rs[j] * hz(2 * u + j) : dot(rh, 0, u, r, G, 2 * u + j);
-      const hh = Math.tanh(xz(2 * u + j) + rec);
-      hn.push(zs[j] * h[j] + (1 - zs[j]) * hh);
-    }
-    return [hn];
-  }, o);
+  return run(
+    x,
+    shape,
+    u,
+    1,
+    (xr, [h], hr) => {
+      const xb = (col: number): number => (bias ? bias[col] : 0);
+      const rb = (col: number): number => (bias && resetAfter ? bias[G + col] : 0);
+      const xz = (col: number): number => dot(xr, 0, F, k, G, col) + xb(col);
+      const hz = (col: number): number => dot(hr, 0, u, r, G, col) + rb(col);
+      const zs: number[] = [];
+      const rs: number[] = [];
+      for (let j = 0; j < u; j++) {
+        zs.push(sig(xz(j) + hz(j)));
+        rs.push(sig(xz(u + j) + hz(u + j)));
+      }
+      const rh = hr.map((v, j) => v * rs[j]);
+      const hn: number[] = [];
+      for (let j = 0; j < u; j++) {
+        const rec = resetAfter ? rs[j] * hz(2 * u + j) : dot(rh, 0, u, r, G, 2 * u + j);
+        const hh = Math.tanh(xz(2 * u + j) + rec);
+        hn.push(zs[j] * h[j] + (1 - zs[j]) * hh);
+      }
+      return [hn];
+    },
+    o,
+  );
 }
 
-export function refSimpleRnn(x: Arr, shape: number[], k: Arr, r: Arr, bias: Arr | null, u: number, o: RefOptions = {}): RefResult {
+export function refSimpleRnn(
+  x: Arr,
+  shape: number[],
+  k: Arr,
+  r: Arr,
+  bias: Arr | null,
+  u: number,
+  o: RefOptions = {},
+): RefResult {
   const F = shape[2];
-  return run(x, shape, u, 1, (xr, _state, hr) => {
-    const hn: number[] = [];
-    for (let j = 0; j < u; j++) hn.push(Math.tanh(dot(xr, 0, F, k, u, j) + dot(hr, 0, u, r, u, j) + (bias ? bias[j] : 0)));
-    return [hn];
-  }, o);
+  return run(
+    x,
+    shape,
+    u,
+    1,
+    (xr, _state, hr) => {
+      const hn: number[] = [];
+      for (let j = 0; j < u; j++)
+        hn.push(Math.tanh(dot(xr, 0, F, k, u, j) + dot(hr, 0, u, r, u, j) + (bias ? bias[j] : 0)));
+      return [hn];
+    },
+    o,
+  );
 }
 
 export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
@@ -141,7 +185,12 @@ export function checkAgainstReference(
   const outs = fused(inputs);
   const x64 = inputs.map((t) => Float64Array.from(t.values));
   const refOuts = ref(x64);
-  outs.forEach((o, i) => assert.ok(maxDiff(o.values, refOuts[i]) < 1e-5, `${what}: forward output ${i} differs by ${maxDiff(o.values, refOuts[i])}`));
+  outs.forEach((o, i) =>
+    assert.ok(
+      maxDiff(o.values, refOuts[i]) < 1e-5,
+      `${what}: forward output ${i} differs by ${maxDiff(o.values, refOuts[i])}`,
+    ),
+  );
   const weights = outs.map((o, i) => randTensor(o.shape, 100 + i));
   const { grads } = ops.valueAndGrads(() => {
     const ys = fused(inputs);

@@ -15,7 +15,14 @@ function columns(size: number): Float32Array {
 }
 
 /** cols[p, (kh·kW + kw)·C + c] = x[ih, iw, c] for output pixel p (zero where the window hangs over padding). */
-function im2col(x: Float32Array, xOff: number, cols: Float32Array, g: Conv2DGeometry, c0: number, cCount: number): void {
+function im2col(
+  x: Float32Array,
+  xOff: number,
+  cols: Float32Array,
+  g: Conv2DGeometry,
+  c0: number,
+  cCount: number,
+): void {
   const { inH, inW, inC, outH, outW, kH, kW } = g;
   const K = kH * kW * cCount;
   for (let oh = 0; oh < outH; oh++) {
@@ -38,7 +45,14 @@ function im2col(x: Float32Array, xOff: number, cols: Float32Array, g: Conv2DGeom
   }
 }
 
-function col2imAdd(cols: Float32Array, dx: Float32Array, xOff: number, g: Conv2DGeometry, c0: number, cCount: number): void {
+function col2imAdd(
+  cols: Float32Array,
+  dx: Float32Array,
+  xOff: number,
+  g: Conv2DGeometry,
+  c0: number,
+  cCount: number,
+): void {
   const { inH, inW, inC, outH, outW, kH, kW } = g;
   const K = kH * kW * cCount;
   for (let oh = 0; oh < outH; oh++) {
@@ -65,11 +79,19 @@ function groupKernel(kernel: Float32Array, g: Conv2DGeometry, grp: number): Floa
   const outPer = g.outC / g.groups;
   const K = g.kH * g.kW * (g.inC / g.groups);
   const packed = new Float32Array(K * outPer);
-  for (let r = 0; r < K; r++) for (let j = 0; j < outPer; j++) packed[r * outPer + j] = kernel[r * g.outC + grp * outPer + j];
+  for (let r = 0; r < K; r++)
+    for (let j = 0; j < outPer; j++) packed[r * outPer + j] = kernel[r * g.outC + grp * outPer + j];
   return packed;
 }
 
-export function conv2d(x: Float32Array, kernel: Float32Array, bias: Float32Array | null, out: Float32Array, g: Conv2DGeometry, act: FusedActivation): void {
+export function conv2d(
+  x: Float32Array,
+  kernel: Float32Array,
+  bias: Float32Array | null,
+  out: Float32Array,
+  g: Conv2DGeometry,
+  act: FusedActivation,
+): void {
   const P = g.outH * g.outW;
   const cPer = g.inC / g.groups;
   const outPer = g.outC / g.groups;
@@ -87,7 +109,19 @@ export function conv2d(x: Float32Array, kernel: Float32Array, bias: Float32Array
         im2col(x, n * inSize, cols, g, grp * cPer, cPer);
       }
       if (!tmp) {
-        matmul(cols, w, out.subarray(n * P * g.outC, (n + 1) * P * g.outC), P, g.outC, K, false, false, bias, 'linear', false);
+        matmul(
+          cols,
+          w,
+          out.subarray(n * P * g.outC, (n + 1) * P * g.outC),
+          P,
+          g.outC,
+          K,
+          false,
+          false,
+          bias,
+          'linear',
+          false,
+        );
       } else {
         matmul(cols, w, tmp, P, outPer, K, false, false, null, 'linear', false);
         for (let p = 0; p < P; p++) {
@@ -115,7 +149,8 @@ export function conv2dBackpropInput(dy: Float32Array, kernel: Float32Array, dx: 
       const w = groupKernel(kernel, g, grp);
       let dyn = dy.subarray(n * P * g.outC, (n + 1) * P * g.outC);
       if (dyGroup) {
-        for (let p = 0; p < P; p++) for (let j = 0; j < outPer; j++) dyGroup[p * outPer + j] = dyn[p * g.outC + grp * outPer + j];
+        for (let p = 0; p < P; p++)
+          for (let j = 0; j < outPer; j++) dyGroup[p * outPer + j] = dyn[p * g.outC + grp * outPer + j];
         dyn = dyGroup;
       }
       if (g.groups === 1 && isPointwise(g)) {
@@ -129,7 +164,12 @@ export function conv2dBackpropInput(dy: Float32Array, kernel: Float32Array, dx: 
   }
 }
 
-export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dkernel: Float32Array, g: Conv2DGeometry): void {
+export function conv2dBackpropFilter(
+  x: Float32Array,
+  dy: Float32Array,
+  dkernel: Float32Array,
+  g: Conv2DGeometry,
+): void {
   const P = g.outH * g.outW;
   const cPer = g.inC / g.groups;
   const outPer = g.outC / g.groups;
@@ -151,9 +191,11 @@ export function conv2dBackpropFilter(x: Float32Array, dy: Float32Array, dkernel:
       if (!dyGroup || !dwGroup) {
         matmul(cols, dyn, dkernel, K, g.outC, P, true, false, null, 'linear', true);
       } else {
-        for (let p = 0; p < P; p++) for (let j = 0; j < outPer; j++) dyGroup[p * outPer + j] = dyn[p * g.outC + grp * outPer + j];
+        for (let p = 0; p < P; p++)
+          for (let j = 0; j < outPer; j++) dyGroup[p * outPer + j] = dyn[p * g.outC + grp * outPer + j];
         matmul(cols, dyGroup, dwGroup, K, outPer, P, true, false, null, 'linear', false);
-        for (let r = 0; r < K; r++) for (let j = 0; j < outPer; j++) dkernel[r * g.outC + grp * outPer + j] += dwGroup[r * outPer + j];
+        for (let r = 0; r < K; r++)
+          for (let j = 0; j < outPer; j++) dkernel[r * g.outC + grp * outPer + j] += dwGroup[r * outPer + j];
       }
     }
   }
@@ -192,7 +234,12 @@ export function depthwiseConv2d(x: Float32Array, kernel: Float32Array, out: Floa
   });
 }
 
-export function depthwiseConv2dBackpropInput(dy: Float32Array, kernel: Float32Array, dx: Float32Array, g: DepthwiseGeometry): void {
+export function depthwiseConv2dBackpropInput(
+  dy: Float32Array,
+  kernel: Float32Array,
+  dx: Float32Array,
+  g: DepthwiseGeometry,
+): void {
   dx.fill(0);
   const M = g.multiplier;
   forEachDepthwiseTap(g, (xb, kb, ob) => {
@@ -204,7 +251,12 @@ export function depthwiseConv2dBackpropInput(dy: Float32Array, kernel: Float32Ar
   });
 }
 
-export function depthwiseConv2dBackpropFilter(x: Float32Array, dy: Float32Array, dkernel: Float32Array, g: DepthwiseGeometry): void {
+export function depthwiseConv2dBackpropFilter(
+  x: Float32Array,
+  dy: Float32Array,
+  dkernel: Float32Array,
+  g: DepthwiseGeometry,
+): void {
   dkernel.fill(0);
   const M = g.multiplier;
   forEachDepthwiseTap(g, (xb, kb, ob) => {

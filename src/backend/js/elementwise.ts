@@ -25,7 +25,7 @@ function erf(x: number): number {
   } else {
     // Continued fraction for erfc.
     let f = 0;
-    for (let n = 60; n >= 1; n--) f = (n / 2) / (ax + f);
+    for (let n = 60; n >= 1; n--) f = n / 2 / (ax + f);
     r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
   }
   return x < 0 ? -r : r;
@@ -33,35 +33,64 @@ function erf(x: number): number {
 
 export function unaryScalar(op: UnaryOp, x: number, alpha: number): number {
   switch (op) {
-    case 'neg': return -x;
-    case 'abs': return Math.abs(x);
-    case 'exp': return Math.exp(x);
-    case 'log': return Math.log(x);
-    case 'sqrt': return Math.sqrt(x);
-    case 'rsqrt': return 1 / Math.sqrt(x);
-    case 'square': return x * x;
-    case 'reciprocal': return 1 / x;
-    case 'sign': return x > 0 ? 1 : x < 0 ? -1 : 0;
-    case 'floor': return Math.floor(x);
-    case 'round': return roundHalfEven(x);
-    case 'relu': return Math.max(x , 0);
-    case 'relu6': return Math.min(Math.max(x, 0), 6);
-    case 'sigmoid': return sigmoid(x);
-    case 'tanh': return Math.tanh(x);
-    case 'elu': return x > 0 ? x : alpha * Math.expm1(x);
-    case 'selu': return x > 0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * Math.expm1(x);
-    case 'gelu': return 0.5 * x * (1 + erf(x / Math.SQRT2));
-    case 'geluTanh': return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
-    case 'softplus': return x > 20 ? x : Math.log1p(Math.exp(x));
-    case 'softsign': return x / (1 + Math.abs(x));
-    case 'swish': return x * sigmoid(x);
-    case 'hardSigmoid': return Math.min(Math.max(x / 6 + 0.5, 0), 1);
-    case 'leakyRelu': return x > 0 ? x : alpha * x;
-    case 'sin': return Math.sin(x);
-    case 'cos': return Math.cos(x);
-    case 'log1p': return Math.log1p(x);
-    case 'expm1': return Math.expm1(x);
-    case 'isNotFinite': return Number.isFinite(x) ? 0 : 1;
+    case 'neg':
+      return -x;
+    case 'abs':
+      return Math.abs(x);
+    case 'exp':
+      return Math.exp(x);
+    case 'log':
+      return Math.log(x);
+    case 'sqrt':
+      return Math.sqrt(x);
+    case 'rsqrt':
+      return 1 / Math.sqrt(x);
+    case 'square':
+      return x * x;
+    case 'reciprocal':
+      return 1 / x;
+    case 'sign':
+      return x > 0 ? 1 : x < 0 ? -1 : 0;
+    case 'floor':
+      return Math.floor(x);
+    case 'round':
+      return roundHalfEven(x);
+    case 'relu':
+      return Math.max(x, 0);
+    case 'relu6':
+      return Math.min(Math.max(x, 0), 6);
+    case 'sigmoid':
+      return sigmoid(x);
+    case 'tanh':
+      return Math.tanh(x);
+    case 'elu':
+      return x > 0 ? x : alpha * Math.expm1(x);
+    case 'selu':
+      return x > 0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * Math.expm1(x);
+    case 'gelu':
+      return 0.5 * x * (1 + erf(x / Math.SQRT2));
+    case 'geluTanh':
+      return 0.5 * x * (1 + Math.tanh(SQRT_2_OVER_PI * (x + 0.044715 * x * x * x)));
+    case 'softplus':
+      return x > 20 ? x : Math.log1p(Math.exp(x));
+    case 'softsign':
+      return x / (1 + Math.abs(x));
+    case 'swish':
+      return x * sigmoid(x);
+    case 'hardSigmoid':
+      return Math.min(Math.max(x / 6 + 0.5, 0), 1);
+    case 'leakyRelu':
+      return x > 0 ? x : alpha * x;
+    case 'sin':
+      return Math.sin(x);
+    case 'cos':
+      return Math.cos(x);
+    case 'log1p':
+      return Math.log1p(x);
+    case 'expm1':
+      return Math.expm1(x);
+    case 'isNotFinite':
+      return Number.isFinite(x) ? 0 : 1;
   }
 }
 
@@ -73,36 +102,68 @@ function roundHalfEven(x: number): number {
 /** d f(x) / dx given x and y = f(x). */
 export function unaryDerivative(op: UnaryOp, x: number, y: number, alpha: number): number {
   switch (op) {
-    case 'neg': return -1;
-    case 'abs': return x > 0 ? 1 : x < 0 ? -1 : 0;
-    case 'exp': return y;
-    case 'log': return 1 / x;
-    case 'sqrt': return 0.5 / y;
-    case 'rsqrt': return -0.5 * y * y * y;
-    case 'square': return 2 * x;
-    case 'reciprocal': return -y * y;
-    case 'sign': case 'floor': case 'round': case 'isNotFinite': return 0;
-    case 'relu': return x > 0 ? 1 : 0;
-    case 'relu6': return x > 0 && x < 6 ? 1 : 0;
-    case 'sigmoid': return y * (1 - y);
-    case 'tanh': return 1 - y * y;
-    case 'elu': return x > 0 ? 1 : y + alpha;
-    case 'selu': return x > 0 ? SELU_SCALE : y + SELU_SCALE * SELU_ALPHA;
-    case 'gelu': return 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI);
+    case 'neg':
+      return -1;
+    case 'abs':
+      return x > 0 ? 1 : x < 0 ? -1 : 0;
+    case 'exp':
+      return y;
+    case 'log':
+      return 1 / x;
+    case 'sqrt':
+      return 0.5 / y;
+    case 'rsqrt':
+      return -0.5 * y * y * y;
+    case 'square':
+      return 2 * x;
+    case 'reciprocal':
+      return -y * y;
+    case 'sign':
+    case 'floor':
+    case 'round':
+    case 'isNotFinite':
+      return 0;
+    case 'relu':
+      return x > 0 ? 1 : 0;
+    case 'relu6':
+      return x > 0 && x < 6 ? 1 : 0;
+    case 'sigmoid':
+      return y * (1 - y);
+    case 'tanh':
+      return 1 - y * y;
+    case 'elu':
+      return x > 0 ? 1 : y + alpha;
+    case 'selu':
+      return x > 0 ? SELU_SCALE : y + SELU_SCALE * SELU_ALPHA;
+    case 'gelu':
+      return 0.5 * (1 + erf(x / Math.SQRT2)) + (x * Math.exp(-0.5 * x * x)) / Math.sqrt(2 * Math.PI);
     case 'geluTanh': {
       const inner = SQRT_2_OVER_PI * (x + 0.044715 * x * x * x);
       const t = Math.tanh(inner);
       return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * SQRT_2_OVER_PI * (1 + 3 * 0.044715 * x * x);
     }
-    case 'softplus': return sigmoid(x);
-    case 'softsign': { const d = 1 + Math.abs(x); return 1 / (d * d); }
-    case 'swish': { const s = sigmoid(x); return s + x * s * (1 - s); }
-    case 'hardSigmoid': return x > -3 && x < 3 ? 1 / 6 : 0;
-    case 'leakyRelu': return x > 0 ? 1 : alpha;
-    case 'sin': return Math.cos(x);
-    case 'cos': return -Math.sin(x);
-    case 'log1p': return 1 / (1 + x);
-    case 'expm1': return y + 1;
+    case 'softplus':
+      return sigmoid(x);
+    case 'softsign': {
+      const d = 1 + Math.abs(x);
+      return 1 / (d * d);
+    }
+    case 'swish': {
+      const s = sigmoid(x);
+      return s + x * s * (1 - s);
+    }
+    case 'hardSigmoid':
+      return x > -3 && x < 3 ? 1 / 6 : 0;
+    case 'leakyRelu':
+      return x > 0 ? 1 : alpha;
+    case 'sin':
+      return Math.cos(x);
+    case 'cos':
+      return -Math.sin(x);
+    case 'log1p':
+      return 1 / (1 + x);
+    case 'expm1':
+      return y + 1;
   }
 }
 
@@ -110,7 +171,7 @@ export function unary(op: UnaryOp, x: In, out: NumArray, alpha: number): void {
   const n = x.length;
   switch (op) {
     case 'relu':
-      for (let i = 0; i < n; i++) out[i] = Math.max(x[i] , 0);
+      for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0);
       return;
     case 'neg':
       for (let i = 0; i < n; i++) out[i] = -x[i];
@@ -123,7 +184,14 @@ export function unary(op: UnaryOp, x: In, out: NumArray, alpha: number): void {
   }
 }
 
-export function unaryGrad(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Float32Array, out: Float32Array, alpha: number): void {
+export function unaryGrad(
+  op: UnaryOp,
+  x: Float32Array,
+  y: Float32Array,
+  dy: Float32Array,
+  out: Float32Array,
+  alpha: number,
+): void {
   const n = x.length;
   if (op === 'relu') {
     for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? dy[i] : 0;
@@ -134,26 +202,44 @@ export function unaryGrad(op: UnaryOp, x: Float32Array, y: Float32Array, dy: Flo
 
 function binaryFn(op: BinaryOp): (a: number, b: number) => number {
   switch (op) {
-    case 'add': return (a, b) => a + b;
-    case 'sub': return (a, b) => a - b;
-    case 'mul': return (a, b) => a * b;
-    case 'div': return (a, b) => a / b;
-    case 'pow': return (a, b) => a ** b;
-    case 'maximum': return (a, b) => (Math.max(a , b));
-    case 'minimum': return (a, b) => (Math.min(a , b));
-    case 'equal': return (a, b) => (a === b ? 1 : 0);
-    case 'notEqual': return (a, b) => (a !== b ? 1 : 0);
-    case 'greater': return (a, b) => (a > b ? 1 : 0);
-    case 'greaterEqual': return (a, b) => (a >= b ? 1 : 0);
-    case 'less': return (a, b) => (a < b ? 1 : 0);
-    case 'lessEqual': return (a, b) => (a <= b ? 1 : 0);
+    case 'add':
+      return (a, b) => a + b;
+    case 'sub':
+      return (a, b) => a - b;
+    case 'mul':
+      return (a, b) => a * b;
+    case 'div':
+      return (a, b) => a / b;
+    case 'pow':
+      return (a, b) => a ** b;
+    case 'maximum':
+      return (a, b) => Math.max(a, b);
+    case 'minimum':
+      return (a, b) => Math.min(a, b);
+    case 'equal':
+      return (a, b) => (a === b ? 1 : 0);
+    case 'notEqual':
+      return (a, b) => (a !== b ? 1 : 0);
+    case 'greater':
+      return (a, b) => (a > b ? 1 : 0);
+    case 'greaterEqual':
+      return (a, b) => (a >= b ? 1 : 0);
+    case 'less':
+      return (a, b) => (a < b ? 1 : 0);
+    case 'lessEqual':
+      return (a, b) => (a <= b ? 1 : 0);
   }
 }
 
 /** Broadcasting binary op. Fast paths for equal shapes and for a row vector / scalar on the right. */
 export function binary(
-  op: BinaryOp, a: In, aShape: readonly number[], b: In, bShape: readonly number[],
-  out: NumArray, outShape: readonly number[],
+  op: BinaryOp,
+  a: In,
+  aShape: readonly number[],
+  b: In,
+  bShape: readonly number[],
+  out: NumArray,
+  outShape: readonly number[],
 ): void {
   const f = binaryFn(op);
   const n = out.length;

@@ -5,10 +5,17 @@ import type { FusedActivation } from '../backend.js';
  * transpose combination; that keeps the pure-TypeScript path usable for real training.
  */
 export function matmul(
-  a: Float32Array, b: Float32Array, out: Float32Array,
-  m: number, n: number, k: number,
-  transA: boolean, transB: boolean,
-  bias: Float32Array | null, act: FusedActivation, accumulate: boolean,
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  m: number,
+  n: number,
+  k: number,
+  transA: boolean,
+  transB: boolean,
+  bias: Float32Array | null,
+  act: FusedActivation,
+  accumulate: boolean,
 ): void {
   if (!accumulate) out.fill(0, 0, m * n);
   if (!transB) {

@@ -1,7 +1,14 @@
 // Update rules follow Keras 3's optimizers (keras/src/optimizers/*.py) term for term, so one step
 // lands on the same weights as Keras within float32 rounding.
 
-export function sgdUpdate(w: Float32Array, g: Float32Array, velocity: Float32Array | null, lr: number, momentum: number, nesterov: boolean): void {
+export function sgdUpdate(
+  w: Float32Array,
+  g: Float32Array,
+  velocity: Float32Array | null,
+  lr: number,
+  momentum: number,
+  nesterov: boolean,
+): void {
   const n = w.length;
   if (!velocity) {
     for (let i = 0; i < n; i++) w[i] -= lr * g[i];
@@ -15,8 +22,15 @@ export function sgdUpdate(w: Float32Array, g: Float32Array, velocity: Float32Arr
 }
 
 export function rmspropUpdate(
-  w: Float32Array, g: Float32Array, ms: Float32Array, mom: Float32Array | null,
-  lr: number, rho: number, momentum: number, epsilon: number, gradSquares: Float32Array | null = null,
+  w: Float32Array,
+  g: Float32Array,
+  ms: Float32Array,
+  mom: Float32Array | null,
+  lr: number,
+  rho: number,
+  momentum: number,
+  epsilon: number,
+  gradSquares: Float32Array | null = null,
 ): void {
   const n = w.length;
   for (let i = 0; i < n; i++) {
@@ -35,8 +49,17 @@ export function rmspropUpdate(
 }
 
 export function adamUpdate(
-  w: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, vhat: Float32Array | null,
-  lr: number, beta1: number, beta2: number, epsilon: number, step: number, weightDecay: number,
+  w: Float32Array,
+  g: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  vhat: Float32Array | null,
+  lr: number,
+  beta1: number,
+  beta2: number,
+  epsilon: number,
+  step: number,
+  weightDecay: number,
   gradSquares: Float32Array | null = null,
 ): void {
   const n = w.length;
@@ -60,7 +83,14 @@ export function adamUpdate(
   }
 }
 
-export function adagradUpdate(w: Float32Array, g: Float32Array, acc: Float32Array, lr: number, epsilon: number, gradSquares: Float32Array | null = null): void {
+export function adagradUpdate(
+  w: Float32Array,
+  g: Float32Array,
+  acc: Float32Array,
+  lr: number,
+  epsilon: number,
+  gradSquares: Float32Array | null = null,
+): void {
   for (let i = 0; i < w.length; i++) {
     const gi = g[i];
     acc[i] += gradSquares ? gradSquares[i] : gi * gi;

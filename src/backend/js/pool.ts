@@ -1,7 +1,10 @@
 import type { Pool2DGeometry } from '../backend.js';
 
 /** Visits each output position with the clipped window [h0, h1) × [w0, w1) it reads. */
-function forEachWindow(g: Pool2DGeometry, visit: (n: number, outPos: number, h0: number, h1: number, w0: number, w1: number) => void): void {
+function forEachWindow(
+  g: Pool2DGeometry,
+  visit: (n: number, outPos: number, h0: number, h1: number, w0: number, w1: number) => void,
+): void {
   for (let n = 0; n < g.batch; n++) {
     for (let oh = 0; oh < g.outH; oh++) {
       const hs = oh * g.strideH - g.padTop;

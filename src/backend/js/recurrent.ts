@@ -17,7 +17,7 @@ const FORWARD: Record<GateActivation, Fn> = {
   tanh,
   sigmoid,
   hard_sigmoid: hardSigmoid,
-  relu: (x) => (Math.max(x , 0)),
+  relu: (x) => Math.max(x, 0),
   linear: (x) => x,
 };
 /** Derivatives written in terms of the activation's output y. */
@@ -45,8 +45,16 @@ function fillRow(dst: Float32Array, b: number, width: number, v: number): void {
 }
 
 export function lstmGatesForward(
-  z: Float32Array, cPrev: Float32Array, hPrev: Float32Array, c: Float32Array, h: Float32Array,
-  mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+  z: Float32Array,
+  cPrev: Float32Array,
+  hPrev: Float32Array,
+  c: Float32Array,
+  h: Float32Array,
+  mask: Uint8Array | null,
+  batch: number,
+  units: number,
+  act: GateActivation,
+  recAct: GateActivation,
 ): void {
   const fa = forwardFn(act);
   const fr = forwardFn(recAct);
@@ -76,10 +84,20 @@ export function lstmGatesForward(
 }
 
 export function lstmGatesBackward(
-  gates: Float32Array, cPrev: Float32Array, c: Float32Array,
-  dhNext: Float32Array, dOut: Float32Array | null, dcNext: Float32Array,
-  dz: Float32Array, dhPrev: Float32Array, dcPrev: Float32Array,
-  mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+  gates: Float32Array,
+  cPrev: Float32Array,
+  c: Float32Array,
+  dhNext: Float32Array,
+  dOut: Float32Array | null,
+  dcNext: Float32Array,
+  dz: Float32Array,
+  dhPrev: Float32Array,
+  dcPrev: Float32Array,
+  mask: Uint8Array | null,
+  batch: number,
+  units: number,
+  act: GateActivation,
+  recAct: GateActivation,
 ): void {
   const fa = forwardFn(act);
   const da = DERIVATIVE[act];
@@ -113,8 +131,15 @@ export function lstmGatesBackward(
 }
 
 export function gruGatesForward(
-  xg: Float32Array, rec: Float32Array, hPrev: Float32Array, h: Float32Array,
-  mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+  xg: Float32Array,
+  rec: Float32Array,
+  hPrev: Float32Array,
+  h: Float32Array,
+  mask: Uint8Array | null,
+  batch: number,
+  units: number,
+  act: GateActivation,
+  recAct: GateActivation,
 ): void {
   const fa = forwardFn(act);
   const fr = forwardFn(recAct);
@@ -139,10 +164,19 @@ export function gruGatesForward(
 }
 
 export function gruGatesBackward(
-  gates: Float32Array, rec: Float32Array, hPrev: Float32Array,
-  dhNext: Float32Array, dOut: Float32Array | null,
-  dx: Float32Array, drec: Float32Array, dhPrev: Float32Array,
-  mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+  gates: Float32Array,
+  rec: Float32Array,
+  hPrev: Float32Array,
+  dhNext: Float32Array,
+  dOut: Float32Array | null,
+  dx: Float32Array,
+  drec: Float32Array,
+  dhPrev: Float32Array,
+  mask: Uint8Array | null,
+  batch: number,
+  units: number,
+  act: GateActivation,
+  recAct: GateActivation,
 ): void {
   const da = DERIVATIVE[act];
   const dr = DERIVATIVE[recAct];
@@ -176,8 +210,13 @@ export function gruGatesBackward(
 }
 
 export function gruResetForward(
-  xg: Float32Array, recZR: Float32Array, hRec: Float32Array, rh: Float32Array,
-  batch: number, units: number, recAct: GateActivation,
+  xg: Float32Array,
+  recZR: Float32Array,
+  hRec: Float32Array,
+  rh: Float32Array,
+  batch: number,
+  units: number,
+  recAct: GateActivation,
 ): void {
   const fr = forwardFn(recAct);
   const u = units;
@@ -196,8 +235,14 @@ export function gruResetForward(
 }
 
 export function gruCandidateForward(
-  xg: Float32Array, recH: Float32Array, hPrev: Float32Array, h: Float32Array,
-  mask: Uint8Array | null, batch: number, units: number, act: GateActivation,
+  xg: Float32Array,
+  recH: Float32Array,
+  hPrev: Float32Array,
+  h: Float32Array,
+  mask: Uint8Array | null,
+  batch: number,
+  units: number,
+  act: GateActivation,
 ): void {
   const fa = forwardFn(act);
   const u = units;
@@ -218,9 +263,18 @@ export function gruCandidateForward(
 }
 
 export function gruCandidateBackward(
-  gates: Float32Array, hPrev: Float32Array, dhNext: Float32Array, dOut: Float32Array | null,
-  dzr: Float32Array, dah: Float32Array, dhPrev: Float32Array,
-  mask: Uint8Array | null, batch: number, units: number, act: GateActivation, recAct: GateActivation,
+  gates: Float32Array,
+  hPrev: Float32Array,
+  dhNext: Float32Array,
+  dOut: Float32Array | null,
+  dzr: Float32Array,
+  dah: Float32Array,
+  dhPrev: Float32Array,
+  mask: Uint8Array | null,
+  batch: number,
+  units: number,
+  act: GateActivation,
+  recAct: GateActivation,
 ): void {
   const da = DERIVATIVE[act];
   const dr = DERIVATIVE[recAct];
@@ -247,8 +301,15 @@ export function gruCandidateBackward(
 }
 
 export function gruResetBackward(
-  gates: Float32Array, hRec: Float32Array, drh: Float32Array, dzr: Float32Array, dhRec: Float32Array,
-  mask: Uint8Array | null, batch: number, units: number, recAct: GateActivation,
+  gates: Float32Array,
+  hRec: Float32Array,
+  drh: Float32Array,
+  dzr: Float32Array,
+  dhRec: Float32Array,
+  mask: Uint8Array | null,
+  batch: number,
+  units: number,
+  recAct: GateActivation,
 ): void {
   const dr = DERIVATIVE[recAct];
   const u = units;
@@ -269,8 +330,13 @@ export function gruResetBackward(
 }
 
 export function rnnStepForward(
-  z: Float32Array, hPrev: Float32Array, h: Float32Array,
-  mask: Uint8Array | null, batch: number, units: number, act: GateActivation,
+  z: Float32Array,
+  hPrev: Float32Array,
+  h: Float32Array,
+  mask: Uint8Array | null,
+  batch: number,
+  units: number,
+  act: GateActivation,
 ): void {
   const fa = forwardFn(act);
   const u = units;
@@ -289,8 +355,15 @@ export function rnnStepForward(
 }
 
 export function rnnStepBackward(
-  y: Float32Array, dhNext: Float32Array, dOut: Float32Array | null, dz: Float32Array, dhPrev: Float32Array,
-  mask: Uint8Array | null, batch: number, units: number, act: GateActivation,
+  y: Float32Array,
+  dhNext: Float32Array,
+  dOut: Float32Array | null,
+  dz: Float32Array,
+  dhPrev: Float32Array,
+  mask: Uint8Array | null,
+  batch: number,
+  units: number,
+  act: GateActivation,
 ): void {
   const da = DERIVATIVE[act];
   const u = units;

@@ -35,8 +35,16 @@ function maskAt(mask: Uint8Array | null, t: number, batch: number): Uint8Array |
 }
 
 /** Row t of every sample of a [batch, steps, width] buffer, as one [batch, width] block. */
-function stepRows(src: Float32Array, batch: number, steps: number, width: number, t: number, out: Float32Array): Float32Array {
-  for (let b = 0; b < batch; b++) out.set(src.subarray((b * steps + t) * width, (b * steps + t + 1) * width), b * width);
+function stepRows(
+  src: Float32Array,
+  batch: number,
+  steps: number,
+  width: number,
+  t: number,
+  out: Float32Array,
+): Float32Array {
+  for (let b = 0; b < batch; b++)
+    out.set(src.subarray((b * steps + t) * width, (b * steps + t + 1) * width), b * width);
   return out;
 }
 
@@ -54,7 +62,11 @@ class BackwardSums {
   private readonly hDrop: Float32Array;
   private readonly tmp: Float32Array;
 
-  constructor(private readonly seq: Sequence, private readonly G: number, private readonly grads: RecurrentGradients) {
+  constructor(
+    private readonly seq: Sequence,
+    private readonly G: number,
+    private readonly grads: RecurrentGradients,
+  ) {
     const { batch: B, features: F, units: u } = seq;
     this.xt = new Float32Array(B * F);
     this.dxt = new Float32Array(B * F);
@@ -105,13 +117,42 @@ export function lstmSequenceForward(seq: LstmSequence): void {
     matmul(stepRows(seq.x, B, T, F, t, xt), seq.kernel, z, B, G, F, false, false, seq.bias, 'linear', false);
     const hPrev = block(seq.h, at.inSlot(t), B * u);
     // The initial state is zero, so the first step has no recurrent term.
-    if (s > 0) matmul(dropped(hPrev, seq.recurrentDropMask, hDrop), seq.recurrentKernel, z, B, G, u, false, false, null, 'linear', true);
-    lstmGatesForward(z, block(seq.c, at.inSlot(t), B * u), hPrev, block(seq.c, at.outSlot(t), B * u),
-      block(seq.h, at.outSlot(t), B * u), maskAt(seq.mask, t, B), B, u, seq.act, seq.recAct);
+    if (s > 0)
+      matmul(
+        dropped(hPrev, seq.recurrentDropMask, hDrop),
+        seq.recurrentKernel,
+        z,
+        B,
+        G,
+        u,
+        false,
+        false,
+        null,
+        'linear',
+        true,
+      );
+    lstmGatesForward(
+      z,
+      block(seq.c, at.inSlot(t), B * u),
+      hPrev,
+      block(seq.c, at.outSlot(t), B * u),
+      block(seq.h, at.outSlot(t), B * u),
+      maskAt(seq.mask, t, B),
+      B,
+      u,
+      seq.act,
+      seq.recAct,
+    );
   }
 }
 
-export function lstmSequenceBackward(seq: LstmSequence, dStep: Float32Array | null, dh: Float32Array, dc: Float32Array, grads: RecurrentGradients): void {
+export function lstmSequenceBackward(
+  seq: LstmSequence,
+  dStep: Float32Array | null,
+  dh: Float32Array,
+  dc: Float32Array,
+  grads: RecurrentGradients,
+): void {
   const { batch: B, steps: T, units: u } = seq;
   const G = 4 * u;
   const n = B * u;
@@ -125,9 +166,22 @@ export function lstmSequenceBackward(seq: LstmSequence, dStep: Float32Array | nu
   const dOut = new Float32Array(n);
   for (let s = T - 1; s >= 0; s--) {
     const t = at.time(s);
-    lstmGatesBackward(block(seq.gates, t, B * G), block(seq.c, at.inSlot(t), n), block(seq.c, at.outSlot(t), n),
-      dhNext, dStep ? stepRows(dStep, B, T, u, s, dOut) : null, dcNext, dz, dhPrev, dcPrev, maskAt(seq.mask, t, B),
-      B, u, seq.act, seq.recAct);
+    lstmGatesBackward(
+      block(seq.gates, t, B * G),
+      block(seq.c, at.inSlot(t), n),
+      block(seq.c, at.outSlot(t), n),
+      dhNext,
+      dStep ? stepRows(dStep, B, T, u, s, dOut) : null,
+      dcNext,
+      dz,
+      dhPrev,
+      dcPrev,
+      maskAt(seq.mask, t, B),
+      B,
+      u,
+      seq.act,
+      seq.recAct,
+    );
     sums.throughInput(t, dz);
     if (s > 0) sums.throughRecurrence(block(seq.h, at.inSlot(t), n), dz, dhPrev);
     [dhNext, dhPrev] = [dhPrev, dhNext];
@@ -150,12 +204,39 @@ export function gruSequenceForward(seq: GruSequence): void {
     matmul(stepRows(seq.x, B, T, F, t, xt), seq.kernel, xg, B, G, F, false, false, inputBias, 'linear', false);
     // Every step, the first too: its h is zero but the recurrent bias is not.
     const hPrev = block(seq.h, at.inSlot(t), B * u);
-    matmul(dropped(hPrev, seq.recurrentDropMask, hDrop), seq.recurrentKernel, rec, B, G, u, false, false, recBias, 'linear', false);
-    gruGatesForward(xg, rec, hPrev, block(seq.h, at.outSlot(t), B * u), maskAt(seq.mask, t, B), B, u, seq.act, seq.recAct);
+    matmul(
+      dropped(hPrev, seq.recurrentDropMask, hDrop),
+      seq.recurrentKernel,
+      rec,
+      B,
+      G,
+      u,
+      false,
+      false,
+      recBias,
+      'linear',
+      false,
+    );
+    gruGatesForward(
+      xg,
+      rec,
+      hPrev,
+      block(seq.h, at.outSlot(t), B * u),
+      maskAt(seq.mask, t, B),
+      B,
+      u,
+      seq.act,
+      seq.recAct,
+    );
   }
 }
 
-export function gruSequenceBackward(seq: GruSequence, dStep: Float32Array | null, dh: Float32Array, grads: RecurrentGradients): void {
+export function gruSequenceBackward(
+  seq: GruSequence,
+  dStep: Float32Array | null,
+  dh: Float32Array,
+  grads: RecurrentGradients,
+): void {
   const { batch: B, steps: T, units: u } = seq;
   const G = 3 * u;
   const n = B * u;
@@ -169,8 +250,21 @@ export function gruSequenceBackward(seq: GruSequence, dStep: Float32Array | null
   for (let s = T - 1; s >= 0; s--) {
     const t = at.time(s);
     const hPrev = block(seq.h, at.inSlot(t), n);
-    gruGatesBackward(block(seq.gates, t, B * G), block(seq.rec, t, B * G), hPrev, dhNext,
-      dStep ? stepRows(dStep, B, T, u, s, dOut) : null, dxg, drec, dhPrev, maskAt(seq.mask, t, B), B, u, seq.act, seq.recAct);
+    gruGatesBackward(
+      block(seq.gates, t, B * G),
+      block(seq.rec, t, B * G),
+      hPrev,
+      dhNext,
+      dStep ? stepRows(dStep, B, T, u, s, dOut) : null,
+      dxg,
+      drec,
+      dhPrev,
+      maskAt(seq.mask, t, B),
+      B,
+      u,
+      seq.act,
+      seq.recAct,
+    );
     sums.throughInput(t, dxg);
     // The recurrent bias's gradient is dBias's second half.
     if (grads.dBias) addColumnSums(drec, G, grads.dBias, G);

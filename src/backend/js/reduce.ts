@@ -11,7 +11,14 @@ export function reduceSum(x: Float32Array, outer: number, reduce: number, inner:
   }
 }
 
-export function reduceMax(x: Float32Array, outer: number, reduce: number, inner: number, out: Float32Array, argmax: Int32Array | null): void {
+export function reduceMax(
+  x: Float32Array,
+  outer: number,
+  reduce: number,
+  inner: number,
+  out: Float32Array,
+  argmax: Int32Array | null,
+): void {
   for (let o = 0; o < outer; o++) {
     for (let i = 0; i < inner; i++) {
       let best = -Infinity;

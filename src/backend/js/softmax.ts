@@ -24,7 +24,12 @@ export function softmaxGrad(y: Float32Array, dy: Float32Array, out: Float32Array
 }
 
 export function softmaxCrossEntropy(
-  logits: Float32Array, labels: Float32Array, rows: number, cols: number, loss: Float32Array, grad: Float32Array,
+  logits: Float32Array,
+  labels: Float32Array,
+  rows: number,
+  cols: number,
+  loss: Float32Array,
+  grad: Float32Array,
 ): void {
   for (let r = 0; r < rows; r++) {
     const base = r * cols;

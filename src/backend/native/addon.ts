@@ -19,8 +19,19 @@ export interface NativeAddon {
   /** One core's FMA throughput (GFLOP/s) with the selected SIMD family, measured for `seconds`; 0 for the portable build. */
   peakGflops(seconds: number): number;
 
-  matmul(a: F32, b: F32, out: F32, m: number, n: number, k: number, transA: boolean, transB: boolean,
-    bias: F32 | null, act: number, accumulate: boolean): void;
+  matmul(
+    a: F32,
+    b: F32,
+    out: F32,
+    m: number,
+    n: number,
+    k: number,
+    transA: boolean,
+    transB: boolean,
+    bias: F32 | null,
+    act: number,
+    accumulate: boolean,
+  ): void;
   unary(op: number, x: F32, out: F32 | Uint8Array, alpha: number): void;
   unaryGrad(op: number, x: F32, y: F32, dy: F32, out: F32, alpha: number): void;
   /** shapes: [aRank, bRank, outRank, ...aShape, ...bShape, ...outShape], or null when a, b and out have equal length. */
@@ -57,49 +68,250 @@ export interface NativeAddon {
 
   sgdUpdate(w: F32, g: F32, velocity: F32 | null, lr: number, momentum: number, nesterov: boolean): void;
   /** gradSquares (or null) replaces g² in the second moment, as in the Backend interface. */
-  rmspropUpdate(w: F32, g: F32, ms: F32, mom: F32 | null, lr: number, rho: number, momentum: number, epsilon: number,
-    gradSquares: F32 | null): void;
-  adamUpdate(w: F32, g: F32, m: F32, v: F32, vhat: F32 | null, lr: number, beta1: number, beta2: number, epsilon: number,
-    step: number, weightDecay: number, gradSquares: F32 | null): void;
+  rmspropUpdate(
+    w: F32,
+    g: F32,
+    ms: F32,
+    mom: F32 | null,
+    lr: number,
+    rho: number,
+    momentum: number,
+    epsilon: number,
+    gradSquares: F32 | null,
+  ): void;
+  adamUpdate(
+    w: F32,
+    g: F32,
+    m: F32,
+    v: F32,
+    vhat: F32 | null,
+    lr: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    step: number,
+    weightDecay: number,
+    gradSquares: F32 | null,
+  ): void;
   adagradUpdate(w: F32, g: F32, acc: F32, lr: number, epsilon: number, gradSquares: F32 | null): void;
 
   // Recurrent gate kernels; act / recAct are GATE_CODE values (./codes.ts).
-  lstmGatesForward(z: F32, cPrev: F32, hPrev: F32, c: F32, h: F32, mask: Mask, batch: number, units: number, act: number, recAct: number): void;
-  lstmGatesBackward(gates: F32, cPrev: F32, c: F32, dhNext: F32, dOut: F32 | null, dcNext: F32, dz: F32, dhPrev: F32, dcPrev: F32,
-    mask: Mask, batch: number, units: number, act: number, recAct: number): void;
-  gruGatesForward(xg: F32, rec: F32, hPrev: F32, h: F32, mask: Mask, batch: number, units: number, act: number, recAct: number): void;
-  gruGatesBackward(gates: F32, rec: F32, hPrev: F32, dhNext: F32, dOut: F32 | null, dx: F32, drec: F32, dhPrev: F32,
-    mask: Mask, batch: number, units: number, act: number, recAct: number): void;
+  lstmGatesForward(
+    z: F32,
+    cPrev: F32,
+    hPrev: F32,
+    c: F32,
+    h: F32,
+    mask: Mask,
+    batch: number,
+    units: number,
+    act: number,
+    recAct: number,
+  ): void;
+  lstmGatesBackward(
+    gates: F32,
+    cPrev: F32,
+    c: F32,
+    dhNext: F32,
+    dOut: F32 | null,
+    dcNext: F32,
+    dz: F32,
+    dhPrev: F32,
+    dcPrev: F32,
+    mask: Mask,
+    batch: number,
+    units: number,
+    act: number,
+    recAct: number,
+  ): void;
+  gruGatesForward(
+    xg: F32,
+    rec: F32,
+    hPrev: F32,
+    h: F32,
+    mask: Mask,
+    batch: number,
+    units: number,
+    act: number,
+    recAct: number,
+  ): void;
+  gruGatesBackward(
+    gates: F32,
+    rec: F32,
+    hPrev: F32,
+    dhNext: F32,
+    dOut: F32 | null,
+    dx: F32,
+    drec: F32,
+    dhPrev: F32,
+    mask: Mask,
+    batch: number,
+    units: number,
+    act: number,
+    recAct: number,
+  ): void;
   gruResetForward(xg: F32, recZR: F32, hRec: F32, rh: F32, batch: number, units: number, recAct: number): void;
-  gruCandidateForward(xg: F32, recH: F32, hPrev: F32, h: F32, mask: Mask, batch: number, units: number, act: number): void;
-  gruCandidateBackward(gates: F32, hPrev: F32, dhNext: F32, dOut: F32 | null, dzr: F32, dah: F32, dhPrev: F32,
-    mask: Mask, batch: number, units: number, act: number, recAct: number): void;
-  gruResetBackward(gates: F32, hRec: F32, drh: F32, dzr: F32, dhRec: F32, mask: Mask, batch: number, units: number, recAct: number): void;
+  gruCandidateForward(
+    xg: F32,
+    recH: F32,
+    hPrev: F32,
+    h: F32,
+    mask: Mask,
+    batch: number,
+    units: number,
+    act: number,
+  ): void;
+  gruCandidateBackward(
+    gates: F32,
+    hPrev: F32,
+    dhNext: F32,
+    dOut: F32 | null,
+    dzr: F32,
+    dah: F32,
+    dhPrev: F32,
+    mask: Mask,
+    batch: number,
+    units: number,
+    act: number,
+    recAct: number,
+  ): void;
+  gruResetBackward(
+    gates: F32,
+    hRec: F32,
+    drh: F32,
+    dzr: F32,
+    dhRec: F32,
+    mask: Mask,
+    batch: number,
+    units: number,
+    recAct: number,
+  ): void;
   rnnStepForward(z: F32, hPrev: F32, h: F32, mask: Mask, batch: number, units: number, act: number): void;
-  rnnStepBackward(y: F32, dhNext: F32, dOut: F32 | null, dz: F32, dhPrev: F32, mask: Mask, batch: number, units: number, act: number): void;
+  rnnStepBackward(
+    y: F32,
+    dhNext: F32,
+    dOut: F32 | null,
+    dz: F32,
+    dhPrev: F32,
+    mask: Mask,
+    batch: number,
+    units: number,
+    act: number,
+  ): void;
   /** dims: [batch, steps, features, units, goBackwards (0/1), act, recAct]. */
-  lstmSequenceForward(x: F32, kernel: F32, recurrentKernel: F32, bias: F32 | null, mask: Mask, dropMask: F32 | null,
-    gates: F32, c: F32, h: F32, dims: Int32Array): void;
-  lstmSequenceBackward(x: F32, kernel: F32, recurrentKernel: F32, bias: F32 | null, mask: Mask, dropMask: F32 | null,
-    gates: F32, c: F32, h: F32, dims: Int32Array, dStep: F32 | null, dh: F32, dc: F32,
-    dx: F32, dKernel: F32, dRecurrentKernel: F32, dBias: F32 | null): void;
+  lstmSequenceForward(
+    x: F32,
+    kernel: F32,
+    recurrentKernel: F32,
+    bias: F32 | null,
+    mask: Mask,
+    dropMask: F32 | null,
+    gates: F32,
+    c: F32,
+    h: F32,
+    dims: Int32Array,
+  ): void;
+  lstmSequenceBackward(
+    x: F32,
+    kernel: F32,
+    recurrentKernel: F32,
+    bias: F32 | null,
+    mask: Mask,
+    dropMask: F32 | null,
+    gates: F32,
+    c: F32,
+    h: F32,
+    dims: Int32Array,
+    dStep: F32 | null,
+    dh: F32,
+    dc: F32,
+    dx: F32,
+    dKernel: F32,
+    dRecurrentKernel: F32,
+    dBias: F32 | null,
+  ): void;
   /** As the LSTM's, with rec (h·U + b_rec per step) in place of c. */
-  gruSequenceForward(x: F32, kernel: F32, recurrentKernel: F32, bias: F32 | null, mask: Mask, dropMask: F32 | null,
-    gates: F32, rec: F32, h: F32, dims: Int32Array): void;
-  gruSequenceBackward(x: F32, kernel: F32, recurrentKernel: F32, bias: F32 | null, mask: Mask, dropMask: F32 | null,
-    gates: F32, rec: F32, h: F32, dims: Int32Array, dStep: F32 | null, dh: F32,
-    dx: F32, dKernel: F32, dRecurrentKernel: F32, dBias: F32 | null): void;
+  gruSequenceForward(
+    x: F32,
+    kernel: F32,
+    recurrentKernel: F32,
+    bias: F32 | null,
+    mask: Mask,
+    dropMask: F32 | null,
+    gates: F32,
+    rec: F32,
+    h: F32,
+    dims: Int32Array,
+  ): void;
+  gruSequenceBackward(
+    x: F32,
+    kernel: F32,
+    recurrentKernel: F32,
+    bias: F32 | null,
+    mask: Mask,
+    dropMask: F32 | null,
+    gates: F32,
+    rec: F32,
+    h: F32,
+    dims: Int32Array,
+    dStep: F32 | null,
+    dh: F32,
+    dx: F32,
+    dKernel: F32,
+    dRecurrentKernel: F32,
+    dBias: F32 | null,
+  ): void;
 }
 
 const REQUIRED: readonly (keyof NativeAddon)[] = [
-  'abi', 'isa', 'threads', 'matmul', 'unary', 'unaryGrad', 'binary', 'reduceSum', 'reduceMax', 'transpose', 'copyBlock',
-  'sliceBlock', 'cast', 'sumSquares', 'allFinite', 'softmax', 'softmaxGrad', 'softmaxCrossEntropy', 'gather',
-  'scatterAdd', 'conv2d', 'conv2dBackpropInput', 'conv2dBackpropFilter', 'depthwiseConv2d',
-  'depthwiseConv2dBackpropInput', 'depthwiseConv2dBackpropFilter', 'maxPool2d', 'maxPool2dGrad', 'avgPool2d',
-  'avgPool2dGrad', 'sgdUpdate', 'rmspropUpdate', 'adamUpdate', 'adagradUpdate',
-  'lstmGatesForward', 'lstmGatesBackward', 'gruGatesForward', 'gruGatesBackward', 'gruResetForward',
-  'gruCandidateForward', 'gruCandidateBackward', 'gruResetBackward', 'rnnStepForward', 'rnnStepBackward',
-  'lstmSequenceForward', 'lstmSequenceBackward', 'gruSequenceForward', 'gruSequenceBackward',
+  'abi',
+  'isa',
+  'threads',
+  'matmul',
+  'unary',
+  'unaryGrad',
+  'binary',
+  'reduceSum',
+  'reduceMax',
+  'transpose',
+  'copyBlock',
+  'sliceBlock',
+  'cast',
+  'sumSquares',
+  'allFinite',
+  'softmax',
+  'softmaxGrad',
+  'softmaxCrossEntropy',
+  'gather',
+  'scatterAdd',
+  'conv2d',
+  'conv2dBackpropInput',
+  'conv2dBackpropFilter',
+  'depthwiseConv2d',
+  'depthwiseConv2dBackpropInput',
+  'depthwiseConv2dBackpropFilter',
+  'maxPool2d',
+  'maxPool2dGrad',
+  'avgPool2d',
+  'avgPool2dGrad',
+  'sgdUpdate',
+  'rmspropUpdate',
+  'adamUpdate',
+  'adagradUpdate',
+  'lstmGatesForward',
+  'lstmGatesBackward',
+  'gruGatesForward',
+  'gruGatesBackward',
+  'gruResetForward',
+  'gruCandidateForward',
+  'gruCandidateBackward',
+  'gruResetBackward',
+  'rnnStepForward',
+  'rnnStepBackward',
+  'lstmSequenceForward',
+  'lstmSequenceBackward',
+  'gruSequenceForward',
+  'gruSequenceBackward',
 ];
 
 /**

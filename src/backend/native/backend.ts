@@ -13,23 +13,47 @@ const poolScratch = new Int32Array(12);
 
 function packConv(g: Conv2DGeometry | DepthwiseGeometry, last: number): Int32Array {
   const s = convScratch;
-  s[0] = g.batch; s[1] = g.inH; s[2] = g.inW; s[3] = g.inC; s[4] = g.outH; s[5] = g.outW;
+  s[0] = g.batch;
+  s[1] = g.inH;
+  s[2] = g.inW;
+  s[3] = g.inC;
+  s[4] = g.outH;
+  s[5] = g.outW;
   s[6] = 'outC' in g ? g.outC : g.inC * g.multiplier;
-  s[7] = g.kH; s[8] = g.kW; s[9] = g.strideH; s[10] = g.strideW; s[11] = g.dilationH; s[12] = g.dilationW;
-  s[13] = g.padTop; s[14] = g.padLeft; s[15] = last;
+  s[7] = g.kH;
+  s[8] = g.kW;
+  s[9] = g.strideH;
+  s[10] = g.strideW;
+  s[11] = g.dilationH;
+  s[12] = g.dilationW;
+  s[13] = g.padTop;
+  s[14] = g.padLeft;
+  s[15] = last;
   return s;
 }
 
 function packPool(g: Pool2DGeometry): Int32Array {
   const s = poolScratch;
-  s[0] = g.batch; s[1] = g.inH; s[2] = g.inW; s[3] = g.channels; s[4] = g.outH; s[5] = g.outW;
-  s[6] = g.kH; s[7] = g.kW; s[8] = g.strideH; s[9] = g.strideW; s[10] = g.padTop; s[11] = g.padLeft;
+  s[0] = g.batch;
+  s[1] = g.inH;
+  s[2] = g.inW;
+  s[3] = g.channels;
+  s[4] = g.outH;
+  s[5] = g.outW;
+  s[6] = g.kH;
+  s[7] = g.kW;
+  s[8] = g.strideH;
+  s[9] = g.strideW;
+  s[10] = g.padTop;
+  s[11] = g.padLeft;
   return s;
 }
 
 function packShapes(aShape: readonly number[], bShape: readonly number[], outShape: readonly number[]): Int32Array {
   const s = shapeScratch;
-  s[0] = aShape.length; s[1] = bShape.length; s[2] = outShape.length;
+  s[0] = aShape.length;
+  s[1] = bShape.length;
+  s[2] = outShape.length;
   let i = 3;
   for (const d of aShape) s[i++] = d;
   for (const d of bShape) s[i++] = d;
@@ -55,7 +79,10 @@ export function createNativeBackend(addon: NativeAddon): Backend {
     },
 
     unary(op, x, out, alpha) {
-      if (x instanceof Float32Array && (out instanceof Float32Array || (out instanceof Uint8Array && op === 'isNotFinite'))) {
+      if (
+        x instanceof Float32Array &&
+        (out instanceof Float32Array || (out instanceof Uint8Array && op === 'isNotFinite'))
+      ) {
         addon.unary(UNARY_CODE[op], x, out, alpha);
       } else {
         jsBackend.unary(op, x, out, alpha);
@@ -69,7 +96,8 @@ export function createNativeBackend(addon: NativeAddon): Backend {
     binary(op, a, aShape, b, bShape, out, outShape) {
       const code = BINARY_CODE[op];
       if (
-        a instanceof Float32Array && b instanceof Float32Array &&
+        a instanceof Float32Array &&
+        b instanceof Float32Array &&
         (out instanceof Float32Array || (out instanceof Uint8Array && code >= COMPARISON_MIN_CODE)) &&
         outShape.length <= MAX_NATIVE_RANK
       ) {

@@ -65,7 +65,8 @@ export function loadNativeAddon(): NativeLoad {
 }
 
 function tryLoad(): NativeLoad {
-  if (typeof process === 'undefined' || !process.versions?.node) return { addon: null, reason: 'not running on Node.js' };
+  if (typeof process === 'undefined' || !process.versions?.node)
+    return { addon: null, reason: 'not running on Node.js' };
   const root = packageRoot();
   const explicit = process.env.DENDRITE_NATIVE_PATH;
   const path = explicit ? resolve(explicit) : root ? join(root, ADDON_FILE) : null;
@@ -74,7 +75,8 @@ function tryLoad(): NativeLoad {
   try {
     const load = createRequire(root ? join(root, 'package.json') : path);
     const mod: unknown = load(path);
-    if (!isNativeAddon(mod)) return { addon: null, reason: `${path} is out of date (rebuild it with \`npm rebuild dendrite\`)` };
+    if (!isNativeAddon(mod))
+      return { addon: null, reason: `${path} is out of date (rebuild it with \`npm rebuild dendrite\`)` };
     return { addon: mod, path };
   } catch (e) {
     return { addon: null, reason: `${path} failed to load: ${e instanceof Error ? e.message : String(e)}` };

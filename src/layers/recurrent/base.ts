@@ -33,15 +33,34 @@ export interface RecurrentArgs extends LayerArgs {
   seed?: number;
 }
 export const RECURRENT_OPTIONS = [
-  ...BASE_OPTIONS, 'activation', 'useBias', 'kernelInitializer', 'recurrentInitializer', 'biasInitializer',
-  'dropout', 'recurrentDropout', 'returnSequences', 'returnState', 'goBackwards', 'stateful', 'unroll', 'seed',
+  ...BASE_OPTIONS,
+  'activation',
+  'useBias',
+  'kernelInitializer',
+  'recurrentInitializer',
+  'biasInitializer',
+  'dropout',
+  'recurrentDropout',
+  'returnSequences',
+  'returnState',
+  'goBackwards',
+  'stateful',
+  'unroll',
+  'seed',
 ] as const;
 
-export function gateActivation(layer: string, what: string, id: RecurrentActivationId | null | undefined, fallback: GateActivation): GateActivation {
+export function gateActivation(
+  layer: string,
+  what: string,
+  id: RecurrentActivationId | null | undefined,
+  fallback: GateActivation,
+): GateActivation {
   if (id === undefined) return fallback;
   if (id === null) return 'linear';
   if (!ACTIVATIONS.includes(id)) {
-    throw new Error(`${layer}: ${what} '${String(id)}' is not supported by the fused recurrent kernels; use one of ${ACTIVATIONS.join(', ')}.`);
+    throw new Error(
+      `${layer}: ${what} '${String(id)}' is not supported by the fused recurrent kernels; use one of ${ACTIVATIONS.join(', ')}.`,
+    );
   }
   return id;
 }
@@ -95,9 +114,12 @@ export abstract class RecurrentLayer<A extends RecurrentArgs = RecurrentArgs> ex
   constructor(className: string, units: number, args: A, extraOptions: readonly string[]) {
     checkOptions(className, args, [...RECURRENT_OPTIONS, ...extraOptions]);
     super(args);
-    if (!Number.isInteger(units) || units <= 0) throw new Error(`${className}: units must be a positive integer, got ${units}.`);
+    if (!Number.isInteger(units) || units <= 0)
+      throw new Error(`${className}: units must be a positive integer, got ${units}.`);
     if (args.stateful) {
-      throw new Error(`${className} '${this.name}': stateful=true is not supported; state is reset for every batch. Feed whole sequences instead.`);
+      throw new Error(
+        `${className} '${this.name}': stateful=true is not supported; state is reset for every batch. Feed whole sequences instead.`,
+      );
     }
     this.args = args;
     this.units = units;
@@ -113,10 +135,15 @@ export abstract class RecurrentLayer<A extends RecurrentArgs = RecurrentArgs> ex
   /** The input's feature count, or a clear error for inputs a recurrent layer cannot take. */
   private features(s: SymbolicShape): number {
     if (s.length !== 3) {
-      throw new Error(`${this.className} layer '${this.name}' expects a 3D input (batch, timesteps, features), got shape ${formatShape(s)}.`);
+      throw new Error(
+        `${this.className} layer '${this.name}' expects a 3D input (batch, timesteps, features), got shape ${formatShape(s)}.`,
+      );
     }
     const f = s[2];
-    if (f === null) throw new Error(`${this.className} layer '${this.name}' needs a known feature dimension, got input shape ${formatShape(s)}.`);
+    if (f === null)
+      throw new Error(
+        `${this.className} layer '${this.name}' needs a known feature dimension, got input shape ${formatShape(s)}.`,
+      );
     return f;
   }
 
@@ -124,7 +151,11 @@ export abstract class RecurrentLayer<A extends RecurrentArgs = RecurrentArgs> ex
     const f = this.features(singleShape(this, inputShape));
     const width = this.gateCount * this.units;
     this.kernel = this.addWeight('kernel', [f, width], this.args.kernelInitializer ?? 'glorot_uniform');
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, width], this.args.recurrentInitializer ?? 'orthogonal');
+    this.recurrentKernel = this.addWeight(
+      'recurrent_kernel',
+      [this.units, width],
+      this.args.recurrentInitializer ?? 'orthogonal',
+    );
     if (this.useBias) this.bias = this.addWeight('bias', this.biasShape(), this.biasInitializer());
     this.built = true;
   }
@@ -133,7 +164,9 @@ export abstract class RecurrentLayer<A extends RecurrentArgs = RecurrentArgs> ex
     const s = singleShape(this, inputShape);
     const f = this.features(s);
     if (this.kernel && this.kernel.shape[0] !== f) {
-      throw new Error(`${this.className} layer '${this.name}' was built for ${this.kernel.shape[0]} input features, got input shape ${formatShape(s)}.`);
+      throw new Error(
+        `${this.className} layer '${this.name}' was built for ${this.kernel.shape[0]} input features, got input shape ${formatShape(s)}.`,
+      );
     }
     const out: SymbolicShape = this.returnSequences ? [s[0], s[1], this.units] : [s[0], this.units];
     if (!this.returnState) return out;
@@ -141,7 +174,7 @@ export abstract class RecurrentLayer<A extends RecurrentArgs = RecurrentArgs> ex
   }
 
   override computeMask(_inputs: Tensor[], masks: readonly (Tensor | null)[]): (Tensor | null)[] | null {
-    const outMask = this.returnSequences ? masks[0] ?? null : null;
+    const outMask = this.returnSequences ? (masks[0] ?? null) : null;
     if (!this.returnState) return outMask ? [outMask] : null;
     return [outMask, ...new Array<null>(this.stateCount).fill(null)];
   }
@@ -152,15 +185,20 @@ export abstract class RecurrentLayer<A extends RecurrentArgs = RecurrentArgs> ex
     const [batch, , features] = x.shape;
     // Keras draws one dropout mask per sequence and reuses it at every time step.
     if (ctx.training && this.dropout > 0) x = ops.dropout(x, this.dropout, [batch, 1, features]);
-    const recurrentDropMask = ctx.training && this.recurrentDropout > 0
-      ? ops.dropout(ones([batch, this.units]), this.recurrentDropout)
-      : null;
+    const recurrentDropMask =
+      ctx.training && this.recurrentDropout > 0 ? ops.dropout(ones([batch, this.units]), this.recurrentDropout) : null;
     const outs = this.runSequence({ x, mask, recurrentDropMask });
     return this.returnState ? outs : outs[0];
   }
 
   /** Options every fused op takes. */
-  protected opOptions(run: RecurrentRun): { goBackwards: boolean; returnSequences: boolean; zeroOutputForMask: boolean; activation: GateActivation; recurrentDropMask: Tensor | null } {
+  protected opOptions(run: RecurrentRun): {
+    goBackwards: boolean;
+    returnSequences: boolean;
+    zeroOutputForMask: boolean;
+    activation: GateActivation;
+    recurrentDropMask: Tensor | null;
+  } {
     return {
       goBackwards: this.goBackwards,
       returnSequences: this.returnSequences,

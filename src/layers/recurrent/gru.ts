@@ -2,7 +2,13 @@ import type { GateActivation } from '../../backend/backend.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import * as ops from '../../ops/index.js';
 import type { Initializer, InitializerId } from '../initializers.js';
-import { type RecurrentActivationId, type RecurrentArgs, RecurrentLayer, type RecurrentRun, gateActivation } from './base.js';
+import {
+  type RecurrentActivationId,
+  type RecurrentArgs,
+  RecurrentLayer,
+  type RecurrentRun,
+  gateActivation,
+} from './base.js';
 
 export interface GRUArgs extends RecurrentArgs {
   /** Default 'sigmoid'. */
@@ -37,11 +43,18 @@ export class GRU extends RecurrentLayer<GRUArgs> {
   }
 
   protected runSequence(run: RecurrentRun): Tensor[] {
-    const { output, h } = ops.gru(run.x, this.kernel!.value, this.recurrentKernel!.value, this.bias?.value ?? null, run.mask, {
-      ...this.opOptions(run),
-      recurrentActivation: this.recurrentActivation,
-      resetAfter: this.resetAfter,
-    });
+    const { output, h } = ops.gru(
+      run.x,
+      this.kernel!.value,
+      this.recurrentKernel!.value,
+      this.bias?.value ?? null,
+      run.mask,
+      {
+        ...this.opOptions(run),
+        recurrentActivation: this.recurrentActivation,
+        resetAfter: this.resetAfter,
+      },
+    );
     return [output, h];
   }
 

@@ -2,7 +2,13 @@ import type { GateActivation } from '../../backend/backend.js';
 import { Tensor } from '../../tensor/tensor.js';
 import * as ops from '../../ops/index.js';
 import { type Initializer, type InitializerId, getInitializer } from '../initializers.js';
-import { type RecurrentActivationId, type RecurrentArgs, RecurrentLayer, type RecurrentRun, gateActivation } from './base.js';
+import {
+  type RecurrentActivationId,
+  type RecurrentArgs,
+  RecurrentLayer,
+  type RecurrentRun,
+  gateActivation,
+} from './base.js';
 
 export interface LSTMArgs extends RecurrentArgs {
   /** Default 'sigmoid' (Keras 3; tfjs defaults to hard_sigmoid). */
@@ -46,10 +52,17 @@ export class LSTM extends RecurrentLayer<LSTMArgs> {
   }
 
   protected runSequence(run: RecurrentRun): Tensor[] {
-    const { output, h, c } = ops.lstm(run.x, this.kernel!.value, this.recurrentKernel!.value, this.bias?.value ?? null, run.mask, {
-      ...this.opOptions(run),
-      recurrentActivation: this.recurrentActivation,
-    });
+    const { output, h, c } = ops.lstm(
+      run.x,
+      this.kernel!.value,
+      this.recurrentKernel!.value,
+      this.bias?.value ?? null,
+      run.mask,
+      {
+        ...this.opOptions(run),
+        recurrentActivation: this.recurrentActivation,
+      },
+    );
     return [output, h, c];
   }
 

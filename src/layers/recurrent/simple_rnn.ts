@@ -24,7 +24,14 @@ export class SimpleRNN extends RecurrentLayer<SimpleRNNArgs> {
   }
 
   protected runSequence(run: RecurrentRun): Tensor[] {
-    const { output, h } = ops.simpleRnn(run.x, this.kernel!.value, this.recurrentKernel!.value, this.bias?.value ?? null, run.mask, this.opOptions(run));
+    const { output, h } = ops.simpleRnn(
+      run.x,
+      this.kernel!.value,
+      this.recurrentKernel!.value,
+      this.bias?.value ?? null,
+      run.mask,
+      this.opOptions(run),
+    );
     return [output, h];
   }
 
