@@ -101,7 +101,7 @@ export const abs = (x: Tensor): Tensor => unary('abs', x);
 export function clip(x: Tensor, lo: number, hi: number): Tensor {
   const xd = floatData(x, 'clip');
   const { t: y, data } = emptyFloat(x.shape);
-  for (let i = 0; i < data.length; i++) data[i] = xd[i] < lo ? lo : Math.min(xd[i], hi);
+  for (let i = 0; i < data.length; i++) data[i] = xd[i] < lo ? lo : xd[i] > hi ? hi : xd[i];
   record([x], [y], ([dy]) => {
     const g = floatData(dy!, 'clip');
     const { t: dx, data: dxd } = emptyFloat(x.shape);

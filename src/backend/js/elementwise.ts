@@ -56,7 +56,7 @@ export function unaryScalar(op: UnaryOp, x: number, alpha: number): number {
     case 'round':
       return roundHalfEven(x);
     case 'relu':
-      return Math.max(x, 0);
+      return x > 0 ? x : 0;
     case 'relu6':
       return Math.min(Math.max(x, 0), 6);
     case 'sigmoid':
@@ -171,7 +171,7 @@ export function unary(op: UnaryOp, x: In, out: NumArray, alpha: number): void {
   const n = x.length;
   switch (op) {
     case 'relu':
-      for (let i = 0; i < n; i++) out[i] = Math.max(x[i], 0);
+      for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0;
       return;
     case 'neg':
       for (let i = 0; i < n; i++) out[i] = -x[i];
@@ -213,9 +213,9 @@ function binaryFn(op: BinaryOp): (a: number, b: number) => number {
     case 'pow':
       return (a, b) => a ** b;
     case 'maximum':
-      return (a, b) => Math.max(a, b);
+      return (a, b) => (a >= b ? a : b);
     case 'minimum':
-      return (a, b) => Math.min(a, b);
+      return (a, b) => (a <= b ? a : b);
     case 'equal':
       return (a, b) => (a === b ? 1 : 0);
     case 'notEqual':

@@ -17,7 +17,7 @@ const FORWARD: Record<GateActivation, Fn> = {
   tanh,
   sigmoid,
   hard_sigmoid: hardSigmoid,
-  relu: (x) => Math.max(x, 0),
+  relu: (x) => (x > 0 ? x : 0),
   linear: (x) => x,
 };
 /** Derivatives written in terms of the activation's output y. */
