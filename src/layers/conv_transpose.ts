@@ -213,14 +213,14 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
 }
 
 export class Conv1DTranspose extends BaseConvTranspose {
-  readonly className = 'Conv1DTranspose';
+  static override readonly className = 'Conv1DTranspose';
   constructor(filters: number, kernelSize: number | readonly [number], args: Conv1DTransposeArgs = {}) {
     super('Conv1DTranspose', 1, filters, kernelSize, args);
   }
 }
 
 export class Conv2DTranspose extends BaseConvTranspose {
-  readonly className = 'Conv2DTranspose';
+  static override readonly className = 'Conv2DTranspose';
   constructor(filters: number, kernelSize: number | readonly [number, number], args: Conv2DTransposeArgs = {}) {
     super('Conv2DTranspose', 2, filters, kernelSize, args);
   }

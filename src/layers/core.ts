@@ -17,7 +17,7 @@ export interface DenseArgs extends LayerArgs {
 
 /** `activation(x · kernel + bias)` on the last axis. */
 export class Dense extends Layer {
-  readonly className = 'Dense';
+  static override readonly className = 'Dense';
   override supportsMasking = true;
   readonly units: number;
   readonly activation: ActivationId | ActivationFn | undefined;
@@ -87,7 +87,7 @@ export class Dense extends Layer {
 export interface ActivationArgs extends LayerArgs {}
 
 export class Activation extends Layer {
-  readonly className = 'Activation';
+  static override readonly className = 'Activation';
   override supportsMasking = true;
   readonly activation: ActivationId | ActivationFn;
 
@@ -114,7 +114,7 @@ export interface DropoutArgs extends LayerArgs {
 
 /** Zeroes a `rate` fraction of its inputs during training (and scales the rest up); identity at inference. */
 export class Dropout extends Layer {
-  readonly className = 'Dropout';
+  static override readonly className = 'Dropout';
   override supportsMasking = true;
   readonly rate: number;
   private readonly noiseShape: readonly (number | null)[] | undefined;

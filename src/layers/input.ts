@@ -17,7 +17,7 @@ export interface InputArgs {
 
 /** The layer behind an `Input`: it has one node with no inputs and produces the model's input tensor. */
 export class InputLayer extends Layer {
-  readonly className = 'InputLayer';
+  static override readonly className = 'InputLayer';
   protected override readonly keepsInputDType = true;
   readonly inputDType: DType;
   readonly shape: SymbolicShape;

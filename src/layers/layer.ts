@@ -51,7 +51,12 @@ export function clearSession(): void {
  * with an error that names the layer and the shapes.
  */
 export abstract class Layer {
-  abstract readonly className: string;
+  /**
+   * The Keras class name, declared once per class as a static field (`static override readonly
+   * className = 'Dense'`). Default names and saved files use it, so minifiers that rename classes
+   * change nothing. A class that does not declare one is known by its constructor's name.
+   */
+  static readonly className: string = 'Layer';
   readonly name: string;
   trainable: boolean;
   readonly dtype: DType;
@@ -62,8 +67,13 @@ export abstract class Layer {
   readonly inboundNodes: Node[] = [];
   protected readonly ownWeights: Variable[] = [];
 
+  /** This layer's Keras class name: see the static `className`. */
+  get className(): string {
+    return kerasClassName(this.constructor as typeof Layer);
+  }
+
   constructor(args: LayerArgs = {}, defaultPrefix?: string) {
-    this.name = args.name ?? uniqueName(defaultPrefix ?? toSnakeCase(new.target.name));
+    this.name = args.name ?? uniqueName(defaultPrefix ?? toSnakeCase(kerasClassName(new.target)));
     this.trainable = args.trainable ?? true;
     this.dtype = args.dtype ?? 'float32';
     if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
@@ -227,6 +237,11 @@ export abstract class Layer {
   toString(): string {
     return `${this.className}(name=${this.name})`;
   }
+}
+
+/** The class name a layer class declares for itself, or its constructor's name when it declares none. */
+export function kerasClassName(ctor: abstract new (...args: never[]) => unknown): string {
+  return Object.hasOwn(ctor, 'className') ? (ctor as unknown as { className: string }).className : ctor.name;
 }
 
 export function isShapeList(s: ShapeArg): s is SymbolicShape[] {

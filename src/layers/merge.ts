@@ -11,7 +11,7 @@ export interface MergeArgs extends LayerArgs {}
 
 /** x₁ + x₂ + … */
 export class Add extends Merge {
-  readonly className = 'Add';
+  static override readonly className = 'Add';
   constructor(args: MergeArgs = {}) {
     super('Add', args);
   }
@@ -22,7 +22,7 @@ export class Add extends Merge {
 
 /** x₁ − x₂ (exactly two inputs). */
 export class Subtract extends Merge {
-  readonly className = 'Subtract';
+  static override readonly className = 'Subtract';
   constructor(args: MergeArgs = {}) {
     super('Subtract', args, 2);
   }
@@ -33,7 +33,7 @@ export class Subtract extends Merge {
 
 /** x₁ · x₂ · … elementwise. */
 export class Multiply extends Merge {
-  readonly className = 'Multiply';
+  static override readonly className = 'Multiply';
   constructor(args: MergeArgs = {}) {
     super('Multiply', args);
   }
@@ -44,7 +44,7 @@ export class Multiply extends Merge {
 
 /** (x₁ + x₂ + …) / n. */
 export class Average extends Merge {
-  readonly className = 'Average';
+  static override readonly className = 'Average';
   constructor(args: MergeArgs = {}) {
     super('Average', args);
   }
@@ -57,7 +57,7 @@ export class Average extends Merge {
 }
 
 export class Maximum extends Merge {
-  readonly className = 'Maximum';
+  static override readonly className = 'Maximum';
   constructor(args: MergeArgs = {}) {
     super('Maximum', args);
   }
@@ -67,7 +67,7 @@ export class Maximum extends Merge {
 }
 
 export class Minimum extends Merge {
-  readonly className = 'Minimum';
+  static override readonly className = 'Minimum';
   constructor(args: MergeArgs = {}) {
     super('Minimum', args);
   }
@@ -83,7 +83,7 @@ export interface ConcatenateArgs extends LayerArgs {
 
 /** Joins inputs along `axis`; every other axis must agree. */
 export class Concatenate extends Layer {
-  readonly className = 'Concatenate';
+  static override readonly className = 'Concatenate';
   override supportsMasking = true;
   readonly axis: number;
 

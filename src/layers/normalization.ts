@@ -81,7 +81,7 @@ export interface BatchNormalizationArgs extends LayerArgs {
  * uses the moving statistics.
  */
 export class BatchNormalization extends Layer {
-  readonly className = 'BatchNormalization';
+  static override readonly className = 'BatchNormalization';
   override supportsMasking = true;
   readonly axis: number;
   readonly momentum: number;
@@ -209,7 +209,7 @@ export interface LayerNormalizationArgs extends LayerArgs {
 
 /** Keras 3's `LayerNormalization`: per-sample mean and variance over `axis`; weights gamma, beta. */
 export class LayerNormalization extends Layer {
-  readonly className = 'LayerNormalization';
+  static override readonly className = 'LayerNormalization';
   override supportsMasking = true;
   readonly axis: number | readonly number[];
   readonly epsilon: number;

@@ -80,7 +80,7 @@ abstract class BasePooling extends Layer implements LengthInverse {
 }
 
 export class MaxPooling1D extends BasePooling {
-  readonly className = 'MaxPooling1D';
+  static override readonly className = 'MaxPooling1D';
   protected readonly kind = 'max';
   constructor(poolSize: number | readonly [number] = 2, args: Pooling1DArgs = {}) {
     super('MaxPooling1D', 1, poolSize, args);
@@ -88,7 +88,7 @@ export class MaxPooling1D extends BasePooling {
 }
 
 export class AveragePooling1D extends BasePooling {
-  readonly className = 'AveragePooling1D';
+  static override readonly className = 'AveragePooling1D';
   protected readonly kind = 'avg';
   constructor(poolSize: number | readonly [number] = 2, args: Pooling1DArgs = {}) {
     super('AveragePooling1D', 1, poolSize, args);
@@ -96,7 +96,7 @@ export class AveragePooling1D extends BasePooling {
 }
 
 export class MaxPooling2D extends BasePooling {
-  readonly className = 'MaxPooling2D';
+  static override readonly className = 'MaxPooling2D';
   protected readonly kind = 'max';
   constructor(poolSize: number | readonly [number, number] = 2, args: Pooling2DArgs = {}) {
     super('MaxPooling2D', 2, poolSize, args);
@@ -104,7 +104,7 @@ export class MaxPooling2D extends BasePooling {
 }
 
 export class AveragePooling2D extends BasePooling {
-  readonly className = 'AveragePooling2D';
+  static override readonly className = 'AveragePooling2D';
   protected readonly kind = 'avg';
   constructor(poolSize: number | readonly [number, number] = 2, args: Pooling2DArgs = {}) {
     super('AveragePooling2D', 2, poolSize, args);
@@ -168,7 +168,7 @@ abstract class BaseGlobalPooling extends Layer implements LengthInverse {
 }
 
 export class GlobalMaxPooling1D extends BaseGlobalPooling {
-  readonly className = 'GlobalMaxPooling1D';
+  static override readonly className = 'GlobalMaxPooling1D';
   constructor(args: GlobalPoolingArgs = {}) {
     super('GlobalMaxPooling1D', 1, args);
   }
@@ -179,7 +179,7 @@ export class GlobalMaxPooling1D extends BaseGlobalPooling {
 
 /** With a mask (from `Embedding({ maskZero: true })`), averages over the real steps only, as Keras does. */
 export class GlobalAveragePooling1D extends BaseGlobalPooling {
-  readonly className = 'GlobalAveragePooling1D';
+  static override readonly className = 'GlobalAveragePooling1D';
   override supportsMasking = true;
   constructor(args: GlobalPoolingArgs = {}) {
     super('GlobalAveragePooling1D', 1, args);
@@ -193,7 +193,7 @@ export class GlobalAveragePooling1D extends BaseGlobalPooling {
 }
 
 export class GlobalMaxPooling2D extends BaseGlobalPooling {
-  readonly className = 'GlobalMaxPooling2D';
+  static override readonly className = 'GlobalMaxPooling2D';
   constructor(args: GlobalPoolingArgs = {}) {
     super('GlobalMaxPooling2D', 2, args);
   }
@@ -205,7 +205,7 @@ export class GlobalMaxPooling2D extends BaseGlobalPooling {
 }
 
 export class GlobalAveragePooling2D extends BaseGlobalPooling {
-  readonly className = 'GlobalAveragePooling2D';
+  static override readonly className = 'GlobalAveragePooling2D';
   constructor(args: GlobalPoolingArgs = {}) {
     super('GlobalAveragePooling2D', 2, args);
   }

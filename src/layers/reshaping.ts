@@ -8,7 +8,7 @@ import { sameDType } from './core.js';
 
 /** Flattens everything but the batch axis. */
 export class Flatten extends Layer {
-  readonly className = 'Flatten';
+  static override readonly className = 'Flatten';
   protected override readonly keepsInputDType = true;
   constructor(args: LayerArgs = {}) {
     checkOptions('Flatten', args, [...BASE_OPTIONS, 'dataFormat']);
@@ -29,7 +29,7 @@ export class Flatten extends Layer {
 
 /** Reshapes each sample to `targetShape` (one dimension may be -1). */
 export class Reshape extends Layer {
-  readonly className = 'Reshape';
+  static override readonly className = 'Reshape';
   protected override readonly keepsInputDType = true;
   readonly targetShape: readonly number[];
   constructor(targetShape: readonly number[], args: LayerArgs = {}) {
@@ -65,7 +65,7 @@ export class Reshape extends Layer {
 
 /** Permutes the non-batch axes; `dims` counts from 1 as in Keras. */
 export class Permute extends Layer {
-  readonly className = 'Permute';
+  static override readonly className = 'Permute';
   protected override readonly keepsInputDType = true;
   readonly dims: readonly number[];
   constructor(dims: readonly number[], args: LayerArgs = {}) {
@@ -98,7 +98,7 @@ export class Permute extends Layer {
 
 /** [batch, features] → [batch, n, features]. */
 export class RepeatVector extends Layer {
-  readonly className = 'RepeatVector';
+  static override readonly className = 'RepeatVector';
   readonly n: number;
   constructor(n: number, args: LayerArgs = {}) {
     checkOptions('RepeatVector', args, BASE_OPTIONS);

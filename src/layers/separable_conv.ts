@@ -213,14 +213,14 @@ abstract class BaseSeparableConv extends BaseDepthwise {
 }
 
 export class SeparableConv1D extends BaseSeparableConv {
-  readonly className = 'SeparableConv1D';
+  static override readonly className = 'SeparableConv1D';
   constructor(filters: number, kernelSize: number | readonly [number], args: SeparableConv1DArgs = {}) {
     super('SeparableConv1D', 1, filters, kernelSize, args);
   }
 }
 
 export class SeparableConv2D extends BaseSeparableConv {
-  readonly className = 'SeparableConv2D';
+  static override readonly className = 'SeparableConv2D';
   constructor(filters: number, kernelSize: number | readonly [number, number], args: SeparableConv2DArgs = {}) {
     super('SeparableConv2D', 2, filters, kernelSize, args);
   }
@@ -250,14 +250,14 @@ abstract class BaseDepthwiseConv extends BaseDepthwise {
 }
 
 export class DepthwiseConv1D extends BaseDepthwiseConv {
-  readonly className = 'DepthwiseConv1D';
+  static override readonly className = 'DepthwiseConv1D';
   constructor(kernelSize: number | readonly [number], args: DepthwiseConv1DArgs = {}) {
     super('DepthwiseConv1D', 1, kernelSize, args, []);
   }
 }
 
 export class DepthwiseConv2D extends BaseDepthwiseConv {
-  readonly className = 'DepthwiseConv2D';
+  static override readonly className = 'DepthwiseConv2D';
   constructor(kernelSize: number | readonly [number, number], args: DepthwiseConv2DArgs = {}) {
     super('DepthwiseConv2D', 2, kernelSize, args, []);
   }

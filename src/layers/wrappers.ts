@@ -47,7 +47,7 @@ export interface BidirectionalArgs extends LayerArgs {
  * the forward states, then the backward states.
  */
 export class Bidirectional extends Wrapper {
-  readonly className = 'Bidirectional';
+  static override readonly className = 'Bidirectional';
   readonly forwardLayer: RecurrentLayer;
   readonly backwardLayer: RecurrentLayer;
   readonly mergeMode: MergeMode;
@@ -143,7 +143,7 @@ export class Bidirectional extends Wrapper {
 
 /** Applies a layer to every time step: [batch, T, ...] is run as [batch·T, ...] and reshaped back. */
 export class TimeDistributed extends Wrapper {
-  readonly className = 'TimeDistributed';
+  static override readonly className = 'TimeDistributed';
   readonly layer: Layer;
 
   constructor(layer: Layer, args: LayerArgs = {}) {

@@ -44,7 +44,7 @@ function sortedKeys(record: object): string[] {
  * inputs adds one node and reuses every weight (a model used as a layer).
  */
 export class Functional extends Layer {
-  readonly className: string = 'Functional';
+  static override readonly className: string = 'Functional';
   protected override readonly keepsInputDType = true;
   readonly inputs: KerasTensor[];
   readonly outputs: KerasTensor[];

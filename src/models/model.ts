@@ -38,6 +38,8 @@ export interface EvaluateDictArgs extends EvaluateArgs {
  * one-output model is a `Tensor` and of several a `Tensor[]`, without casts.
  */
 export class Model<S extends SymbolicStructure = SymbolicStructure> extends Functional implements TrainableModel {
+  /** A model built from inputs and outputs is a functional model, as `keras.Model(inputs, outputs)` is. */
+  static override readonly className: string = 'Functional';
   stopTraining = false;
   private trainer: Trainer | undefined;
   private readonly inferencePool = new ops.BufferPool();

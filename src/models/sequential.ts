@@ -7,7 +7,7 @@ import { Model } from './model.js';
 
 /** A linear stack of layers. The first layer's `inputShape` fixes the input; without it, the first data does. */
 export class Sequential extends Model<KerasTensor> {
-  override readonly className: string = 'Sequential';
+  static override readonly className = 'Sequential';
   private stack: Layer[] = [];
   private input: KerasTensor | undefined;
   private output: KerasTensor | undefined;

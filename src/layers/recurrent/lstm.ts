@@ -22,7 +22,7 @@ export interface LSTMArgs extends RecurrentArgs {
  * columns, h = o∘tanh(c). The whole sequence runs as one fused op.
  */
 export class LSTM extends RecurrentLayer<LSTMArgs> {
-  readonly className = 'LSTM';
+  static override readonly className = 'LSTM';
   protected readonly gateCount = 4;
   readonly stateCount = 2;
   readonly recurrentActivation: GateActivation;

@@ -7,7 +7,7 @@ export type SimpleRNNArgs = RecurrentArgs;
 
 /** The plain recurrence h = act(x·W + h·U + b), as Keras 3's SimpleRNN. */
 export class SimpleRNN extends RecurrentLayer<SimpleRNNArgs> {
-  readonly className = 'SimpleRNN';
+  static override readonly className = 'SimpleRNN';
   protected readonly gateCount = 1;
   readonly stateCount = 1;
 
