@@ -1,4 +1,4 @@
-import type { DType } from '../tensor/dtype.js';
+import { type DType, checkDType } from '../tensor/dtype.js';
 import { type SymbolicShape, formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type Initializer, getInitializer, type InitializerId } from './initializers.js';
@@ -75,6 +75,7 @@ export abstract class Layer {
   constructor(args: LayerArgs = {}, defaultPrefix?: string) {
     this.name = args.name ?? uniqueName(defaultPrefix ?? toSnakeCase(kerasClassName(new.target)));
     this.trainable = args.trainable ?? true;
+    if (args.dtype !== undefined) checkDType(args.dtype, `${kerasClassName(new.target)} '${this.name}'`);
     this.dtype = args.dtype ?? 'float32';
     if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
   }

@@ -20,6 +20,20 @@ export function isDType(value: unknown): value is DType {
   return value === 'float32' || value === 'int32' || value === 'bool';
 }
 
+/**
+ * Refuses a dtype Dendrite does not compute in. A JavaScript caller can pass 'float16' or
+ * 'mixed_float16'; computing those silently in float32 and writing them into saved files would
+ * claim a precision the model never had.
+ */
+export function checkDType(value: unknown, where: string): asserts value is DType {
+  if (!isDType(value)) {
+    throw new TypeError(
+      `${where}: dtype must be 'float32', 'int32' or 'bool', got ${JSON.stringify(value)}. ` +
+        'Dendrite computes in float32; half precision and mixed-precision policies are not supported.',
+    );
+  }
+}
+
 export function dtypeOfArray(data: TypedArray): DType {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Int32Array) return 'int32';

@@ -1,4 +1,4 @@
-import { type DType, type TypedArray, allocData, dtypeOfArray } from './dtype.js';
+import { type DType, type TypedArray, allocData, checkDType, dtypeOfArray } from './dtype.js';
 import { type Shape, formatShape, sizeOf } from './shape.js';
 
 /** Nested number arrays as users write data by hand: `[[1, 2], [3, 4]]`. */
@@ -70,6 +70,7 @@ export class Tensor {
   }
 
   cast(dtype: DType): Tensor {
+    checkDType(dtype, 'Tensor.cast');
     return requireMethods().cast(this, dtype);
   }
 
@@ -119,6 +120,7 @@ function flatten(data: NestedArray, shape: Shape, out: TypedArray): void {
  * `float32` unless a dtype is given; an `Int32Array` becomes `int32`.
  */
 export function tensor(data: TensorLike, shape?: Shape, dtype?: DType): Tensor {
+  if (dtype !== undefined) checkDType(dtype, 'tensor()');
   if (data instanceof Tensor) {
     if (shape && sizeOf(shape) !== data.size) throw new Error('tensor(): shape does not match the given tensor.');
     return dtype && dtype !== data.dtype ? data.cast(dtype) : shape ? data.reshape(shape) : data;
@@ -143,22 +145,26 @@ export function tensor(data: TensorLike, shape?: Shape, dtype?: DType): Tensor {
 }
 
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
+  checkDType(dtype, 'scalar()');
   const data = allocData(dtype, 1);
   data[0] = value;
   return new Tensor(data, [], dtype);
 }
 
 export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
+  checkDType(dtype, 'zeros()');
   return new Tensor(allocData(dtype, sizeOf(shape)), shape, dtype);
 }
 
 export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
+  checkDType(dtype, 'ones()');
   const data = allocData(dtype, sizeOf(shape));
   data.fill(1);
   return new Tensor(data, shape, dtype);
 }
 
 export function fill(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
+  checkDType(dtype, 'fill()');
   const data = allocData(dtype, sizeOf(shape));
   data.fill(value);
   return new Tensor(data, shape, dtype);
