@@ -100,6 +100,50 @@ export function optionsFromKeras(
   return options;
 }
 
+/**
+ * Keys Keras writes for its own bookkeeping, at any depth: `shared_object_id` marks objects that
+ * were one Python object when saved (Keras gives each direction of a Bidirectional its own
+ * initializers, so their ids differ), and says nothing about what a layer computes.
+ */
+const BOOKKEEPING = new Set(['shared_object_id']);
+
+/**
+ * Where two Keras configs first differ, as `[path, a, b]`, or null when they agree. Key order does
+ * not matter; bookkeeping keys are skipped at every depth, `ignored` keys at the top level.
+ */
+function configDifference(
+  a: unknown,
+  b: unknown,
+  ignored: ReadonlySet<string> = new Set(),
+  path = '',
+): [string, unknown, unknown] | null {
+  const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (!isRecord(a) || !isRecord(b) || Array.isArray(a) !== Array.isArray(b)) return a === b ? null : [path, a, b];
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  for (const key of [...keys].sort()) {
+    if (BOOKKEEPING.has(key) || ignored.has(key)) continue;
+    const found = configDifference(a[key], b[key], undefined, path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * Why a Bidirectional's stored backward layer is not its forward layer reversed in time, or null
+ * when it is. Keras's constructor derives the backward copy that way unless it is given one, and
+ * Dendrite always derives it, so the two configs must agree apart from the name and the direction.
+ */
+function backwardMismatch(forward: KerasObject, backward: KerasObject): string | null {
+  if (backward.class_name !== forward.class_name)
+    return `it is a ${backward.class_name}, the forward layer a ${forward.class_name}`;
+  if (backward.config.go_backwards === forward.config.go_backwards)
+    return `go_backwards is ${JSON.stringify(forward.config.go_backwards ?? false)} in both directions`;
+  const found = configDifference(forward.config, backward.config, new Set(['name', 'go_backwards']));
+  if (!found) return null;
+  const [path, f, b] = found;
+  return `${path} is ${JSON.stringify(f) ?? 'absent'} forwards, ${JSON.stringify(b) ?? 'absent'} backwards`;
+}
+
 /** Builds the layer a wrapper holds; models pass their own, which also knows models. */
 export type WrappedFromKeras = (entry: KerasObject) => Layer;
 export type WrappedToKeras = (layer: Layer) => KerasObject;
@@ -122,18 +166,11 @@ export function layerFromKeras(entry: KerasObject, wrapped: WrappedFromKeras = (
       const recurrent = wrapped({ ...inner, config: { ...inner.config, name: base } });
       if (!(recurrent instanceof RecurrentLayer))
         throw new Error(`it wraps ${recurrent.className}, not a recurrent layer`);
-      if (isKerasObject(backward)) {
-        const strip = (c: Record<string, unknown>): string =>
-          JSON.stringify({ ...c, name: undefined, go_backwards: undefined });
-        if (
-          backward.class_name !== inner.class_name ||
-          strip(backward.config) !== strip(inner.config) ||
-          backward.config.go_backwards === inner.config.go_backwards
-        ) {
-          throw new Error(
-            'its backward layer is not the forward layer reversed in time, which Dendrite does not support',
-          );
-        }
+      const mismatch = isKerasObject(backward) ? backwardMismatch(inner, backward) : null;
+      if (mismatch) {
+        throw new Error(
+          `its backward layer is not the forward layer reversed in time: ${mismatch}. Dendrite derives the backward layer from the forward one`,
+        );
       }
       return new Bidirectional(recurrent, { ...options, mergeMode: mergeMode as 'concat' });
     } catch (e) {
