@@ -51,3 +51,25 @@ test('AUC: 1 for a perfect ranking, 0.5 for a constant score', () => {
   flat.update(tensor([[0], [1], [0], [1]]), tensor([[0.5], [0.5], [0.5], [0.5]]), null);
   assert.ok(Math.abs(flat.result() - 0.5) < 1e-6);
 });
+
+test('metrics ignore sample weights; weightedMetrics use them, named weighted_ on a clash, as Keras 3', async () => {
+  const { Input, Model, layers } = await import('../src/index.js');
+  const x = Input({ shape: [1] });
+  const model = new Model(x, new layers.Dense(1, { activation: 'sigmoid' }).apply(x));
+  model.setWeights([tensor([[1]]), tensor([0])]);
+  model.compile({
+    optimizer: 'sgd',
+    loss: 'binary_crossentropy',
+    metrics: ['accuracy'],
+    weightedMetrics: ['accuracy'],
+  });
+  // Predictions [1, 0, 1, 1] against targets [1, 1, 0, 1]: samples 0 and 3 are right.
+  const logs = await model.evaluate(tensor([[2], [-2], [2], [2]]), tensor([[1], [1], [0], [1]]), {
+    sampleWeight: [1, 1, 1, 5],
+    returnDict: true,
+    verbose: 0,
+  });
+  assert.equal(logs.accuracy, 0.5);
+  assert.equal(logs.weighted_accuracy, 0.75);
+  assert.deepEqual(Object.keys(logs), ['loss', 'accuracy', 'weighted_accuracy']);
+});

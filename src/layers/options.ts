@@ -3,12 +3,36 @@
  * passing `activation` to a pooling layer must hear about it, not have it silently ignored.
  */
 export function checkOptions(className: string, options: object | undefined, allowed: readonly string[]): void {
-  if (!options) return;
+  if (options === undefined) return;
+  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+    throw new TypeError(`${className} expects an options object, got ${describeValue(options)}.`);
+  }
   for (const key of Object.keys(options)) {
     if (!allowed.includes(key)) {
       throw new TypeError(`${className} got an unexpected option '${key}'. Valid options: ${allowed.join(', ')}.`);
     }
   }
+}
+
+/**
+ * The option names of an options type, as a list the compiler checks: leaving a name out of the
+ * record, or naming one the type lacks, fails to compile. Write each options list this way so the
+ * runtime check and the TypeScript type cannot drift apart.
+ */
+export function optionNames<T extends object>(names: { readonly [K in keyof Required<T>]: true }): readonly string[] {
+  return Object.keys(names);
+}
+
+/** A short description of a value for error messages: its type, and the value when it is small. */
+export function describeValue(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (typeof value === 'string')
+    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+    return `${typeof value} ${String(value)}`;
+  if (typeof value === 'object') return `an object of class ${value.constructor?.name ?? 'Object'}`;
+  return typeof value;
 }
 
 /** Keras's `int or tuple` arguments as a tuple of `rank` numbers. */

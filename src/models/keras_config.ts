@@ -124,8 +124,8 @@ function sequentialToKeras(model: Sequential): KerasObject {
     throw new Error(
       `Sequential '${model.name}' has no input shape yet; build it (give its first layer an inputShape, or fit it) before saving.`,
     );
-  const [input, ...rest] = model.layers;
-  const shape = (input as InputLayer).shape;
+  const input = model.inputLayer!;
+  const shape = input.shape;
   return {
     module: 'keras',
     class_name: 'Sequential',
@@ -133,7 +133,7 @@ function sequentialToKeras(model: Sequential): KerasObject {
       name: model.name,
       trainable: model.trainable,
       dtype: dtypePolicy('float32'),
-      layers: [inputLayerToKeras(input as InputLayer), ...rest.map(anyLayerToKeras)],
+      layers: [inputLayerToKeras(input), ...model.layers.map(anyLayerToKeras)],
       build_input_shape: [...shape],
     },
     registered_name: null,

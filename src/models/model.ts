@@ -5,13 +5,14 @@ import * as ops from '../ops/index.js';
 import type { KerasTensor } from '../layers/keras_tensor.js';
 import type { Layer } from '../layers/layer.js';
 import type { History, Logs } from '../training/callbacks.js';
-import type { CompileArgs } from '../training/compile_config.js';
+import { COMPILE_OPTIONS, type CompileArgs } from '../training/compile_config.js';
 import type { Data, Slot } from '../training/data.js';
 import type { Optimizer } from '../training/optimizers.js';
 import { type EvaluateArgs, type FitArgs, type TrainableModel, Trainer, adaptInputs } from '../training/trainer.js';
 import { Functional, type SymbolicStructure } from './functional.js';
 import { WindowTooLargeError, leastWorkingLength } from '../layers/length_inverse.js';
 import { type SummaryArgs, summary } from './summary.js';
+import { checkOptions, optionNames } from '../layers/options.js';
 
 /** The concrete counterpart of a model's symbolic outputs: `predict` returns this. */
 export type ConcreteOutputs<S> = S extends KerasTensor
@@ -33,6 +34,30 @@ export interface EvaluateDictArgs extends EvaluateArgs {
   returnDict: true;
 }
 
+export interface ModelArgs {
+  name?: string;
+  trainable?: boolean;
+}
+
+const MODEL_OPTIONS = optionNames<ModelArgs>({ name: true, trainable: true });
+const EVALUATE_OPTIONS = optionNames<EvaluateArgs & { returnDict?: boolean }>({
+  batchSize: true,
+  verbose: true,
+  sampleWeight: true,
+  callbacks: true,
+  returnDict: true,
+});
+const PREDICT_OPTIONS = optionNames<PredictArgs>({ batchSize: true, verbose: true });
+const BATCH_OPTIONS = optionNames<BatchArgs & { returnDict?: boolean }>({ sampleWeight: true, returnDict: true });
+const SUMMARY_OPTIONS = optionNames<SummaryArgs>({ printFn: true, lineLength: true, positions: true });
+
+/** Refuses arguments past the last one a method takes, which JavaScript would silently drop. */
+function noExtraArguments(method: string, extra: readonly unknown[], takes: string): void {
+  if (extra.length > 0 && extra.some((a) => a !== undefined)) {
+    throw new TypeError(`${method} takes ${takes}; it got ${extra.length} more argument(s), which it does not accept.`);
+  }
+}
+
 /**
  * A functional model with Keras's training API. Generic in its outputs, so that `predict` of a
  * one-output model is a `Tensor` and of several a `Tensor[]`, without casts.
@@ -46,12 +71,8 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
 
   private compileArgs: CompileArgs | undefined;
 
-  constructor(
-    inputs: SymbolicStructure,
-    outputs: S,
-    opts: { name?: string; trainable?: boolean } = {},
-    namePrefix = 'model',
-  ) {
+  constructor(inputs: SymbolicStructure, outputs: S, opts: ModelArgs = {}, namePrefix = 'model') {
+    checkOptions('Model', opts, MODEL_OPTIONS);
     super(inputs, outputs, opts, namePrefix);
   }
 
@@ -60,13 +81,15 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   }
 
   /** Saves the model as a Keras 3 `.keras` file (Node.js): architecture, weights and compile settings. */
-  async save(path: string): Promise<void> {
+  async save(path: string, ...extra: never[]): Promise<void> {
+    noExtraArguments('model.save', extra, 'one argument, the path');
     const { saveModel } = await import('./persistence.js');
     await saveModel(this, path, this.compileArgs);
   }
 
   /** Saves only the weights, as Keras 3's `.weights.h5` (Node.js). */
-  async saveWeights(path: string): Promise<void> {
+  async saveWeights(path: string, ...extra: never[]): Promise<void> {
+    noExtraArguments('model.saveWeights', extra, 'one argument, the path');
     const { saveWeights } = await import('./persistence.js');
     await saveWeights(this, path);
   }
@@ -75,13 +98,17 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
    * Loads weights saved by `saveWeights` (here or in Keras 3) into this model, matched by
    * position in the architecture as Keras does. A file that does not fit changes nothing.
    */
-  async loadWeights(source: string | Uint8Array | ArrayBuffer): Promise<void> {
+  async loadWeights(source: string | Uint8Array | ArrayBuffer, ...extra: never[]): Promise<void> {
+    // Keras's skip_mismatch is not offered: a file that does not fit changes nothing, and says why.
+    noExtraArguments('model.loadWeights', extra, 'one argument, the path or the bytes of a weights file');
     const { loadWeights } = await import('./persistence.js');
     await loadWeights(this, source);
   }
 
   /** Configures the model for training: optimizer, losses (per output), loss weights and metrics. */
   compile(args: CompileArgs): void {
+    // Before anything changes: a Sequential without an input resolves the rest once data arrives.
+    checkOptions('compile', args, COMPILE_OPTIONS);
     this.compileArgs = args;
     // Resolve now so that a bad loss or output name fails here; a Sequential without an input
     // shape resolves once data has built it.
@@ -119,6 +146,7 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
     y: Data,
     args: EvaluateArgs & { returnDict?: boolean } = {},
   ): Promise<number | number[] | Record<string, number>> {
+    checkOptions('evaluate', args, EVALUATE_OPTIONS);
     const { returnDict, ...rest } = args;
     const logs = this.requireCompiled('evaluate', x).evaluateData(x, y, rest);
     return returnDict ? logs : flattenLogs(logs);
@@ -126,6 +154,7 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
 
   /** Runs the model in inference mode over data in batches. */
   predict(x: Data, args: PredictArgs = {}): ConcreteOutputs<S> {
+    checkOptions('predict', args, PREDICT_OPTIONS);
     return this.structure(this.inferInBatches(this.adaptInputs(x, 'predict'), args.batchSize ?? 32));
   }
 
@@ -176,6 +205,7 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
     y: Data,
     args: BatchArgs & { returnDict?: boolean } = {},
   ): Promise<number | number[] | Record<string, number>> {
+    checkOptions('trainOnBatch', args, BATCH_OPTIONS);
     const logs = this.requireCompiled('trainOnBatch', x).trainOnBatch(x, y, args.sampleWeight);
     return args.returnDict ? logs : flattenLogs(logs);
   }
@@ -187,12 +217,14 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
     y: Data,
     args: BatchArgs & { returnDict?: boolean } = {},
   ): Promise<number | number[] | Record<string, number>> {
+    checkOptions('testOnBatch', args, BATCH_OPTIONS);
     const logs = this.requireCompiled('testOnBatch', x).testOnBatch(x, y, args.sampleWeight);
     return args.returnDict ? logs : flattenLogs(logs);
   }
 
   /** Prints the notebook's summary table. */
   summary(args: SummaryArgs = {}): void {
+    checkOptions('summary', args, SUMMARY_OPTIONS);
     if (!this.built) {
       throw new Error(
         `Model '${this.name}' has not been built yet: give its first layer an inputShape, or call fit/predict on data first.`,

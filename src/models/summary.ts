@@ -1,5 +1,4 @@
 import { formatShape, type SymbolicShape } from '../tensor/shape.js';
-import { InputLayer } from '../layers/input.js';
 import type { Layer } from '../layers/layer.js';
 import type { Functional } from './functional.js';
 
@@ -37,7 +36,8 @@ export function summary(model: Functional, args: SummaryArgs = {}): void {
   print('_'.repeat(lineLength));
   row(header);
   print('='.repeat(lineLength));
-  const layers = model.layers.filter((l) => !(model.className === 'Sequential' && l instanceof InputLayer));
+  // A Sequential's layers leave out its input layer, as Keras's summary does; a functional model's list it.
+  const layers = model.layers;
   layers.forEach((layer, i) => {
     const connections = chain ? [] : connectionsOf(layer, model);
     const first = [`${layer.name} (${layer.className})`, outputShapeOf(layer, model), String(layer.countParams())];

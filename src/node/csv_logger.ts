@@ -1,5 +1,6 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { Callback, type Logs } from '../training/callbacks.js';
+import { checkOptions, optionNames } from '../layers/options.js';
 
 export interface CSVLoggerArgs {
   separator?: string;
@@ -17,6 +18,7 @@ export class CSVLogger extends Callback {
     args: CSVLoggerArgs = {},
   ) {
     super();
+    checkOptions('CSVLogger', args, optionNames<CSVLoggerArgs>({ separator: true, append: true }));
     this.separator = args.separator ?? ',';
     this.append = args.append ?? false;
   }

@@ -1,4 +1,5 @@
 import { Callback, type Logs, type Mode, improves } from '../training/callbacks.js';
+import { checkOptions, describeValue, optionNames } from '../layers/options.js';
 
 export interface ModelCheckpointArgs {
   /** The log entry that decides which epoch is best (default 'val_loss'). */
@@ -33,6 +34,22 @@ export class ModelCheckpoint extends Callback {
 
   constructor(filepath: string, args: ModelCheckpointArgs = {}) {
     super();
+    checkOptions(
+      'ModelCheckpoint',
+      args,
+      optionNames<ModelCheckpointArgs>({
+        monitor: true,
+        verbose: true,
+        saveBestOnly: true,
+        saveWeightsOnly: true,
+        mode: true,
+        saveFreq: true,
+        initialValueThreshold: true,
+      }),
+    );
+    if (typeof filepath !== 'string') {
+      throw new TypeError(`ModelCheckpoint expects a file path as its first argument, got ${describeValue(filepath)}.`);
+    }
     const ext = args.saveWeightsOnly ? '.weights.h5' : '.keras';
     if (!filepath.endsWith(ext)) {
       throw new Error(

@@ -1,4 +1,5 @@
 import type { Optimizer } from './optimizers.js';
+import { checkOptions, optionNames } from '../layers/options.js';
 
 export type Logs = Record<string, number>;
 
@@ -87,6 +88,20 @@ export class EarlyStopping extends Callback {
 
   constructor(args: EarlyStoppingArgs = {}) {
     super();
+    checkOptions(
+      'EarlyStopping',
+      args,
+      optionNames<EarlyStoppingArgs>({
+        monitor: true,
+        minDelta: true,
+        patience: true,
+        mode: true,
+        baseline: true,
+        restoreBestWeights: true,
+        startFromEpoch: true,
+        verbose: true,
+      }),
+    );
     this.args = args;
     this.monitor = args.monitor ?? 'val_loss';
     this.minDelta = Math.abs(args.minDelta ?? 0);
@@ -142,6 +157,18 @@ export interface LambdaCallbackArgs {
 export class LambdaCallback extends Callback {
   constructor(private readonly fns: LambdaCallbackArgs) {
     super();
+    checkOptions(
+      'LambdaCallback',
+      fns,
+      optionNames<LambdaCallbackArgs>({
+        onTrainBegin: true,
+        onTrainEnd: true,
+        onEpochBegin: true,
+        onEpochEnd: true,
+        onBatchBegin: true,
+        onBatchEnd: true,
+      }),
+    );
   }
   override onTrainBegin(logs?: Logs): void | Promise<void> {
     return this.fns.onTrainBegin?.(logs);
@@ -201,6 +228,20 @@ export class ReduceLROnPlateau extends Callback {
 
   constructor(args: ReduceLROnPlateauArgs = {}) {
     super();
+    checkOptions(
+      'ReduceLROnPlateau',
+      args,
+      optionNames<ReduceLROnPlateauArgs>({
+        monitor: true,
+        factor: true,
+        patience: true,
+        mode: true,
+        minDelta: true,
+        cooldown: true,
+        minLr: true,
+        verbose: true,
+      }),
+    );
     this.monitor = args.monitor ?? 'val_loss';
     this.factor = args.factor ?? 0.1;
     if (this.factor >= 1) throw new Error('ReduceLROnPlateau: factor must be < 1.');

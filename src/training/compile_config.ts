@@ -2,7 +2,7 @@ import { type LossFn, type LossId, getLoss } from './losses.js';
 import { type Metric, type MetricId, createMetric } from './metrics.js';
 import { type Optimizer, type OptimizerId, getOptimizer } from './optimizers.js';
 import type { Slot } from './data.js';
-import { checkOptions } from '../layers/options.js';
+import { checkOptions, optionNames } from '../layers/options.js';
 
 export type LossSpec = LossId | LossFn;
 export type MetricSpec = MetricId | Metric;
@@ -13,12 +13,25 @@ export interface CompileArgs {
   loss: LossSpec | readonly LossSpec[] | Readonly<Record<string, LossSpec>>;
   /** Weights of each output's loss in the total: in output order or by name (default 1). */
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
-  /** Metrics for every output, per output in order, or by output name. */
-  metrics?:
-    | readonly MetricSpec[]
-    | readonly (readonly MetricSpec[])[]
-    | Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
+  /** Metrics for every output, per output in order, or by output name. They ignore sample and class weights. */
+  metrics?: MetricsSpec;
+  /** Metrics that `sampleWeight` and `classWeight` weight, as Keras's `weighted_metrics`. */
+  weightedMetrics?: MetricsSpec;
 }
+
+/** Metrics for every output, per output in order, or by output name. */
+export type MetricsSpec =
+  | readonly MetricSpec[]
+  | readonly (readonly MetricSpec[])[]
+  | Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
+
+export const COMPILE_OPTIONS = optionNames<CompileArgs>({
+  optimizer: true,
+  loss: true,
+  lossWeights: true,
+  metrics: true,
+  weightedMetrics: true,
+});
 
 /** Everything `compile` resolved, per output. */
 export interface CompiledOutput {
@@ -27,6 +40,7 @@ export interface CompiledOutput {
   weight: number;
   /** Factories: metrics are created against the shapes of the first batch's targets. */
   metrics: MetricSpec[];
+  weightedMetrics: MetricSpec[];
 }
 
 export interface Compiled {
@@ -64,12 +78,13 @@ const isLoss = (v: unknown): v is LossSpec => typeof v === 'string' || typeof v 
 const isNumber = (v: unknown): v is number => typeof v === 'number';
 
 export function resolveCompile(args: CompileArgs, outputs: readonly Slot[]): Compiled {
-  checkOptions('compile', args, ['optimizer', 'loss', 'lossWeights', 'metrics']);
+  checkOptions('compile', args, COMPILE_OPTIONS);
   if (args.loss === undefined) throw new Error('compile: a `loss` is required.');
   const names = outputs.map((o) => o.name);
   const losses = byOutput(args.loss, names, 'loss', isLoss);
   const weights = byOutput(args.lossWeights, names, 'lossWeights', isNumber);
-  const metrics = resolveMetrics(args.metrics, names);
+  const metrics = resolveMetrics(args.metrics, names, 'metrics');
+  const weightedMetrics = resolveMetrics(args.weightedMetrics, names, 'weightedMetrics');
   return {
     optimizer: getOptimizer(args.optimizer ?? 'rmsprop'),
     outputs: names.map((name, i) => ({
@@ -77,16 +92,17 @@ export function resolveCompile(args: CompileArgs, outputs: readonly Slot[]): Com
       loss: losses[i] === undefined ? null : getLoss(losses[i]!),
       weight: weights[i] ?? 1,
       metrics: metrics[i],
+      weightedMetrics: weightedMetrics[i],
     })),
   };
 }
 
-function resolveMetrics(spec: CompileArgs['metrics'], names: readonly string[]): MetricSpec[][] {
+function resolveMetrics(spec: MetricsSpec | undefined, names: readonly string[], what: string): MetricSpec[][] {
   if (spec === undefined) return names.map(() => []);
   if (Array.isArray(spec)) {
     const nested = spec.length > 0 && spec.every((m) => Array.isArray(m));
     if (nested)
-      return byOutput(spec as readonly MetricSpec[][], names, 'metrics', (_v): _v is MetricSpec[] => false).map((m) => [
+      return byOutput(spec as readonly MetricSpec[][], names, what, (_v): _v is MetricSpec[] => false).map((m) => [
         ...(m ?? []),
       ]);
     return names.map(() => [...(spec as readonly MetricSpec[])]);
@@ -95,7 +111,7 @@ function resolveMetrics(spec: CompileArgs['metrics'], names: readonly string[]):
   for (const key of Object.keys(rec)) {
     if (!names.includes(key))
       throw new Error(
-        `compile: metrics names '${key}', which is not an output of the model. Outputs: ${names.join(', ')}.`,
+        `compile: ${what} names '${key}', which is not an output of the model. Outputs: ${names.join(', ')}.`,
       );
   }
   return names.map((n) => {
@@ -104,17 +120,40 @@ function resolveMetrics(spec: CompileArgs['metrics'], names: readonly string[]):
   });
 }
 
-/** Instantiates each output's metrics, named as Keras logs them (`acc`, or `income_acc` with several outputs). */
+/** A compiled metric: which output it reads, its key in the logs, and whether sample weights weight it. */
+export interface BuiltMetric {
+  output: number;
+  key: string;
+  metric: Metric;
+  weighted: boolean;
+}
+
+/**
+ * Instantiates each output's metrics, then its weighted metrics, named as Keras logs them: `acc`,
+ * `income_acc` with several outputs, a repeated name numbered (`acc_1`), and a weighted metric
+ * whose name is taken prefixed with `weighted_`.
+ */
 export function buildMetrics(
   outputs: readonly CompiledOutput[],
   targetShapes: readonly (readonly (number | null)[])[],
   predShapes: readonly (readonly (number | null)[])[],
-): { output: number; key: string; metric: Metric }[] {
+): BuiltMetric[] {
   const many = outputs.length > 1;
-  return outputs.flatMap((o, i) =>
-    o.metrics.map((spec) => {
-      const metric = createMetric(spec, targetShapes[i], predShapes[i]);
-      return { output: i, key: many ? `${o.name}_${metric.name}` : metric.name, metric };
-    }),
-  );
+  const taken = new Map<string, number>();
+  const prefixed = (i: number, name: string): string => (many ? `${outputs[i].name}_${name}` : name);
+  const numbered = (name: string): string => {
+    const count = taken.get(name);
+    taken.set(name, (count ?? 0) + 1);
+    return count === undefined ? name : `${name}_${count}`;
+  };
+  const build = (weighted: boolean): BuiltMetric[] =>
+    outputs.flatMap((o, i) =>
+      (weighted ? o.weightedMetrics : o.metrics).map((spec) => {
+        const metric = createMetric(spec, targetShapes[i], predShapes[i]);
+        let key = prefixed(i, metric.name);
+        if (weighted && taken.has(key)) key = prefixed(i, `weighted_${metric.name}`);
+        return { output: i, key: numbered(key), metric, weighted };
+      }),
+    );
+  return [...build(false), ...build(true)];
 }

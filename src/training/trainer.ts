@@ -3,10 +3,10 @@ import { permutation } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Variable } from '../layers/variable.js';
+import { checkOptions, optionNames } from '../layers/options.js';
 import { type Callback, type CallbackModel, History, type Logs } from './callbacks.js';
-import { type Compiled, type CompileArgs, buildMetrics, resolveCompile } from './compile_config.js';
+import { type BuiltMetric, type Compiled, type CompileArgs, buildMetrics, resolveCompile } from './compile_config.js';
 import { type Data, type Slot, adaptData, sampleCount } from './data.js';
-import type { Metric } from './metrics.js';
 import { ProgressBar, emit } from './progress.js';
 import { type Batch, LossTracker, makeBatch } from './batching.js';
 
@@ -45,25 +45,25 @@ export interface EvaluateArgs {
   callbacks?: readonly Callback[];
 }
 
-const FIT_OPTIONS = [
-  'epochs',
-  'batchSize',
-  'verbose',
-  'shuffle',
-  'validationSplit',
-  'validationData',
-  'callbacks',
-  'initialEpoch',
-  'sampleWeight',
-  'classWeight',
-];
+const FIT_OPTIONS = optionNames<FitArgs>({
+  epochs: true,
+  batchSize: true,
+  verbose: true,
+  shuffle: true,
+  validationSplit: true,
+  validationData: true,
+  callbacks: true,
+  initialEpoch: true,
+  sampleWeight: true,
+  classWeight: true,
+});
 
 /** compile's state and the loops of fit / evaluate / predict for one model. */
 export class Trainer {
   readonly compiled: Compiled;
   /** The working set of one step, reused by every step of every loop. */
   private readonly pool = new ops.BufferPool();
-  private metrics: { output: number; key: string; metric: Metric }[] | null = null;
+  private metrics: BuiltMetric[] | null = null;
 
   constructor(
     private readonly model: TrainableModel,
@@ -159,10 +159,7 @@ export class Trainer {
     return { total, each };
   }
 
-  private ensureMetrics(
-    ys: readonly Tensor[],
-    preds: readonly Tensor[],
-  ): { output: number; key: string; metric: Metric }[] {
+  private ensureMetrics(ys: readonly Tensor[], preds: readonly Tensor[]): BuiltMetric[] {
     this.metrics ??= buildMetrics(
       this.compiled.outputs,
       ys.map((y) => y.shape),
@@ -212,10 +209,7 @@ export class Trainer {
   // ---- loops ------------------------------------------------------------------------------
 
   async fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
-    for (const key of Object.keys(args)) {
-      if (!FIT_OPTIONS.includes(key))
-        throw new TypeError(`fit got an unexpected option '${key}'. Valid options: ${FIT_OPTIONS.join(', ')}.`);
-    }
+    checkOptions('fit', args, FIT_OPTIONS);
     const { epochs = 1, batchSize = 32, verbose = 1, shuffle = true, initialEpoch = 0 } = args;
     let xs = this.inputs(x, 'fit');
     let ys = this.targets(y, 'fit');
@@ -311,7 +305,8 @@ export class Trainer {
   ): Logs {
     tracker.add(result.loss, result.each, size);
     const metrics = this.ensureMetrics(batch.ys, result.preds);
-    for (const m of metrics) m.metric.update(batch.ys[m.output], result.preds[m.output], batch.sw);
+    // Keras weights only `weightedMetrics` by sample and class weights; `metrics` see every sample alike.
+    for (const m of metrics) m.metric.update(batch.ys[m.output], result.preds[m.output], m.weighted ? batch.sw : null);
     const logs = tracker.logs();
     for (const m of metrics) logs[m.key] = m.metric.result();
     return logs;
