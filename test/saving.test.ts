@@ -27,7 +27,7 @@ import { type H5Group, readHdf5, writeHdf5 } from '../src/saving/hdf5.js';
 import { FIXTURES, fixtureArray, maxAbsError, maxRelativeError } from './helpers/fixtures.js';
 import { fixtureData } from './helpers/parity.js';
 
-const MODELS = ['mlp', 'qa', 'social', 'inception', 'residual', 'siamese', 'dual_camera'];
+const MODELS = ['mlp', 'qa', 'social', 'inception', 'residual', 'siamese', 'dual_camera', 'masked_bidirectional'];
 const CONV_STACKS = new Set(['social', 'inception', 'residual', 'dual_camera']);
 const dir = mkdtempSync(join(tmpdir(), 'dendrite-saving-'));
 const kerasFile = (folder: string): string => join(FIXTURES, folder, 'model.keras');

@@ -78,6 +78,7 @@ export {
   WindowTooLargeError,
 } from './length_inverse.js';
 export { Embedding, type EmbeddingArgs } from './embedding.js';
+export { Masking, type MaskingArgs } from './masking.js';
 export { LSTM, type LSTMArgs } from './recurrent/lstm.js';
 export { GRU, type GRUArgs } from './recurrent/gru.js';
 export { SimpleRNN, type SimpleRNNArgs } from './recurrent/simple_rnn.js';

@@ -12,6 +12,7 @@ import { RecurrentLayer } from './recurrent/base.js';
 import { deserializeLayer } from './serialization.js';
 import { optionFromKeras, optionToKeras } from './options.js';
 import { isActivationId } from './activations.js';
+import { Any, type AnyArgs, NotEqual, type Operation } from './operations.js';
 
 /** Keras's serialized form of any object: `{ module, class_name, config, registered_name }`. */
 export interface KerasObject {
@@ -217,4 +218,61 @@ export function layerToKeras(layer: Layer, wrapped: WrappedToKeras = (l) => laye
     config.backward_layer = wrapped(layer.backwardLayer);
   } else if (layer instanceof TimeDistributed) config.layer = wrapped(layer.layer);
   return { module: 'keras.layers', class_name: layer.className, config, registered_name: null };
+}
+
+/** Whether a config entry is a Keras operation (`keras.src.ops.*`) rather than a layer. */
+export function isOperationEntry(entry: KerasObject): boolean {
+  return typeof entry.module === 'string' && entry.module.startsWith('keras.src.ops');
+}
+
+/** Whether a value in a node's arguments is Keras's serialized symbolic tensor. */
+export function isTensorEntry(v: unknown): boolean {
+  return isKerasObject(v) && v.class_name === '__keras_tensor__';
+}
+
+/**
+ * The plain values an operation's calls pass beside their tensors (the `0` of `not_equal(x, 0)`),
+ * which Keras writes into its nodes, not its config; every call must pass the same.
+ */
+function operationConstants(entry: KerasObject, name: string): unknown[] {
+  const nodes = Array.isArray(entry.inbound_nodes) ? (entry.inbound_nodes as { args?: unknown[] }[]) : [];
+  const each = nodes.map((n) => (n.args ?? []).filter((a) => !isTensorEntry(a)));
+  if (each.some((c) => JSON.stringify(c) !== JSON.stringify(each[0])))
+    throw new Error(`Operation '${name}' is called with different constants: ${JSON.stringify(each)}.`);
+  return each[0] ?? [];
+}
+
+/** Rebuilds an operation node's op from its entry, inbound nodes included. */
+export function operationFromKeras(entry: KerasObject): Operation {
+  const name = String(entry.config.name ?? entry.class_name);
+  const describe = (why: string): Error =>
+    new Error(`Cannot load operation '${name}' (${entry.class_name}, ${String(entry.module)}): ${why}`);
+  try {
+    switch (entry.class_name) {
+      case 'NotEqual': {
+        const constants = operationConstants(entry, name);
+        if (constants.length !== 1 || typeof constants[0] !== 'number') {
+          throw new Error(
+            `Dendrite loads not_equal when it compares a tensor with a number, the mask Keras's layers make; its call passes ${JSON.stringify(constants)} beside its tensors`,
+          );
+        }
+        // The config goes through the constructor's checks, so an option Dendrite lacks is refused.
+        return new NotEqual(constants[0], { ...entry.config, name });
+      }
+      case 'Any':
+        return new Any({ ...entry.config, name } as AnyArgs);
+      default:
+        throw new Error(
+          'Dendrite does not run this Keras operation; it runs NotEqual and Any, the operations Keras 3 saves for masks',
+        );
+    }
+  } catch (e) {
+    throw describe((e as Error).message);
+  }
+}
+
+/** The Keras 3 entry of an operation, as Keras writes one: registered under its class name. */
+export function operationToKeras(op: Operation): KerasObject {
+  const config = Object.fromEntries(Object.entries(op.getConfig()).map(([k, v]) => [optionToKeras(k), v]));
+  return { module: op.kerasModule, class_name: op.className, config, registered_name: op.className };
 }

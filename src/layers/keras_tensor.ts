@@ -35,11 +35,21 @@ export class Node {
   constructor(
     readonly layer: Layer,
     readonly inputs: readonly KerasTensor[],
+    /**
+     * Masks given with the call, one per input (Keras's `layer(x, mask=m)`), which replace those
+     * that flow with the inputs; null when the call takes the inputs' own masks.
+     */
+    readonly masks: readonly (KerasTensor | null)[] | null = null,
   ) {}
+
+  /** Every tensor the call reads: its inputs, then its explicit masks. */
+  get sources(): KerasTensor[] {
+    return [...this.inputs, ...(this.masks ?? []).filter((m) => m !== null)];
+  }
 
   /** Nodes whose outputs feed this one. */
   get parentNodes(): Node[] {
-    return this.inputs.map((t) => t.sourceLayer.inboundNodes[t.nodeIndex]);
+    return this.sources.map((t) => t.sourceLayer.inboundNodes[t.nodeIndex]);
   }
 
   get isInput(): boolean {

@@ -3,7 +3,7 @@ import { type SymbolicShape, formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { type Initializer, getInitializer, type InitializerId } from './initializers.js';
 import { KerasTensor, Node } from './keras_tensor.js';
-import { toSnakeCase } from './options.js';
+import { checkOptions, toSnakeCase } from './options.js';
 import { Variable } from './variable.js';
 
 /** Options every layer accepts. */
@@ -26,6 +26,25 @@ export interface CallContext {
    * tensor marking real time steps, as produced by `Embedding({ maskZero: true })`.
    */
   masks?: readonly (Tensor | null)[];
+}
+
+/**
+ * Masks given with a call, as Keras's `layer(x, mask=m)`: one mask for a layer of one input, or a
+ * list with one per input (null where an input has none). A mask is a bool tensor over the leading
+ * axes of its input, [batch, steps] for a sequence; given masks replace those the inputs carry.
+ */
+export type MaskArg<T> = T | null | readonly (T | null)[];
+
+/** Options of a call on symbolic tensors. */
+export interface SymbolicCallArgs {
+  mask?: MaskArg<KerasTensor>;
+}
+
+/** Options of a call on concrete tensors. */
+export interface EagerCallArgs {
+  /** Run as in training (dropout drops); false by default. */
+  training?: boolean;
+  mask?: MaskArg<Tensor>;
 }
 
 /** A shape or the list of shapes of a layer's inputs (or outputs). */
@@ -160,13 +179,14 @@ export abstract class Layer {
 
   /**
    * Calls the layer. On symbolic tensors it records a node and returns the symbolic output; on
-   * concrete tensors it computes eagerly (inference mode unless `training` is given).
+   * concrete tensors it computes eagerly (inference mode unless `training` is given). `mask` gives
+   * the inputs' masks explicitly, as Keras's `layer(x, mask=m)`, in place of those they carry.
    */
-  apply(inputs: KerasTensor | readonly KerasTensor[]): KerasTensor;
-  apply(inputs: Tensor | readonly Tensor[], opts?: { training?: boolean }): Tensor;
+  apply(inputs: KerasTensor | readonly KerasTensor[], opts?: SymbolicCallArgs): KerasTensor;
+  apply(inputs: Tensor | readonly Tensor[], opts?: EagerCallArgs): Tensor;
   apply(
     inputs: KerasTensor | Tensor | readonly KerasTensor[] | readonly Tensor[],
-    opts: { training?: boolean } = {},
+    opts: SymbolicCallArgs | EagerCallArgs = {},
   ): KerasTensor | Tensor {
     const out = this.applyAll(inputs, opts);
     if (out.length !== 1) {
@@ -176,24 +196,30 @@ export abstract class Layer {
   }
 
   /** Like `apply`, for layers with several outputs (an LSTM with `returnState`, a model with several outputs). */
-  applyMulti(inputs: KerasTensor | readonly KerasTensor[]): KerasTensor[];
-  applyMulti(inputs: Tensor | readonly Tensor[], opts?: { training?: boolean }): Tensor[];
+  applyMulti(inputs: KerasTensor | readonly KerasTensor[], opts?: SymbolicCallArgs): KerasTensor[];
+  applyMulti(inputs: Tensor | readonly Tensor[], opts?: EagerCallArgs): Tensor[];
   applyMulti(
     inputs: KerasTensor | Tensor | readonly KerasTensor[] | readonly Tensor[],
-    opts: { training?: boolean } = {},
+    opts: SymbolicCallArgs | EagerCallArgs = {},
   ): KerasTensor[] | Tensor[] {
     return this.applyAll(inputs, opts);
   }
 
   private applyAll(
     inputs: KerasTensor | Tensor | readonly (KerasTensor | Tensor)[],
-    opts: { training?: boolean },
+    opts: SymbolicCallArgs | EagerCallArgs,
   ): KerasTensor[] | Tensor[] {
     const list = Array.isArray(inputs) ? [...inputs] : [inputs as KerasTensor | Tensor];
     if (list.length === 0) throw new Error(`Layer '${this.name}' was called on an empty list of inputs.`);
-    if (list.every((t) => t instanceof KerasTensor)) return this.symbolicCall(list as KerasTensor[]);
-    if (list.every((t) => t instanceof Tensor)) return this.eagerCall(list as Tensor[], opts.training ?? false);
-    throw new Error(`Layer '${this.name}' was called on a mix of symbolic and concrete tensors.`);
+    const symbolic = list.every((t) => t instanceof KerasTensor);
+    if (!symbolic && !list.every((t) => t instanceof Tensor))
+      throw new Error(`Layer '${this.name}' was called on a mix of symbolic and concrete tensors.`);
+    // Training is a property of a run, which a symbolic call only describes.
+    checkOptions(`${this.className} layer '${this.name}': apply`, opts, symbolic ? ['mask'] : ['training', 'mask']);
+    const masks = callMasks(this, list, opts.mask);
+    if (symbolic) return this.symbolicCall(list as KerasTensor[], masks as (KerasTensor | null)[] | null);
+    const training = (opts as EagerCallArgs).training ?? false;
+    return this.eagerCall(list as Tensor[], training, masks as (Tensor | null)[] | null);
   }
 
   /** Shape(s) in the form `build` and `computeOutputShape` take: one shape for one input. */
@@ -201,24 +227,24 @@ export abstract class Layer {
     return shapes.length === 1 ? shapes[0] : shapes;
   }
 
-  private symbolicCall(inputs: KerasTensor[]): KerasTensor[] {
+  private symbolicCall(inputs: KerasTensor[], masks: (KerasTensor | null)[] | null): KerasTensor[] {
     const shapeArg = Layer.shapeArg(inputs.map((t) => t.shape));
     if (!this.built) this.build(shapeArg);
     const outShapes = this.computeOutputShape(shapeArg);
     const shapeList = isShapeList(outShapes) ? outShapes : [outShapes as SymbolicShape];
     const dtype = this.computeOutputDType(inputs.map((t) => t.dtype));
-    const node = new Node(this, inputs);
+    const node = new Node(this, inputs, masks);
     const nodeIndex = this.inboundNodes.length;
     this.inboundNodes.push(node);
     shapeList.forEach((s, i) => node.outputs.push(new KerasTensor(s, dtype, this, nodeIndex, i)));
     return node.outputs;
   }
 
-  private eagerCall(inputs: Tensor[], training: boolean): Tensor[] {
+  private eagerCall(inputs: Tensor[], training: boolean, masks: (Tensor | null)[] | null): Tensor[] {
     const shapeArg = Layer.shapeArg(inputs.map((t) => [null, ...t.shape.slice(1)]));
     if (!this.built) this.build(shapeArg);
     this.computeOutputShape(Layer.shapeArg(inputs.map((t) => t.shape)));
-    return this.invoke(inputs, { training });
+    return this.invoke(inputs, masks ? { training, masks } : { training });
   }
 
   /**
@@ -238,6 +264,45 @@ export abstract class Layer {
   toString(): string {
     return `${this.className}(name=${this.name})`;
   }
+}
+
+/**
+ * The masks of a call, one per input, checked: bool tensors of the call's kind, each over the
+ * leading axes of its input. Null when none is given, so the inputs' own masks apply.
+ */
+function callMasks(
+  layer: Layer,
+  inputs: readonly (KerasTensor | Tensor)[],
+  mask: MaskArg<KerasTensor> | MaskArg<Tensor> | undefined,
+): (KerasTensor | Tensor | null)[] | null {
+  if (mask === undefined || mask === null) return null;
+  const where = `${layer.className} layer '${layer.name}'`;
+  const list: unknown[] = Array.isArray(mask) ? [...mask] : [mask];
+  if (list.length !== inputs.length) {
+    throw new Error(
+      `${where} got ${list.length} mask${list.length === 1 ? '' : 's'} for ${inputs.length} input${inputs.length === 1 ? '' : 's'}; give one mask per input (null for none).`,
+    );
+  }
+  const kind = inputs[0] instanceof KerasTensor ? KerasTensor : Tensor;
+  return list.map((m, i) => {
+    if (m === null) return null;
+    if (!(m instanceof kind)) {
+      throw new TypeError(
+        `${where} got a mask that is not a ${kind === KerasTensor ? 'symbolic' : 'concrete'} tensor like its inputs: ${String(m)}.`,
+      );
+    }
+    if (m.dtype !== 'bool') {
+      throw new TypeError(`${where} got a ${m.dtype} mask; masks are bool tensors (true marks a real step).`);
+    }
+    const x = inputs[i].shape;
+    const fits = m.shape.length <= x.length && m.shape.every((d, k) => d === null || x[k] === null || d === x[k]);
+    if (!fits) {
+      throw new Error(
+        `${where}: a mask of shape ${formatShape(m.shape)} does not match the leading axes of its input ${formatShape(x)}.`,
+      );
+    }
+    return m;
+  });
 }
 
 /** The class name a layer class declares for itself, or its constructor's name when it declares none. */

@@ -172,7 +172,10 @@ export class Functional extends Layer {
         if (!v) throw new Error(`Internal error: no value for ${t.name} when running layer '${node.layer.name}'.`);
         return v;
       });
-      const inMasks = node.inputs.map((t) => masks.get(t) ?? null);
+      // A call given masks uses them in place of the inputs' own, for its outputs' masks too (Keras 3).
+      const inMasks = node.masks
+        ? node.masks.map((m) => (m ? (values.get(m) ?? null) : null))
+        : node.inputs.map((t) => masks.get(t) ?? null);
       const hasMask = inMasks.some((m) => m !== null);
       const outs = node.layer.invoke(
         args,

@@ -37,7 +37,7 @@ export function mapGraph(inputs: readonly KerasTensor[], outputs: readonly Keras
           `Pass it in Model's inputs.`,
       );
     }
-    if (!inputSet.has(t)) for (const parent of node.inputs) visit(parent, layer);
+    if (!inputSet.has(t)) for (const parent of node.sources) visit(parent, layer);
     finished.add(node);
     inProgress.delete(node);
     nodesInOrder.push(node);

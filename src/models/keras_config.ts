@@ -6,7 +6,18 @@
 import { InputLayer } from '../layers/input.js';
 import type { KerasTensor, Node } from '../layers/keras_tensor.js';
 import type { Layer } from '../layers/layer.js';
-import { type KerasObject, dtypePolicy, isKerasObject, layerFromKeras, layerToKeras } from '../layers/keras_config.js';
+import {
+  type KerasObject,
+  dtypePolicy,
+  isKerasObject,
+  isOperationEntry,
+  isTensorEntry,
+  layerFromKeras,
+  layerToKeras,
+  operationFromKeras,
+  operationToKeras,
+} from '../layers/keras_config.js';
+import { Operation } from '../layers/operations.js';
 import { Functional, type StructureKind } from './functional.js';
 import { Model } from './model.js';
 import { Sequential } from './sequential.js';
@@ -58,23 +69,32 @@ function inputLayerToKeras(layer: InputLayer): KerasObject {
 function layerEntry(layer: Layer, model: Functional, index: (layer: Layer, i: number) => number): KerasObject {
   const entry = layer instanceof InputLayer ? inputLayerToKeras(layer) : anyLayerToKeras(layer);
   const nodes = layer.inboundNodes.filter((n) => model.nodes.has(n));
-  if (!(layer instanceof InputLayer) && !(layer instanceof Functional) && nodes.length > 0) {
+  const built = !(layer instanceof InputLayer || layer instanceof Functional || layer instanceof Operation);
+  if (built && nodes.length > 0) {
     const shapes = nodes[0].inputs.map((t) => [...t.shape]);
     entry.build_config = { input_shape: shapes.length === 1 ? shapes[0] : shapes };
   }
   entry.name = layer.name;
-  entry.inbound_nodes =
-    layer instanceof InputLayer
-      ? []
-      : nodes.map((n: Node) => {
-          const args = n.inputs.map((t) => tensorToKeras(t, index));
-          return { args: args.length === 1 ? args : [args], kwargs: {} };
-        });
+  entry.inbound_nodes = layer instanceof InputLayer ? [] : nodes.map((n) => nodeToKeras(n, index));
   return entry;
+}
+
+/**
+ * One call: its tensors as `args`, and in `kwargs` the masks it was given, if any. A call that takes
+ * its inputs' own masks writes none, and Keras recomputes those masks when it loads the file.
+ */
+function nodeToKeras(n: Node, index: (layer: Layer, i: number) => number): { args: unknown[]; kwargs: object } {
+  const ts = n.inputs.map((t) => tensorToKeras(t, index));
+  const args = n.layer instanceof Operation ? n.layer.callArgs(ts) : ts.length === 1 ? ts : [ts];
+  if (!n.masks) return { args, kwargs: {} };
+  const masks = n.masks.map((m) => (m ? tensorToKeras(m, index) : null));
+  // `mask: null` would tell Keras to take the input's own mask, so an explicit "none" stays a list.
+  return { args, kwargs: { mask: masks.length === 1 && masks[0] ? masks[0] : masks } };
 }
 
 /** A layer's or a nested model's Keras entry (a wrapper may hold either). */
 function anyLayerToKeras(layer: Layer): KerasObject {
+  if (layer instanceof Operation) return operationToKeras(layer);
   return layer instanceof Functional ? modelToKeras(layer) : layerToKeras(layer, anyLayerToKeras);
 }
 
@@ -204,8 +224,23 @@ function layerFromEntry(entry: KerasObject): Layer {
     case 'Sequential':
       return sequentialFromKeras(entry.config);
     default:
-      return layerFromKeras(entry, layerFromEntry);
+      return isOperationEntry(entry) ? operationFromKeras(entry) : layerFromKeras(entry, layerFromEntry);
   }
+}
+
+/**
+ * A call's `mask` kwarg as tensor positions, one per input (null where an input has none); null when
+ * the kwarg is null or absent, and the call takes its inputs' own masks. Keras writes one tensor for
+ * a layer of one input, a list for several.
+ */
+function maskHistories(v: unknown): (History | null)[] | null {
+  if (v === undefined || v === null) return null;
+  return (Array.isArray(v) ? v : [v]).map((m: unknown) => {
+    if (m === null) return null;
+    const h = isTensorEntry(m) ? tensorsIn(m) : [];
+    if (h.length !== 1) throw new Error(`a mask is neither a tensor nor null: ${JSON.stringify(m).slice(0, 200)}`);
+    return h[0];
+  });
 }
 
 function functionalFromKeras(config: Record<string, unknown>): Model {
@@ -239,13 +274,17 @@ function functionalFromKeras(config: Record<string, unknown>): Model {
         const layer = layers.get(p.name)!;
         const histories = tensorsIn(args, layer instanceof Functional ? layer.inputNames : undefined);
         const inputs = histories.map(resolve);
-        if (inputs.some((t) => t === undefined)) break;
-        for (const [k, v] of Object.entries(node.kwargs ?? {})) {
+        const { mask: maskKwarg, ...kwargs } = node.kwargs ?? {};
+        const masks = maskHistories(maskKwarg)?.map((h) => (h ? resolve(h) : null)) ?? null;
+        if (inputs.some((t) => t === undefined) || masks?.includes(undefined)) break;
+        for (const [k, v] of Object.entries(kwargs)) {
           if (tensorsIn(v).length > 0)
             fail(modelName, `layer '${p.name}' is called with a tensor for '${k}', which Dendrite does not support`);
         }
+        // A recorded `training` (false while Keras built the graph) gives way to each run's own, as in Keras.
         const ts = inputs as KerasTensor[];
-        calls.get(p.name)!.push(layer.applyMulti(isListCall(args) ? ts : ts.length === 1 ? ts[0] : ts));
+        const given = masks ? { mask: masks as (KerasTensor | null)[] } : {};
+        calls.get(p.name)!.push(layer.applyMulti(isListCall(args) ? ts : ts.length === 1 ? ts[0] : ts, given));
         p.nodes.shift();
         progress = true;
       }

@@ -69,7 +69,8 @@ function outputShapeOf(layer: Layer, model: Functional): string {
 }
 
 function connectionsOf(layer: Layer, model: Functional): string[] {
-  return layer.inboundNodes.filter((n) => model.nodes.has(n)).flatMap((n) => n.inputs.map((t) => t.name));
+  // A call's explicit masks are among its connections, as Keras 3 lists them.
+  return layer.inboundNodes.filter((n) => model.nodes.has(n)).flatMap((n) => n.sources.map((t) => t.name));
 }
 
 /** Keras 2's test: one node per depth, each with at most one inbound layer, and no layer called twice. */
@@ -77,7 +78,7 @@ function isSequentialLike(model: Functional): boolean {
   if (model.className === 'Sequential') return true;
   const seen: unknown[] = [];
   for (const nodes of model.nodesByDepth.values()) {
-    if (nodes.length > 1 || (nodes.length === 1 && nodes[0].inputs.length > 1)) return false;
+    if (nodes.length > 1 || (nodes.length === 1 && nodes[0].sources.length > 1)) return false;
     seen.push(...nodes);
   }
   for (const layer of model.layers) {

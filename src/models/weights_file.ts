@@ -9,6 +9,7 @@
 import type { Layer } from '../layers/layer.js';
 import type { Variable } from '../layers/variable.js';
 import { toSnakeCase } from '../layers/options.js';
+import { Operation } from '../layers/operations.js';
 import { RecurrentLayer } from '../layers/recurrent/base.js';
 import { Bidirectional, TimeDistributed } from '../layers/wrappers.js';
 import { Tensor } from '../tensor/tensor.js';
@@ -39,6 +40,8 @@ function slots(layer: Layer, path: string[], visited: Set<Layer>, out: VarsSlot[
   if (layer instanceof Functional) {
     const used = new Map<string, number>();
     for (const child of layer.layers) {
+      // Keras saves the layers of a model, not its operation nodes (the ops its masks were made with).
+      if (child instanceof Operation) continue;
       const base = toSnakeCase(child.className);
       const k = used.get(base);
       used.set(base, k === undefined ? 0 : k + 1);

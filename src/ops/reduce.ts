@@ -83,6 +83,38 @@ export function argMax(x: Tensor, axis = -1): Tensor {
   return new Tensor(idx, reducedShape(x.shape, [a], false), 'int32');
 }
 
+/**
+ * Whether any element over the axes (all of them by default) is nonzero: a `bool` tensor, without a
+ * gradient, as Keras's `ops.any`. Masks are made this way (Masking: a step is real where any feature
+ * differs from the mask value), so it reads any dtype.
+ */
+export function any(x: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
+  const axes = normalizeAxes(axis, x.rank);
+  const outShape = reducedShape(x.shape, axes, keepDims);
+  // The output offset each input axis moves by: 0 along the reduced axes.
+  const strides = new Array<number>(x.rank).fill(0);
+  let size = 1;
+  for (let d = x.rank - 1; d >= 0; d--) {
+    if (axes.includes(d)) continue;
+    strides[d] = size;
+    size *= x.shape[d];
+  }
+  const out = new Uint8Array(size);
+  const index = new Array<number>(x.rank).fill(0);
+  const v = x.values;
+  let o = 0;
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] !== 0) out[o] = 1;
+    for (let d = x.rank - 1; d >= 0; d--) {
+      o += strides[d];
+      if (++index[d] < x.shape[d]) break;
+      o -= strides[d] * x.shape[d];
+      index[d] = 0;
+    }
+  }
+  return new Tensor(out, outShape, 'bool');
+}
+
 /** Repeats x (whose shape broadcasts to `shape`) up to `shape`. */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
   if (x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
