@@ -24,6 +24,8 @@ export { Layer, clearSession } from './layers/layer.js';
 export { KerasTensor, Node } from './layers/keras_tensor.js';
 export { Variable } from './layers/variable.js';
 export * as initializers from './layers/initializers.js';
+export * as regularizers from './layers/regularizers.js';
+export * as constraints from './layers/constraints.js';
 
 export { Model, type ConcreteOutputs, type PredictArgs } from './models/model.js';
 export { Sequential } from './models/sequential.js';

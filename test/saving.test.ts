@@ -27,7 +27,17 @@ import { type H5Group, readHdf5, writeHdf5 } from '../src/saving/hdf5.js';
 import { FIXTURES, fixtureArray, maxAbsError, maxRelativeError } from './helpers/fixtures.js';
 import { fixtureData } from './helpers/parity.js';
 
-const MODELS = ['mlp', 'qa', 'social', 'inception', 'residual', 'siamese', 'dual_camera', 'masked_bidirectional'];
+const MODELS = [
+  'mlp',
+  'qa',
+  'social',
+  'inception',
+  'residual',
+  'siamese',
+  'dual_camera',
+  'masked_bidirectional',
+  'regularized',
+];
 const CONV_STACKS = new Set(['social', 'inception', 'residual', 'dual_camera']);
 const dir = mkdtempSync(join(tmpdir(), 'dendrite-saving-'));
 const kerasFile = (folder: string): string => join(FIXTURES, folder, 'model.keras');
@@ -241,10 +251,10 @@ test('what a .keras file cannot hold, or Dendrite cannot honour, fails with the 
   const config = JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(kerasFile('mlp'))))['config.json'])) as {
     config: { layers: { config: Record<string, unknown> }[] };
   };
-  config.config.layers[1].config.kernel_regularizer = { class_name: 'L2', config: { l2: 0.01 } };
+  config.config.layers[1].config.kernel_regularizer = { class_name: 'MyPenalty', config: { l2: 0.01 } };
   assert.throws(
     () => modelFromKeras(config as unknown as Record<string, unknown>),
-    /Cannot load layer 'dense' \(Dense\): .*kernel_regularizer/,
+    /Cannot load layer 'dense' \(Dense\): Unknown regularizer class 'MyPenalty'/,
   );
   await assert.rejects(loadModel(new Uint8Array([1, 2, 3])), /not a \.keras file/);
 });

@@ -6,6 +6,9 @@ import { type ActivationFn, type ActivationId, activationName, fusable, getActiv
 import type { Initializer, InitializerId } from './initializers.js';
 import { BASE_OPTIONS, type CallContext, Layer, type LayerArgs, type ShapeArg, singleShape } from './layer.js';
 import { checkOptions } from './options.js';
+import type { RegularizerLike } from './regularizers.js';
+import type { ConstraintLike } from './constraints.js';
+import { WeightPolicies } from './weight_policies.js';
 import type { Variable } from './variable.js';
 
 export interface DenseArgs extends LayerArgs {
@@ -13,6 +16,10 @@ export interface DenseArgs extends LayerArgs {
   useBias?: boolean;
   kernelInitializer?: InitializerId | Initializer;
   biasInitializer?: InitializerId | Initializer;
+  kernelRegularizer?: RegularizerLike | null;
+  biasRegularizer?: RegularizerLike | null;
+  kernelConstraint?: ConstraintLike | null;
+  biasConstraint?: ConstraintLike | null;
 }
 
 /** `activation(x · kernel + bias)` on the last axis. */
@@ -23,15 +30,28 @@ export class Dense extends Layer {
   readonly activation: ActivationId | ActivationFn | undefined;
   readonly useBias: boolean;
   private readonly args: DenseArgs;
+  /** Regularizers and constraints by option name, resolved (and so checked) at construction. */
+  private readonly policies: WeightPolicies;
   kernel: Variable | undefined;
   bias: Variable | undefined;
 
   constructor(units: number, args: DenseArgs = {}) {
-    checkOptions('Dense', args, [...BASE_OPTIONS, 'activation', 'useBias', 'kernelInitializer', 'biasInitializer']);
+    checkOptions('Dense', args, [
+      ...BASE_OPTIONS,
+      'activation',
+      'useBias',
+      'kernelInitializer',
+      'biasInitializer',
+      'kernelRegularizer',
+      'biasRegularizer',
+      'kernelConstraint',
+      'biasConstraint',
+    ]);
     super(args);
     if (!Number.isInteger(units) || units <= 0)
       throw new Error(`Dense: units must be a positive integer, got ${units}.`);
     getActivation(args.activation);
+    this.policies = new WeightPolicies(args, ['kernel', 'bias']);
     this.units = units;
     this.activation = args.activation;
     this.useBias = args.useBias ?? true;
@@ -50,8 +70,21 @@ export class Dense extends Layer {
 
   override build(inputShape: ShapeArg): void {
     const dim = this.inputDim(singleShape(this, inputShape));
-    this.kernel = this.addWeight('kernel', [dim, this.units], this.args.kernelInitializer ?? 'glorot_uniform');
-    if (this.useBias) this.bias = this.addWeight('bias', [this.units], this.args.biasInitializer ?? 'zeros');
+    const a = this.args;
+    this.kernel = this.addWeight({
+      name: 'kernel',
+      shape: [dim, this.units],
+      initializer: a.kernelInitializer ?? 'glorot_uniform',
+      ...this.policies.of('kernel'),
+    });
+    if (this.useBias) {
+      this.bias = this.addWeight({
+        name: 'bias',
+        shape: [this.units],
+        initializer: a.biasInitializer ?? 'zeros',
+        ...this.policies.of('bias'),
+      });
+    }
     this.built = true;
   }
 
@@ -80,6 +113,7 @@ export class Dense extends Layer {
       units: this.units,
       activation: activationName(this.activation),
       useBias: this.useBias,
+      ...this.policies.config(),
     };
   }
 }
@@ -100,6 +134,10 @@ export class Activation extends Layer {
 
   call(x: Tensor): Tensor {
     return getActivation(this.activation)(x);
+  }
+
+  override computeOutputShape(inputShape: ShapeArg): ShapeArg {
+    return inputShape;
   }
 
   override getConfig(): Record<string, unknown> {
@@ -125,6 +163,10 @@ export class Dropout extends Layer {
     if (!(rate >= 0 && rate < 1)) throw new Error(`Dropout: rate must be in [0, 1), got ${rate}.`);
     this.rate = rate;
     this.noiseShape = args.noiseShape;
+  }
+
+  override computeOutputShape(inputShape: ShapeArg): ShapeArg {
+    return inputShape;
   }
 
   call(x: Tensor, ctx: CallContext): Tensor {

@@ -43,10 +43,6 @@ export class InputLayer extends Layer {
     node.outputs.push(new KT(shape, this.inputDType, this, 0, 0));
   }
 
-  get output(): KerasTensor {
-    return this.inboundNodes[0].outputs[0];
-  }
-
   call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
     return inputs;
   }

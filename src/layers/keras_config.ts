@@ -12,6 +12,7 @@ import { RecurrentLayer } from './recurrent/base.js';
 import { deserializeLayer } from './serialization.js';
 import { optionFromKeras, optionToKeras } from './options.js';
 import { isActivationId } from './activations.js';
+import { isPolicyKey, policyFromKeras, policyToKeras } from './keras_policies.js';
 import { Any, type AnyArgs, NotEqual, type Operation } from './operations.js';
 
 /** Keras's serialized form of any object: `{ module, class_name, config, registered_name }`. */
@@ -91,7 +92,11 @@ export function optionsFromKeras(
       options.dtype = name;
       continue;
     }
-    if (key.endsWith('_regularizer') || key.endsWith('_constraint') || key in NEUTRAL) {
+    if (isPolicyKey(key) && isKerasObject(value)) {
+      options[optionFromKeras(key)] = policyFromKeras(value, key);
+      continue;
+    }
+    if (isPolicyKey(key) || key in NEUTRAL) {
       throw new Error(
         `Layer '${layerName}' (${className}) sets ${key} = ${JSON.stringify(value)}, which Dendrite does not support.`,
       );
@@ -203,7 +208,8 @@ export function layerToKeras(layer: Layer, wrapped: WrappedToKeras = (l) => laye
   for (const [key, value] of Object.entries(layer.getConfig())) {
     if (value === undefined) continue;
     if (key === 'layer') continue; // a wrapper's inner layer, written below as Keras nests it
-    config[optionToKeras(key)] = key === 'dtype' ? dtypePolicy(String(value ?? 'float32')) : value;
+    if (isPolicyKey(key)) config[optionToKeras(key)] = policyToKeras(value, key, `Layer '${layer.name}'`);
+    else config[optionToKeras(key)] = key === 'dtype' ? dtypePolicy(String(value ?? 'float32')) : value;
   }
   for (const key of ['activation', 'recurrent_activation']) {
     const name = config[key];

@@ -4,7 +4,13 @@ import { Tensor } from '../tensor/tensor.js';
 import { type Initializer, getInitializer, type InitializerId } from './initializers.js';
 import { KerasTensor, Node } from './keras_tensor.js';
 import { checkOptions, toSnakeCase } from './options.js';
+import { callMasks } from './call_masks.js';
 import { Variable } from './variable.js';
+import { type Regularizer, type RegularizerFn, type RegularizerLike, getRegularizer, penalty } from './regularizers.js';
+import { type ConstraintLike, getConstraint } from './constraints.js';
+import { trackedChildren } from './tracking.js';
+import { inferOutputShapes } from './shape_inference.js';
+import * as ops from '../ops/index.js';
 
 /** Options every layer accepts. */
 export interface LayerArgs {
@@ -15,8 +21,22 @@ export interface LayerArgs {
   inputShape?: readonly (number | null)[];
   /** Batch size for `inputShape`, when fixed. */
   batchSize?: number;
+  /** A penalty on the layer's outputs, added to the loss (divided by the batch size, as Keras 3 does). */
+  activityRegularizer?: RegularizerLike;
 }
-export const BASE_OPTIONS = ['name', 'trainable', 'dtype', 'inputShape', 'batchSize'] as const;
+export const BASE_OPTIONS = ['name', 'trainable', 'dtype', 'inputShape', 'batchSize', 'activityRegularizer'] as const;
+
+/** Keras's `add_weight` arguments. */
+export interface AddWeightArgs {
+  shape: readonly number[];
+  /** Default 'glorot_uniform', as Keras's for float weights. */
+  initializer?: InitializerId | Initializer;
+  trainable?: boolean;
+  name?: string;
+  dtype?: DType;
+  regularizer?: RegularizerLike | null;
+  constraint?: ConstraintLike | null;
+}
 
 export interface CallContext {
   /** True inside `fit` and `trainOnBatch`: dropout drops, batch normalization uses batch statistics. */
@@ -85,6 +105,9 @@ export abstract class Layer {
   /** One node per call on symbolic inputs: a shared layer has several. */
   readonly inboundNodes: Node[] = [];
   protected readonly ownWeights: Variable[] = [];
+  /** Losses added by the latest call (`addLoss`, activity regularization); cleared when a run starts. */
+  private callLosses: Tensor[] = [];
+  readonly activityRegularizer: Regularizer | RegularizerFn | undefined;
 
   /** This layer's Keras class name: see the static `className`. */
   get className(): string {
@@ -97,6 +120,7 @@ export abstract class Layer {
     if (args.dtype !== undefined) checkDType(args.dtype, `${kerasClassName(new.target)} '${this.name}'`);
     this.dtype = args.dtype ?? 'float32';
     if (args.inputShape) this.batchInputShape = [args.batchSize ?? null, ...args.inputShape];
+    if (args.activityRegularizer) this.activityRegularizer = getRegularizer(args.activityRegularizer);
   }
 
   /** Creates the layer's weights once input shapes are known. */
@@ -107,10 +131,32 @@ export abstract class Layer {
   /** Runs the layer on concrete tensors. */
   abstract call(inputs: Tensor | Tensor[], ctx: CallContext): Tensor | Tensor[];
 
-  /** The output shape for given input shapes; throws a clear error for inputs the layer cannot take. */
+  /**
+   * The output shape for given input shapes; throws a clear error for inputs the layer cannot take.
+   * A layer that does not define it gets its shapes by running `call` on small inputs (see
+   * shape_inference.ts), with unknown sizes kept unknown.
+   */
   computeOutputShape(inputShape: ShapeArg): ShapeArg {
-    return inputShape;
+    const shapes = isShapeList(inputShape) ? inputShape : [inputShape];
+    const key = JSON.stringify([shapes, this.inputDTypesSeen]);
+    let out = this.inferredShapes.get(key);
+    if (!out) {
+      const dtypes = shapes.map((_, i) => this.inputDTypesSeen[i] ?? 'float32');
+      const list = inferOutputShapes(`${this.className} layer '${this.name}'`, shapes, dtypes, (inputs) => {
+        const outs = this.invoke(inputs, { training: false });
+        this.clearLosses();
+        return outs;
+      });
+      out = list.length === 1 ? list[0] : list;
+      this.inferredShapes.set(key, out);
+    }
+    return out;
   }
+
+  /** Shapes found by running `call`, by input shapes: inference runs once per shape. */
+  private readonly inferredShapes = new Map<string, ShapeArg>();
+  /** The dtypes of the latest symbolic call's inputs, for shape inference's probe tensors. */
+  private inputDTypesSeen: DType[] = [];
 
   /** Whether the layer passes its input mask through unchanged (elementwise layers). */
   supportsMasking = false;
@@ -130,35 +176,124 @@ export abstract class Layer {
 
   /** The layer's constructor arguments, as Keras's `get_config`. */
   getConfig(): Record<string, unknown> {
-    return { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    const config: Record<string, unknown> = { name: this.name, trainable: this.trainable, dtype: this.dtype };
+    if (this.activityRegularizer) config.activityRegularizer = this.activityRegularizer;
+    return config;
   }
 
-  protected addWeight(
+  /**
+   * Creates a weight of this layer, as Keras's `add_weight`: initialized now, counted in `weights`
+   * in creation order, penalized by its regularizer and projected by its constraint in training.
+   * The positional form (`name, shape, initializer, trainable`) is a shorthand used by built-ins.
+   */
+  addWeight(args: AddWeightArgs): Variable;
+  addWeight(
     name: string,
     shape: readonly number[],
     initializer: InitializerId | Initializer,
-    trainable = true,
+    trainable?: boolean,
+  ): Variable;
+  addWeight(
+    nameOrArgs: string | AddWeightArgs,
+    shape?: readonly number[],
+    initializer?: InitializerId | Initializer,
+    trainable?: boolean,
   ): Variable {
-    const init = typeof initializer === 'string' ? getInitializer(initializer) : initializer;
-    const v = new Variable(name, init(shape), trainable, this.name);
+    const args: AddWeightArgs =
+      typeof nameOrArgs === 'string' ? { name: nameOrArgs, shape: shape ?? [], initializer, trainable } : nameOrArgs;
+    checkOptions(`${this.className} layer '${this.name}': addWeight`, args, ADD_WEIGHT_OPTIONS);
+    if (!Array.isArray(args.shape) || args.shape.some((d) => !Number.isInteger(d) || d < 0)) {
+      throw new Error(
+        `${this.className} layer '${this.name}': addWeight needs a shape of whole numbers ≥ 0, got ${JSON.stringify(args.shape)}.`,
+      );
+    }
+    if (args.dtype !== undefined && args.dtype !== 'float32') {
+      throw new Error(`${this.className} layer '${this.name}': weights are float32, got dtype '${args.dtype}'.`);
+    }
+    const init = args.initializer ?? 'glorot_uniform';
+    const values = (typeof init === 'string' ? getInitializer(init) : init)(args.shape);
+    const name = args.name ?? `variable${this.ownWeights.length === 0 ? '' : `_${this.ownWeights.length}`}`;
+    const v = new Variable(name, values, args.trainable ?? true, this.name);
+    if (args.regularizer) v.regularizer = getRegularizer(args.regularizer);
+    if (args.constraint) v.constraint = getConstraint(args.constraint);
     this.ownWeights.push(v);
     return v;
   }
 
   /**
-   * Every weight: those created trainable, then those created non-trainable, each in creation
-   * order (Keras 3's order, which freezing the layer does not change).
+   * The layers this layer holds in its properties, directly or in arrays and plain objects, in
+   * the order they were assigned (Keras's tracked sublayers). Their weights count as this layer's.
+   */
+  get trackedLayers(): Layer[] {
+    return trackedChildren(this, TRACKED).layers;
+  }
+
+  /**
+   * Every weight: this layer's own (those created trainable, then the others, each in creation
+   * order, as Keras 3 orders them, which freezing does not change), then each tracked sublayer's.
    */
   get weights(): Variable[] {
-    return [...this.ownWeights.filter((w) => w.trainable), ...this.ownWeights.filter((w) => !w.trainable)];
+    return guardCycle(this, () => {
+      const { layers, variables } = trackedChildren(this, TRACKED);
+      const own = [...new Set([...this.ownWeights, ...variables])];
+      const out = new Set([...own.filter((w) => w.trainable), ...own.filter((w) => !w.trainable)]);
+      for (const layer of layers) for (const w of layer.weights) out.add(w);
+      return [...out];
+    });
   }
 
   get trainableWeights(): Variable[] {
-    return this.trainable ? this.ownWeights.filter((w) => w.trainable) : [];
+    if (!this.trainable) return [];
+    return guardCycle(this, () => {
+      const { layers, variables } = trackedChildren(this, TRACKED);
+      const out = new Set([...this.ownWeights, ...variables].filter((w) => w.trainable));
+      for (const layer of layers) for (const w of layer.trainableWeights) out.add(w);
+      return [...out];
+    });
   }
 
   get nonTrainableWeights(): Variable[] {
-    return this.trainable ? this.ownWeights.filter((w) => !w.trainable) : [...this.ownWeights];
+    const trainable = new Set(this.trainableWeights);
+    return this.weights.filter((w) => !trainable.has(w));
+  }
+
+  /**
+   * Adds a scalar loss from inside `call` (Keras's `add_loss`): training adds it to the total.
+   * Losses are per run: each new forward pass starts from none.
+   */
+  addLoss(loss: Tensor): void {
+    if (!(loss instanceof Tensor) || loss.size !== 1) {
+      throw new TypeError(
+        `${this.className} layer '${this.name}': addLoss takes a scalar tensor, got ${String(loss)}.`,
+      );
+    }
+    this.callLosses.push(loss.rank === 0 ? loss : loss.reshape([]));
+  }
+
+  /**
+   * The losses training adds to the model's: those added in the latest run by this layer and the
+   * layers it holds, then each trainable weight's regularization penalty, computed now.
+   */
+  get losses(): Tensor[] {
+    const weights = this.trainableWeights.filter((w) => w.regularizer);
+    return [
+      ...this.callLossesDeep(),
+      ...weights.map((w) => penalty(w.regularizer as Regularizer | RegularizerFn, w.value)),
+    ];
+  }
+
+  /** Losses added during the latest run, by this layer and every layer below it. */
+  protected callLossesDeep(): Tensor[] {
+    return guardCycle(this, () => [...this.callLosses, ...this.trackedLayers.flatMap((l) => l.callLossesDeep())]);
+  }
+
+  /** Forgets the losses of the previous run, here and below (Keras clears them per outermost call). */
+  clearLosses(): void {
+    this.callLosses = [];
+    guardCycle(this, () => {
+      for (const l of this.trackedLayers) l.clearLosses();
+      return [];
+    });
   }
 
   countParams(): number {
@@ -175,6 +310,62 @@ export abstract class Layer {
       throw new Error(`Layer '${this.name}' has ${ws.length} weights, setWeights got ${values.length}.`);
     }
     ws.forEach((w, i) => w.assign(values[i]));
+  }
+
+  // ---- where the layer sits in graphs (Keras's layer.input, layer.output, get_output_at) ----
+
+  /** The input of the layer's only call; a layer called several times asks `getInputAt(i)`. */
+  get input(): KerasTensor {
+    return single(this.onlyNode('input').inputs, this, 'input', 'inputs');
+  }
+
+  /** The output of the layer's only call; a layer called several times asks `getOutputAt(i)`. */
+  get output(): KerasTensor {
+    return single(this.onlyNode('output').outputs, this, 'output', 'outputs');
+  }
+
+  get inputShape(): SymbolicShape {
+    return this.input.shape;
+  }
+
+  get outputShape(): SymbolicShape {
+    return this.output.shape;
+  }
+
+  /** The input of call `nodeIndex`: one tensor, or the list for a layer of several inputs. */
+  getInputAt(nodeIndex: number): KerasTensor | KerasTensor[] {
+    const inputs = this.nodeAt(nodeIndex).inputs;
+    return inputs.length === 1 ? inputs[0] : [...inputs];
+  }
+
+  /** The output of call `nodeIndex`: one tensor, or the list for a layer of several outputs. */
+  getOutputAt(nodeIndex: number): KerasTensor | KerasTensor[] {
+    const outputs = this.nodeAt(nodeIndex).outputs;
+    return outputs.length === 1 ? outputs[0] : [...outputs];
+  }
+
+  private onlyNode(what: string): Node {
+    if (this.inboundNodes.length === 0) {
+      throw new Error(
+        `${this.className} layer '${this.name}' has not been called on a symbolic input, so it has no ${what} yet.`,
+      );
+    }
+    if (this.inboundNodes.length > 1) {
+      throw new Error(
+        `${this.className} layer '${this.name}' has been called ${this.inboundNodes.length} times, so it has several ${what}s; use get${what === 'input' ? 'Input' : 'Output'}At(i).`,
+      );
+    }
+    return this.inboundNodes[0];
+  }
+
+  private nodeAt(nodeIndex: number): Node {
+    const node = this.inboundNodes[nodeIndex];
+    if (!Number.isInteger(nodeIndex) || !node) {
+      throw new RangeError(
+        `${this.className} layer '${this.name}' has ${this.inboundNodes.length} call(s); there is no call ${String(nodeIndex)}.`,
+      );
+    }
+    return node;
   }
 
   /**
@@ -229,6 +420,7 @@ export abstract class Layer {
 
   private symbolicCall(inputs: KerasTensor[], masks: (KerasTensor | null)[] | null): KerasTensor[] {
     const shapeArg = Layer.shapeArg(inputs.map((t) => t.shape));
+    this.inputDTypesSeen = inputs.map((t) => t.dtype);
     if (!this.built) this.build(shapeArg);
     const outShapes = this.computeOutputShape(shapeArg);
     const shapeList = isShapeList(outShapes) ? outShapes : [outShapes as SymbolicShape];
@@ -243,7 +435,11 @@ export abstract class Layer {
   private eagerCall(inputs: Tensor[], training: boolean, masks: (Tensor | null)[] | null): Tensor[] {
     const shapeArg = Layer.shapeArg(inputs.map((t) => [null, ...t.shape.slice(1)]));
     if (!this.built) this.build(shapeArg);
-    this.computeOutputShape(Layer.shapeArg(inputs.map((t) => t.shape)));
+    // A layer's own computeOutputShape checks the inputs; an inferred one would only run call twice more.
+    if (this.computeOutputShape !== Layer.prototype.computeOutputShape) {
+      this.computeOutputShape(Layer.shapeArg(inputs.map((t) => t.shape)));
+    }
+    this.clearLosses();
     return this.invoke(inputs, masks ? { training, masks } : { training });
   }
 
@@ -258,7 +454,15 @@ export abstract class Layer {
   invoke(inputs: Tensor[], ctx: CallContext): Tensor[] {
     if (!this.keepsInputDType) inputs = inputs.map((t) => (t.dtype === 'float32' ? t : t.cast('float32')));
     const out = this.call(inputs.length === 1 ? inputs[0] : inputs, ctx);
-    return Array.isArray(out) ? out : [out];
+    const outs = Array.isArray(out) ? out : [out];
+    if (this.activityRegularizer) {
+      // Keras 3 divides each output's penalty by its batch size, so the strength does not depend on it.
+      for (const o of outs) {
+        const p = penalty(this.activityRegularizer, o);
+        this.addLoss(o.rank > 0 && o.shape[0] > 0 ? ops.scale(p, 1 / o.shape[0]) : p);
+      }
+    }
+    return outs;
   }
 
   toString(): string {
@@ -266,43 +470,36 @@ export abstract class Layer {
   }
 }
 
+const ADD_WEIGHT_OPTIONS = ['shape', 'initializer', 'trainable', 'name', 'dtype', 'regularizer', 'constraint'];
+
+const TRACKED = {
+  isLayer: (v: unknown): v is Layer => v instanceof Layer,
+  isVariable: (v: unknown): v is Variable => v instanceof Variable,
+};
+
 /**
- * The masks of a call, one per input, checked: bool tensors of the call's kind, each over the
- * leading axes of its input. Null when none is given, so the inputs' own masks apply.
+ * Runs a walk over a layer's children unless the same layer is already being walked: a layer that
+ * holds a layer that holds it back must not recurse forever, so the inner visit finds nothing.
  */
-function callMasks(
-  layer: Layer,
-  inputs: readonly (KerasTensor | Tensor)[],
-  mask: MaskArg<KerasTensor> | MaskArg<Tensor> | undefined,
-): (KerasTensor | Tensor | null)[] | null {
-  if (mask === undefined || mask === null) return null;
-  const where = `${layer.className} layer '${layer.name}'`;
-  const list: unknown[] = Array.isArray(mask) ? [...mask] : [mask];
-  if (list.length !== inputs.length) {
+const walking = new Set<Layer>();
+function guardCycle<T>(layer: Layer, walk: () => T[]): T[] {
+  if (walking.has(layer)) return [];
+  walking.add(layer);
+  try {
+    return walk();
+  } finally {
+    walking.delete(layer);
+  }
+}
+
+/** The one tensor of a list, or an error that names the plural accessor to use instead. */
+function single(list: readonly KerasTensor[], layer: Layer, what: string, plural: string): KerasTensor {
+  if (list.length !== 1) {
     throw new Error(
-      `${where} got ${list.length} mask${list.length === 1 ? '' : 's'} for ${inputs.length} input${inputs.length === 1 ? '' : 's'}; give one mask per input (null for none).`,
+      `${layer.className} layer '${layer.name}' has ${list.length} ${plural}; use get${what === 'input' ? 'Input' : 'Output'}At(0) for the list.`,
     );
   }
-  const kind = inputs[0] instanceof KerasTensor ? KerasTensor : Tensor;
-  return list.map((m, i) => {
-    if (m === null) return null;
-    if (!(m instanceof kind)) {
-      throw new TypeError(
-        `${where} got a mask that is not a ${kind === KerasTensor ? 'symbolic' : 'concrete'} tensor like its inputs: ${String(m)}.`,
-      );
-    }
-    if (m.dtype !== 'bool') {
-      throw new TypeError(`${where} got a ${m.dtype} mask; masks are bool tensors (true marks a real step).`);
-    }
-    const x = inputs[i].shape;
-    const fits = m.shape.length <= x.length && m.shape.every((d, k) => d === null || x[k] === null || d === x[k]);
-    if (!fits) {
-      throw new Error(
-        `${where}: a mask of shape ${formatShape(m.shape)} does not match the leading axes of its input ${formatShape(x)}.`,
-      );
-    }
-    return m;
-  });
+  return list[0];
 }
 
 /** The class name a layer class declares for itself, or its constructor's name when it declares none. */

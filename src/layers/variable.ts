@@ -1,11 +1,18 @@
 import { formatShape, shapesEqual } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import type { Regularizer, RegularizerFn } from './regularizers.js';
+import type { Constraint, ConstraintFn } from './constraints.js';
 
 /**
  * A weight: a named tensor that training updates in place. Optimizers write straight into
  * `value.values`, so a variable keeps one buffer for its whole life.
  */
 export class Variable {
+  /** A penalty on the weight that training adds to the loss (Keras's `variable.regularizer`). */
+  regularizer: Regularizer | RegularizerFn | undefined;
+  /** A projection applied after each optimizer step (Keras's `variable.constraint`). */
+  constraint: Constraint | ConstraintFn | undefined;
+
   constructor(
     /** The weight's own name, such as `kernel`. */
     readonly name: string,

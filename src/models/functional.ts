@@ -107,6 +107,26 @@ export class Functional extends Layer {
     return this.graph.layers;
   }
 
+  /** The model's own input, as Keras's `model.input`; a model of several inputs has `inputs`. */
+  override get input(): KerasTensor {
+    if (this.inputs.length !== 1) {
+      throw new Error(`Model '${this.name}' has ${this.inputs.length} inputs; use model.inputs for the list.`);
+    }
+    return this.inputs[0];
+  }
+
+  /** The model's own output, as Keras's `model.output`; a model of several outputs has `outputs`. */
+  override get output(): KerasTensor {
+    if (this.outputs.length !== 1) {
+      throw new Error(`Model '${this.name}' has ${this.outputs.length} outputs; use model.outputs for the list.`);
+    }
+    return this.outputs[0];
+  }
+
+  override get trackedLayers(): Layer[] {
+    return this.layers;
+  }
+
   /** The nodes of this model, for summary's "Connected to". */
   get nodes(): ReadonlySet<Node> {
     return new Set(this.graph.nodes);
@@ -116,7 +136,18 @@ export class Functional extends Layer {
     return this.graph.nodesByDepth;
   }
 
-  getLayer(name: string): Layer {
+  /** A layer by name, or by its index in `layers` (Keras's `get_layer(name=None, index=None)`). */
+  getLayer(nameOrIndex: string | number): Layer {
+    if (typeof nameOrIndex === 'number') {
+      const byIndex = this.layers[nameOrIndex];
+      if (!Number.isInteger(nameOrIndex) || !byIndex) {
+        throw new RangeError(
+          `Model '${this.name}' has ${this.layers.length} layers; there is no layer at index ${nameOrIndex}.`,
+        );
+      }
+      return byIndex;
+    }
+    const name = nameOrIndex;
     const layer = this.layers.find((l) => l.name === name);
     if (!layer)
       throw new Error(

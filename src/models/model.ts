@@ -244,6 +244,7 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   }
 
   forward(inputs: readonly Tensor[], training: boolean): Tensor[] {
+    this.clearLosses();
     return this.runGraph(inputs, { training });
   }
 

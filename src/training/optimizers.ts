@@ -1,5 +1,6 @@
 import { getBackend } from '../backend/registry.js';
 import type { Variable } from '../layers/variable.js';
+import { project } from '../layers/constraints.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { sparseGradientSquares } from '../ops/index.js';
 import { checkOptions } from '../layers/options.js';
@@ -123,6 +124,8 @@ export abstract class Optimizer {
       const squares =
         gs[i] === grads[i].values ? (sparseGradientSquares(grads[i])?.values as Float32Array | undefined) : undefined;
       this.update(v.value.values as Float32Array, gs[i], v, lr, squares ?? null);
+      // Keras projects a constrained weight right after its update.
+      if (v.constraint) project(v.constraint, v.value.values as Float32Array, v.shape);
     });
   }
 

@@ -17,8 +17,10 @@ export interface TrainableModel extends CallbackModel {
   outputSlots(): Slot[];
   readonly trainableWeights: Variable[];
   readonly nonTrainableWeights: Variable[];
-  /** Runs the model on a batch. */
+  /** Runs the model on a batch; the losses its layers add during the run are in `losses` after. */
   forward(inputs: readonly Tensor[], training: boolean): Tensor[];
+  /** Losses from the latest run (`addLoss`, activity regularizers) and weight penalties, computed on reading. */
+  readonly losses: Tensor[];
   /** Checks whole datasets against the model (shapes through every layer, embedding indices) before any step. */
   validateInputs(inputs: readonly Tensor[]): void;
   /** A side given as a record with unsorted keys: its keys as written (data must then come by name). */
@@ -156,6 +158,8 @@ export class Trainer {
       total = total ? ops.add(total, weighted) : weighted;
     });
     if (!total) throw new Error('compile: no output has a loss.');
+    // Regularization and added losses count in the total (and its log), not in any output's loss.
+    for (const extra of this.model.losses) total = ops.add(total, extra);
     return { total, each };
   }
 

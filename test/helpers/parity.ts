@@ -79,6 +79,8 @@ export async function checkParity(folder: string, model: Model, tol: ParityToler
         const l = ops.scale(ops.mean(losses.getLoss(id)(ys[i], outs[i])), c.loss_weights?.[name] ?? 1);
         total = total ? ops.add(total, l) : l;
       });
+      // Regularization penalties and added losses, as Keras's compute_loss adds them.
+      for (const extra of model.losses) total = ops.add(total!, extra);
       return total!;
     },
     trainable.map((w) => w.value),
