@@ -6,83 +6,26 @@ import { KerasTensor, Node } from './keras_tensor.js';
 import { checkOptions, toSnakeCase } from './options.js';
 import { callMasks } from './call_masks.js';
 import { Variable } from './variable.js';
-import { type Regularizer, type RegularizerFn, type RegularizerLike, getRegularizer, penalty } from './regularizers.js';
-import { type ConstraintLike, getConstraint } from './constraints.js';
+import { type Regularizer, type RegularizerFn, getRegularizer, penalty } from './regularizers.js';
+import { getConstraint } from './constraints.js';
+import type { AddWeightArgs, CallContext, EagerCallArgs, LayerArgs, ShapeArg, SymbolicCallArgs } from './layer_args.js';
+import { kerasClassName, uniqueName } from './naming.js';
+import { nodeAt, onlyNode, single } from './layer_nodes.js';
 import { trackedChildren } from './tracking.js';
 import { inferOutputShapes } from './shape_inference.js';
 import * as ops from '../ops/index.js';
 
-/** Options every layer accepts. */
-export interface LayerArgs {
-  name?: string;
-  trainable?: boolean;
-  dtype?: DType;
-  /** Shape of one sample (no batch dimension), for the first layer of a `Sequential`. */
-  inputShape?: readonly (number | null)[];
-  /** Batch size for `inputShape`, when fixed. */
-  batchSize?: number;
-  /** A penalty on the layer's outputs, added to the loss (divided by the batch size, as Keras 3 does). */
-  activityRegularizer?: RegularizerLike;
-}
-export const BASE_OPTIONS = ['name', 'trainable', 'dtype', 'inputShape', 'batchSize', 'activityRegularizer'] as const;
-
-/** Keras's `add_weight` arguments. */
-export interface AddWeightArgs {
-  shape: readonly number[];
-  /** Default 'glorot_uniform', as Keras's for float weights. */
-  initializer?: InitializerId | Initializer;
-  trainable?: boolean;
-  name?: string;
-  dtype?: DType;
-  regularizer?: RegularizerLike | null;
-  constraint?: ConstraintLike | null;
-}
-
-export interface CallContext {
-  /** True inside `fit` and `trainOnBatch`: dropout drops, batch normalization uses batch statistics. */
-  training: boolean;
-  /**
-   * Masks of the inputs, one per input (null where an input carries none): a [batch, steps] bool
-   * tensor marking real time steps, as produced by `Embedding({ maskZero: true })`.
-   */
-  masks?: readonly (Tensor | null)[];
-}
-
-/**
- * Masks given with a call, as Keras's `layer(x, mask=m)`: one mask for a layer of one input, or a
- * list with one per input (null where an input has none). A mask is a bool tensor over the leading
- * axes of its input, [batch, steps] for a sequence; given masks replace those the inputs carry.
- */
-export type MaskArg<T> = T | null | readonly (T | null)[];
-
-/** Options of a call on symbolic tensors. */
-export interface SymbolicCallArgs {
-  mask?: MaskArg<KerasTensor>;
-}
-
-/** Options of a call on concrete tensors. */
-export interface EagerCallArgs {
-  /** Run as in training (dropout drops); false by default. */
-  training?: boolean;
-  mask?: MaskArg<Tensor>;
-}
-
-/** A shape or the list of shapes of a layer's inputs (or outputs). */
-export type ShapeArg = SymbolicShape | SymbolicShape[];
-
-const nameCounters = new Map<string, number>();
-
-/** A fresh `prefix_N`, counting per prefix from 1 as the notebook's Keras does. */
-export function uniqueName(prefix: string): string {
-  const n = (nameCounters.get(prefix) ?? 0) + 1;
-  nameCounters.set(prefix, n);
-  return `${prefix}_${n}`;
-}
-
-/** Restarts layer numbering (`dense_1` again), like `keras.backend.clear_session()`. */
-export function clearSession(): void {
-  nameCounters.clear();
-}
+export type {
+  LayerArgs,
+  AddWeightArgs,
+  CallContext,
+  MaskArg,
+  SymbolicCallArgs,
+  EagerCallArgs,
+  ShapeArg,
+} from './layer_args.js';
+export { BASE_OPTIONS } from './layer_args.js';
+export { uniqueName, clearSession, kerasClassName } from './naming.js';
 
 /**
  * The base of every layer. A subclass creates its weights in `build`, computes in `call` with ops,
@@ -316,12 +259,12 @@ export abstract class Layer {
 
   /** The input of the layer's only call; a layer called several times asks `getInputAt(i)`. */
   get input(): KerasTensor {
-    return single(this.onlyNode('input').inputs, this, 'input', 'inputs');
+    return single(onlyNode(this, 'input').inputs, this, 'input', 'inputs');
   }
 
   /** The output of the layer's only call; a layer called several times asks `getOutputAt(i)`. */
   get output(): KerasTensor {
-    return single(this.onlyNode('output').outputs, this, 'output', 'outputs');
+    return single(onlyNode(this, 'output').outputs, this, 'output', 'outputs');
   }
 
   get inputShape(): SymbolicShape {
@@ -334,38 +277,14 @@ export abstract class Layer {
 
   /** The input of call `nodeIndex`: one tensor, or the list for a layer of several inputs. */
   getInputAt(nodeIndex: number): KerasTensor | KerasTensor[] {
-    const inputs = this.nodeAt(nodeIndex).inputs;
+    const inputs = nodeAt(this, nodeIndex).inputs;
     return inputs.length === 1 ? inputs[0] : [...inputs];
   }
 
   /** The output of call `nodeIndex`: one tensor, or the list for a layer of several outputs. */
   getOutputAt(nodeIndex: number): KerasTensor | KerasTensor[] {
-    const outputs = this.nodeAt(nodeIndex).outputs;
+    const outputs = nodeAt(this, nodeIndex).outputs;
     return outputs.length === 1 ? outputs[0] : [...outputs];
-  }
-
-  private onlyNode(what: string): Node {
-    if (this.inboundNodes.length === 0) {
-      throw new Error(
-        `${this.className} layer '${this.name}' has not been called on a symbolic input, so it has no ${what} yet.`,
-      );
-    }
-    if (this.inboundNodes.length > 1) {
-      throw new Error(
-        `${this.className} layer '${this.name}' has been called ${this.inboundNodes.length} times, so it has several ${what}s; use get${what === 'input' ? 'Input' : 'Output'}At(i).`,
-      );
-    }
-    return this.inboundNodes[0];
-  }
-
-  private nodeAt(nodeIndex: number): Node {
-    const node = this.inboundNodes[nodeIndex];
-    if (!Number.isInteger(nodeIndex) || !node) {
-      throw new RangeError(
-        `${this.className} layer '${this.name}' has ${this.inboundNodes.length} call(s); there is no call ${String(nodeIndex)}.`,
-      );
-    }
-    return node;
   }
 
   /**
@@ -490,21 +409,6 @@ function guardCycle<T>(layer: Layer, walk: () => T[]): T[] {
   } finally {
     walking.delete(layer);
   }
-}
-
-/** The one tensor of a list, or an error that names the plural accessor to use instead. */
-function single(list: readonly KerasTensor[], layer: Layer, what: string, plural: string): KerasTensor {
-  if (list.length !== 1) {
-    throw new Error(
-      `${layer.className} layer '${layer.name}' has ${list.length} ${plural}; use get${what === 'input' ? 'Input' : 'Output'}At(0) for the list.`,
-    );
-  }
-  return list[0];
-}
-
-/** The class name a layer class declares for itself, or its constructor's name when it declares none. */
-export function kerasClassName(ctor: abstract new (...args: never[]) => unknown): string {
-  return Object.hasOwn(ctor, 'className') ? (ctor as unknown as { className: string }).className : ctor.name;
 }
 
 export function isShapeList(s: ShapeArg): s is SymbolicShape[] {
