@@ -37,8 +37,8 @@ napi_value Threads(napi_env env, napi_callback_info) {
 }
 
 napi_value SetThreads(napi_env env, napi_callback_info info) {
-  Args a(env, info);
-  const long n = a.integer(0);
+  Args a(env, info, "setThreads");
+  const long n = a.size(0, "n");
   if (!a.ok()) return nullptr;
   pool_set_threads(static_cast<int>(n < 1 ? 1 : n > 256 ? 256 : n));
   return nullptr;
@@ -55,8 +55,8 @@ napi_value Abi(napi_env env, napi_callback_info) {
 }
 
 napi_value PeakGflops(napi_env env, napi_callback_info info) {
-  Args a(env, info);
-  const double seconds = a.num(0);
+  Args a(env, info, "peakGflops");
+  const double seconds = a.num(0, "seconds");
   if (!a.ok()) return nullptr;
   napi_value r;
   napi_create_double(env, fma_peak_gflops(seconds > 0 && seconds < 10 ? seconds : 0.2), &r);

@@ -180,8 +180,18 @@ void filter_part(void* ctx, long part, int) {
   }
 }
 
+// The zero-padded copy of a sample must stay near the sample's size. A dilation far wider than the
+// input (legal with 'same' padding) would otherwise ask for gigabytes of zeros and crash when the
+// allocation fails; the GEMM path reaches such taps through bounds checks instead. Computed in
+// double so that no product of geometry values can overflow.
+bool padded_fits(const ConvGeom& g) {
+  const double padded = static_cast<double>(padded_h(g)) * static_cast<double>(padded_w(g)) * static_cast<double>(g.inC);
+  const double sample = static_cast<double>(g.inH) * static_cast<double>(g.inW) * static_cast<double>(g.inC);
+  return padded <= 16.0 * sample + static_cast<double>(1 << 20);
+}
+
 bool applies(const ConvGeom& g) {
-  return direct_conv_kernels() != nullptr && g.groups == 1 && g.batch > 0 && g.outH > 0 && g.outW > 0;
+  return direct_conv_kernels() != nullptr && g.groups == 1 && g.batch > 0 && g.outH > 0 && g.outW > 0 && padded_fits(g);
 }
 
 }  // namespace
