@@ -13,9 +13,10 @@ export * as random from './api/random.js';
 export * as ops from './ops/index.js';
 export { valueAndGrads, noGrad } from './ops/index.js';
 
-export { backend, setBackend, getBackend } from './backend/registry.js';
+// The backend's name, not its kernels: raw kernels write into caller-owned buffers and are not a
+// public API (docs/design.md, "The raw backend is not public").
+export { backend } from './backend/registry.js';
 export { nativeInfo } from './backend/native/loader.js';
-export type { Backend } from './backend/backend.js';
 
 export * as layers from './layers/index.js';
 export * as applications from './applications/index.js';
