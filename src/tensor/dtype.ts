@@ -34,8 +34,19 @@ export function checkDType(value: unknown, where: string): asserts value is DTyp
   }
 }
 
-export function dtypeOfArray(data: TypedArray): DType {
+/** The dtype a typed array stores; anything but Float32Array, Int32Array and Uint8Array has none. */
+export function storageDType(data: unknown): DType | undefined {
   if (data instanceof Float32Array) return 'float32';
   if (data instanceof Int32Array) return 'int32';
-  return 'bool';
+  if (data instanceof Uint8Array) return 'bool';
+  return undefined;
+}
+
+export function dtypeOfArray(data: TypedArray): DType {
+  const dt = storageDType(data);
+  if (!dt) {
+    const name = (data as object)?.constructor?.name ?? typeof data;
+    throw new TypeError(`A tensor stores a Float32Array, Int32Array or Uint8Array, got ${name}.`);
+  }
+  return dt;
 }

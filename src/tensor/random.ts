@@ -1,5 +1,6 @@
 import { Tensor } from './tensor.js';
-import { type Shape, sizeOf } from './shape.js';
+import { describeValue } from './describe.js';
+import { type Shape, checkShape, sizeOf } from './shape.js';
 
 /**
  * A small, fast, seedable generator (xoshiro128**). Weight initialisation, dropout masks, shuffling
@@ -102,7 +103,18 @@ export function nextNormal(): number {
   return r * Math.cos(2 * Math.PI * v);
 }
 
+/** Distribution parameters must be finite numbers: a string would silently make every draw NaN. */
+function checkParams(where: string, params: Record<string, unknown>): void {
+  for (const [name, v] of Object.entries(params)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) {
+      throw new TypeError(`random.${where}: ${name} must be a finite number, got ${describeValue(v)}.`);
+    }
+  }
+}
+
 export function uniform(shape: Shape, minval = 0, maxval = 1): Tensor {
+  checkShape(shape, 'random.uniform');
+  checkParams('uniform', { minval, maxval });
   const data = new Float32Array(sizeOf(shape));
   const span = maxval - minval;
   for (let i = 0; i < data.length; i++) data[i] = minval + span * generator.next();
@@ -110,6 +122,8 @@ export function uniform(shape: Shape, minval = 0, maxval = 1): Tensor {
 }
 
 export function normal(shape: Shape, mean = 0, stddev = 1): Tensor {
+  checkShape(shape, 'random.normal');
+  checkParams('normal', { mean, stddev });
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) data[i] = mean + stddev * nextNormal();
   return new Tensor(data, shape, 'float32');
@@ -117,6 +131,8 @@ export function normal(shape: Shape, mean = 0, stddev = 1): Tensor {
 
 /** Normal draws re-drawn beyond two standard deviations, as Keras's `truncated_normal`. */
 export function truncatedNormal(shape: Shape, mean = 0, stddev = 1): Tensor {
+  checkShape(shape, 'random.truncatedNormal');
+  checkParams('truncatedNormal', { mean, stddev });
   const data = new Float32Array(sizeOf(shape));
   for (let i = 0; i < data.length; i++) {
     let v: number;
@@ -129,6 +145,8 @@ export function truncatedNormal(shape: Shape, mean = 0, stddev = 1): Tensor {
 
 /** Integers in [low, high), like `np.random.randint`: high is exclusive. */
 export function randint(low: number, high: number, shape: Shape): Tensor {
+  checkShape(shape, 'random.randint');
+  checkParams('randint', { low, high });
   if (!(high > low)) throw new Error(`random.randint: high (${high}) must be greater than low (${low}).`);
   const data = new Int32Array(sizeOf(shape));
   const span = high - low;
@@ -138,6 +156,9 @@ export function randint(low: number, high: number, shape: Shape): Tensor {
 
 /** A random permutation of 0..n-1 (Fisher–Yates). */
 export function permutation(n: number): Int32Array {
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new Error(`random.permutation: n must be a non-negative integer, got ${describeValue(n)}.`);
+  }
   const p = new Int32Array(n);
   for (let i = 0; i < n; i++) p[i] = i;
   const u = new Float64Array(Math.max(n - 1, 0));

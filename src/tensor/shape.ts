@@ -1,7 +1,28 @@
+import { describeValue } from './describe.js';
+
 /** A concrete shape: every dimension known. */
 export type Shape = readonly number[];
 /** A symbolic shape: `null` marks a dimension unknown until data arrives (the batch, a sequence length). */
 export type SymbolicShape = readonly (number | null)[];
+
+/**
+ * Refuses anything but a list of non-negative integers: a negative, fractional or NaN dimension
+ * gives a size no buffer has, and kernels loop over dimensions (a -2 once made one loop for ever).
+ * O(rank), so every tensor construction can afford it.
+ */
+export function checkShape(shape: unknown, where: string): asserts shape is Shape {
+  if (!Array.isArray(shape)) {
+    throw new TypeError(`${where}: a shape must be an array of non-negative integers, got ${describeValue(shape)}.`);
+  }
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      throw new Error(
+        `${where}: shape ${describeValue(shape)} has ${describeValue(d)} at axis ${i}; every dimension must be a non-negative integer.`,
+      );
+    }
+  }
+}
 
 export function sizeOf(shape: Shape): number {
   let n = 1;
@@ -36,8 +57,9 @@ export function broadcastShapes(a: Shape, b: Shape): number[] {
   return out;
 }
 
-/** Resolves a possibly negative axis against a rank. */
+/** Resolves a possibly negative axis against a rank; a fractional or non-numeric axis is an error. */
 export function normalizeAxis(axis: number, rank: number): number {
+  if (!Number.isInteger(axis)) throw new Error(`Axis ${describeValue(axis)} is not an integer.`);
   const a = axis < 0 ? axis + rank : axis;
   if (a < 0 || a >= rank) throw new Error(`Axis ${axis} is out of range for a tensor of rank ${rank}.`);
   return a;

@@ -1,11 +1,19 @@
-import { type DType, type TypedArray, allocData, checkDType, dtypeOfArray } from './dtype.js';
-import { type Shape, formatShape, sizeOf } from './shape.js';
+import { describeValue } from './describe.js';
+import { type DType, type TypedArray, allocData, checkDType, dtypeOfArray, storageDType } from './dtype.js';
+import { type Shape, checkShape, formatShape, sizeOf } from './shape.js';
 
 /** Nested number arrays as users write data by hand: `[[1, 2], [3, 4]]`. */
 export type NestedArray = number | boolean | readonly NestedArray[];
-export type TensorLike = Tensor | NestedArray | TypedArray;
+/** What `tensor()` reads: nested arrays, a tensor, or a numeric typed array (other than the storage types, converted). */
+export type TensorLike = Tensor | NestedArray | TypedArray | NumericTypedArray;
 
 let nextTensorId = 0;
+
+const STORAGE: Readonly<Record<DType, string>> = {
+  float32: 'a Float32Array',
+  int32: 'an Int32Array',
+  bool: 'a Uint8Array',
+};
 
 /**
  * Methods on `Tensor` that are operations (with gradients) live in `ops/`; they are attached here
@@ -32,6 +40,14 @@ export class Tensor {
   readonly values: TypedArray;
 
   constructor(values: TypedArray, shape: Shape, dtype: DType = dtypeOfArray(values)) {
+    // O(rank): every op output passes here, so nothing proportional to the data.
+    checkShape(shape, 'Tensor');
+    if (storageDType(values) !== dtype) {
+      checkDType(dtype, 'Tensor');
+      throw new TypeError(
+        `Tensor: dtype '${dtype}' keeps its values in ${STORAGE[dtype]}, got ${describeValue(values)}.`,
+      );
+    }
     if (values.length !== sizeOf(shape)) {
       throw new Error(`A tensor of shape ${formatShape(shape)} needs ${sizeOf(shape)} values, got ${values.length}.`);
     }
@@ -99,40 +115,102 @@ function inferShape(data: NestedArray): number[] {
   return shape;
 }
 
+/** Where an element sits in nested arrays, as an index expression: `[1][0]`. */
+const at = (path: readonly number[]): string => path.map((i) => `[${i}]`).join('') || 'the top level';
+
+/**
+ * Copies nested arrays into `out`, refusing ragged rows and anything that is not a number or a
+ * boolean: a string in training data would otherwise become NaN and train into NaN weights.
+ */
 function flatten(data: NestedArray, shape: Shape, out: TypedArray): void {
   let k = 0;
-  const walk = (v: NestedArray, dim: number): void => {
+  const path: number[] = [];
+  const walk = (v: unknown, dim: number): void => {
     if (dim === shape.length) {
-      if (Array.isArray(v)) throw new Error('Ragged nested array: every row must have the same length.');
-      out[k++] = typeof v === 'boolean' ? Number(v) : (v as number);
+      if (typeof v === 'number') out[k++] = v;
+      else if (typeof v === 'boolean') out[k++] = Number(v);
+      else if (Array.isArray(v))
+        throw new Error(`Ragged nested array: ${at(path)} is an array, but its siblings are not.`);
+      else
+        throw new TypeError(
+          `tensor(): the element at ${at(path)} is ${describeValue(v)}; expected a number or a boolean.`,
+        );
       return;
     }
     if (!Array.isArray(v) || v.length !== shape[dim]) {
-      throw new Error(`Ragged nested array: expected ${shape[dim]} elements at depth ${dim}.`);
+      throw new Error(
+        `Ragged nested array: expected ${shape[dim]} elements at ${at(path)} (depth ${dim}), got ${describeValue(v)}.`,
+      );
     }
-    for (const item of v as readonly NestedArray[]) walk(item, dim + 1);
+    for (let i = 0; i < v.length; i++) {
+      path.push(i);
+      walk(v[i], dim + 1);
+      path.pop();
+    }
   };
   walk(data, 0);
 }
 
+/** A copy of any other numeric typed array (Float64Array, Int16Array, ...) into `dtype`'s storage. */
+function convertTypedArray(arr: ArrayBufferView, dtype: DType): TypedArray {
+  if (!isNumericTypedArray(arr)) {
+    throw new TypeError(`tensor(): cannot read numbers from ${describeValue(arr)}; pass a numeric typed array.`);
+  }
+  const out = allocData(dtype, arr.length);
+  for (let i = 0; i < arr.length; i++) out[i] = arr[i];
+  return out;
+}
+
+export type NumericTypedArray =
+  | Float32Array
+  | Float64Array
+  | Int8Array
+  | Int16Array
+  | Int32Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Uint16Array
+  | Uint32Array;
+function isNumericTypedArray(a: ArrayBufferView): a is NumericTypedArray {
+  return (
+    a instanceof Float32Array ||
+    a instanceof Float64Array ||
+    a instanceof Int8Array ||
+    a instanceof Int16Array ||
+    a instanceof Int32Array ||
+    a instanceof Uint8Array ||
+    a instanceof Uint8ClampedArray ||
+    a instanceof Uint16Array ||
+    a instanceof Uint32Array
+  );
+}
+
 /**
  * Creates a tensor from nested arrays or a typed array (with its shape). Plain numbers become
- * `float32` unless a dtype is given; an `Int32Array` becomes `int32`.
+ * `float32` unless a dtype is given; an `Int32Array` becomes `int32`, a `Uint8Array` `bool`, and
+ * other numeric typed arrays (Float64Array, ...) are converted to `float32`.
  */
 export function tensor(data: TensorLike, shape?: Shape, dtype?: DType): Tensor {
   if (dtype !== undefined) checkDType(dtype, 'tensor()');
+  if (shape !== undefined) checkShape(shape, 'tensor()');
   if (data instanceof Tensor) {
-    if (shape && sizeOf(shape) !== data.size) throw new Error('tensor(): shape does not match the given tensor.');
-    return dtype && dtype !== data.dtype ? data.cast(dtype) : shape ? data.reshape(shape) : data;
+    if (shape && sizeOf(shape) !== data.size) {
+      throw new Error(
+        `tensor(): shape ${formatShape(shape)} (${sizeOf(shape)} values) does not match the given tensor of shape ${formatShape(data.shape)}.`,
+      );
+    }
+    const reshaped = shape ? data.reshape(shape) : data;
+    return dtype && dtype !== data.dtype ? reshaped.cast(dtype) : reshaped;
   }
   if (ArrayBuffer.isView(data)) {
-    const arr = data as TypedArray;
-    const s = shape ?? [arr.length];
-    const dt = dtype ?? dtypeOfArray(arr);
-    if (dtypeOfArray(arr) === dt) return new Tensor(arr, s, dt);
-    const out = allocData(dt, arr.length);
-    for (let i = 0; i < arr.length; i++) out[i] = arr[i];
-    return new Tensor(out, s, dt);
+    const own = storageDType(data);
+    const dt = dtype ?? own ?? 'float32';
+    const values = own === dt ? (data as TypedArray) : convertTypedArray(data, dt);
+    const s = shape ?? [values.length];
+    if (sizeOf(s) !== values.length) {
+      throw new Error(`tensor(): ${values.length} values do not fill shape ${formatShape(s)} (${sizeOf(s)} values).`);
+    }
+    return new Tensor(values, s, dt);
   }
   const inferred = inferShape(data);
   const dt = dtype ?? 'float32';
@@ -144,20 +222,30 @@ export function tensor(data: TensorLike, shape?: Shape, dtype?: DType): Tensor {
   return new Tensor(out, shape ?? inferred, dt);
 }
 
+/** A number or boolean for scalar() and fill(); anything else is an error naming the call. */
+function checkScalar(value: unknown, where: string): asserts value is number | boolean {
+  if (typeof value !== 'number' && typeof value !== 'boolean') {
+    throw new TypeError(`${where}: the value must be a number or a boolean, got ${describeValue(value)}.`);
+  }
+}
+
 export function scalar(value: number, dtype: DType = 'float32'): Tensor {
   checkDType(dtype, 'scalar()');
+  checkScalar(value, 'scalar()');
   const data = allocData(dtype, 1);
-  data[0] = value;
+  data[0] = Number(value);
   return new Tensor(data, [], dtype);
 }
 
 export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {
   checkDType(dtype, 'zeros()');
+  checkShape(shape, 'zeros()');
   return new Tensor(allocData(dtype, sizeOf(shape)), shape, dtype);
 }
 
 export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
   checkDType(dtype, 'ones()');
+  checkShape(shape, 'ones()');
   const data = allocData(dtype, sizeOf(shape));
   data.fill(1);
   return new Tensor(data, shape, dtype);
@@ -165,7 +253,9 @@ export function ones(shape: Shape, dtype: DType = 'float32'): Tensor {
 
 export function fill(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
   checkDType(dtype, 'fill()');
+  checkShape(shape, 'fill()');
+  checkScalar(value, 'fill()');
   const data = allocData(dtype, sizeOf(shape));
-  data.fill(value);
+  data.fill(Number(value));
   return new Tensor(data, shape, dtype);
 }
