@@ -21,7 +21,15 @@ export { nativeInfo } from './backend/native/loader.js';
 export * as layers from './layers/index.js';
 export * as applications from './applications/index.js';
 export { Input, InputLayer } from './layers/input.js';
-export { Layer, clearSession } from './layers/layer.js';
+export {
+  Layer,
+  clearSession,
+  type LayerArgs,
+  type AddWeightArgs,
+  type ShapeArg,
+  type CallContext,
+} from './layers/layer.js';
+export { registerSerializable, type CustomObjects, type LayerClass } from './layers/serialization.js';
 export { KerasTensor, Node } from './layers/keras_tensor.js';
 export { Variable } from './layers/variable.js';
 export * as initializers from './layers/initializers.js';

@@ -31,6 +31,27 @@ const samples: Layer[] = [
   new layers.LSTM(16, { returnSequences: true, goBackwards: true }),
   new layers.GRU(8, { resetAfter: false }),
   new layers.SimpleRNN(4, { activation: 'relu' }),
+  new layers.Average(),
+  new layers.Maximum(),
+  new layers.Minimum(),
+  new layers.Multiply(),
+  new layers.Subtract(),
+  new layers.AveragePooling1D(2, { padding: 'same' }),
+  new layers.MaxPooling2D([2, 3]),
+  new layers.GlobalAveragePooling1D(),
+  new layers.GlobalMaxPooling2D(),
+  new layers.Conv1DTranspose(3, 2, { strides: 2 }),
+  new layers.SeparableConv1D(4, 3),
+  new layers.DepthwiseConv1D(3, { depthMultiplier: 2 }),
+  new layers.Cropping2D([
+    [1, 0],
+    [0, 2],
+  ]),
+  new layers.UpSampling1D(3),
+  new layers.ZeroPadding1D([1, 2]),
+  new layers.Masking({ maskValue: -1 }),
+  new layers.TimeDistributed(new layers.Dense(3)),
+  new layers.Bidirectional(new layers.GRU(4, { returnSequences: true }), { mergeMode: 'sum' }),
 ];
 
 test('every layer rebuilds from its config with the same config', () => {
@@ -48,4 +69,21 @@ test('an unknown class or a config with an unknown key is rejected', () => {
     () => layers.deserializeLayer('Dense', { units: 2, kernelSize: 3 }),
     /Dense got an unexpected option 'kernelSize'/,
   );
+});
+
+test('every layer class the namespace exports states its Keras name, and loads by it', () => {
+  const exported: unknown[] = Object.values(layers);
+  const classes = exported.filter(
+    (v): v is typeof layers.Dense => typeof v === 'function' && v.prototype instanceof layers.Layer,
+  );
+  const concrete = classes.filter((cls) => !['RecurrentLayer'].includes(cls.name));
+  assert.ok(concrete.length >= 40, `only ${concrete.length} layer classes exported`);
+  for (const cls of concrete) {
+    assert.ok(Object.hasOwn(cls, 'className'), `${cls.name} declares no static className`);
+    assert.equal(layers.layerClassFor(cls.className), cls, `${cls.className} does not load as itself`);
+  }
+  const sampled = new Set(samples.map((l) => l.className));
+  const missing = concrete.map((c) => c.className).filter((n) => !sampled.has(n) && !['InputLayer'].includes(n));
+  // Each exported layer needs a sample above, so that its config round trip is tested.
+  assert.deepEqual(missing, [], `no config round-trip sample for: ${missing.join(', ')}`);
 });

@@ -171,6 +171,7 @@ abstract class BaseConv extends Layer implements LengthInverse {
 /** 1D convolution over [batch, steps, channels], kernel [kernelSize, channels / groups, filters]. */
 export class Conv1D extends BaseConv {
   static override readonly className = 'Conv1D';
+  static override readonly positional = ['filters', 'kernelSize'];
   constructor(filters: number, kernelSize: number | readonly [number], args: Conv1DArgs = {}) {
     super('Conv1D', 1, filters, kernelSize, args);
   }
@@ -188,6 +189,7 @@ export class Conv1D extends BaseConv {
 /** 2D convolution over [batch, height, width, channels], kernel [kh, kw, channels / groups, filters] (HWIO). */
 export class Conv2D extends BaseConv {
   static override readonly className = 'Conv2D';
+  static override readonly positional = ['filters', 'kernelSize'];
   constructor(filters: number, kernelSize: number | readonly [number, number], args: Conv2DArgs = {}) {
     super('Conv2D', 2, filters, kernelSize, args);
   }

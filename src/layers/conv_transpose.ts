@@ -214,6 +214,7 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
 
 export class Conv1DTranspose extends BaseConvTranspose {
   static override readonly className = 'Conv1DTranspose';
+  static override readonly positional = ['filters', 'kernelSize'];
   constructor(filters: number, kernelSize: number | readonly [number], args: Conv1DTransposeArgs = {}) {
     super('Conv1DTranspose', 1, filters, kernelSize, args);
   }
@@ -221,6 +222,7 @@ export class Conv1DTranspose extends BaseConvTranspose {
 
 export class Conv2DTranspose extends BaseConvTranspose {
   static override readonly className = 'Conv2DTranspose';
+  static override readonly positional = ['filters', 'kernelSize'];
   constructor(filters: number, kernelSize: number | readonly [number, number], args: Conv2DTransposeArgs = {}) {
     super('Conv2DTranspose', 2, filters, kernelSize, args);
   }

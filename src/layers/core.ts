@@ -25,6 +25,7 @@ export interface DenseArgs extends LayerArgs {
 /** `activation(x · kernel + bias)` on the last axis. */
 export class Dense extends Layer {
   static override readonly className = 'Dense';
+  static override readonly positional = ['units'];
   override supportsMasking = true;
   readonly units: number;
   readonly activation: ActivationId | ActivationFn | undefined;
@@ -122,6 +123,7 @@ export interface ActivationArgs extends LayerArgs {}
 
 export class Activation extends Layer {
   static override readonly className = 'Activation';
+  static override readonly positional = ['activation'];
   override supportsMasking = true;
   readonly activation: ActivationId | ActivationFn;
 
@@ -153,6 +155,7 @@ export interface DropoutArgs extends LayerArgs {
 /** Zeroes a `rate` fraction of its inputs during training (and scales the rest up); identity at inference. */
 export class Dropout extends Layer {
   static override readonly className = 'Dropout';
+  static override readonly positional = ['rate'];
   override supportsMasking = true;
   readonly rate: number;
   private readonly noiseShape: readonly (number | null)[] | undefined;

@@ -30,6 +30,7 @@ function moveAxis(x: Tensor, from: number, to: number): Tensor {
 /** Keras's `Dot`: per sample, the dot product of two inputs along one axis of each (Keras's `batch_dot`). */
 export class Dot extends Layer {
   static override readonly className = 'Dot';
+  static override readonly positional = ['axes'];
   override supportsMasking = true;
   readonly axes: DotAxes;
   readonly normalize: boolean;

@@ -19,6 +19,7 @@ export interface EmbeddingArgs extends LayerArgs {
 /** Turns integer indices [...] into vectors [..., outputDim] looked up in a trainable table. */
 export class Embedding extends Layer {
   static override readonly className = 'Embedding';
+  static override readonly positional = ['inputDim', 'outputDim'];
   /** Indices stay integers (float32 data of whole numbers is cast back by validation). */
   protected override readonly keepsInputDType = true;
   readonly inputDim: number;

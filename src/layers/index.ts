@@ -84,4 +84,4 @@ export { GRU, type GRUArgs } from './recurrent/gru.js';
 export { SimpleRNN, type SimpleRNNArgs } from './recurrent/simple_rnn.js';
 export { RecurrentLayer, type RecurrentArgs, type RecurrentActivationId } from './recurrent/base.js';
 export { Bidirectional, TimeDistributed, type BidirectionalArgs, type MergeMode } from './wrappers.js';
-export { deserializeLayer, serializeLayer } from './serialization.js';
+export { deserializeLayer, serializeLayer, layerClassFor } from './serialization.js';

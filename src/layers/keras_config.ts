@@ -9,7 +9,7 @@
 import type { Layer } from './layer.js';
 import { Bidirectional, TimeDistributed } from './wrappers.js';
 import { RecurrentLayer } from './recurrent/base.js';
-import { deserializeLayer } from './serialization.js';
+import { type CustomObjects, deserializeLayer, registeredNameOf } from './serialization.js';
 import { optionFromKeras, optionToKeras } from './options.js';
 import { isActivationId } from './activations.js';
 import { isPolicyKey, policyFromKeras, policyToKeras } from './keras_policies.js';
@@ -17,7 +17,7 @@ import { Any, type AnyArgs, NotEqual, type Operation } from './operations.js';
 
 /** Keras's serialized form of any object: `{ module, class_name, config, registered_name }`. */
 export interface KerasObject {
-  module?: string;
+  module?: string | null;
   class_name: string;
   config: Record<string, unknown>;
   registered_name?: string | null;
@@ -155,7 +155,11 @@ export type WrappedFromKeras = (entry: KerasObject) => Layer;
 export type WrappedToKeras = (layer: Layer) => KerasObject;
 
 /** Rebuilds a layer (other than InputLayer and models) from its Keras config. */
-export function layerFromKeras(entry: KerasObject, wrapped: WrappedFromKeras = (e) => layerFromKeras(e)): Layer {
+export function layerFromKeras(
+  entry: KerasObject,
+  wrapped: WrappedFromKeras = (e) => layerFromKeras(e),
+  customObjects: CustomObjects = {},
+): Layer {
   const layerName = String(entry.config.name ?? entry.class_name);
   const describe = (e: unknown): Error =>
     new Error(`Cannot load layer '${layerName}' (${entry.class_name}): ${(e as Error).message}`);
@@ -186,7 +190,9 @@ export function layerFromKeras(entry: KerasObject, wrapped: WrappedFromKeras = (
   try {
     // A recurrent layer's zero_output_for_mask is a property Bidirectional sets, not an option.
     const { zero_output_for_mask: zeroOutputForMask, ...config } = entry.config;
-    const layer = deserializeLayer(entry.class_name, optionsFromKeras(entry.class_name, layerName, config));
+    const registered = typeof entry.registered_name === 'string' ? entry.registered_name : null;
+    const options = optionsFromKeras(entry.class_name, layerName, config);
+    const layer = deserializeLayer(entry.class_name, options, customObjects, registered);
     if (zeroOutputForMask === true) {
       if (!(layer instanceof RecurrentLayer)) throw new Error('zero_output_for_mask is only for recurrent layers');
       layer.zeroOutputForMask = true;
@@ -223,7 +229,13 @@ export function layerToKeras(layer: Layer, wrapped: WrappedToKeras = (l) => laye
     config.layer = wrapped(layer.forwardLayer);
     config.backward_layer = wrapped(layer.backwardLayer);
   } else if (layer instanceof TimeDistributed) config.layer = wrapped(layer.layer);
-  return { module: 'keras.layers', class_name: layer.className, config, registered_name: null };
+  const registered = registeredNameOf(layer);
+  return {
+    module: registered === null ? 'keras.layers' : null,
+    class_name: layer.className,
+    config,
+    registered_name: registered,
+  };
 }
 
 /** Whether a config entry is a Keras operation (`keras.src.ops.*`) rather than a layer. */

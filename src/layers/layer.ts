@@ -39,6 +39,32 @@ export abstract class Layer {
    * change nothing. A class that does not declare one is known by its constructor's name.
    */
   static readonly className: string = 'Layer';
+  /**
+   * The config keys that are the constructor's positional arguments, in order (`['units']` for
+   * Dense); every other key goes into the options object. A class whose constructor takes only an
+   * options object leaves it empty.
+   */
+  static readonly positional: readonly string[] = [];
+
+  /**
+   * Rebuilds a layer from `getConfig()`, as Keras's `from_config`: the positional keys as
+   * arguments, the rest as options, through the same checks as user code. Override it when the
+   * constructor does not fit that shape. Weights are not part of a config.
+   */
+  static fromConfig<T extends Layer>(
+    this: new (...args: never[]) => T,
+    config: Readonly<Record<string, unknown>>,
+  ): T {
+    const positional = (this as unknown as typeof Layer).positional;
+    const options: Record<string, unknown> = { ...config };
+    const args = positional.map((key) => {
+      if (!(key in options)) throw new Error(`${kerasClassName(this)} config lacks '${key}'.`);
+      const value = options[key];
+      delete options[key];
+      return value;
+    });
+    return new this(...(args as never[]), options as never);
+  }
   readonly name: string;
   trainable: boolean;
   readonly dtype: DType;

@@ -81,6 +81,7 @@ abstract class BasePooling extends Layer implements LengthInverse {
 
 export class MaxPooling1D extends BasePooling {
   static override readonly className = 'MaxPooling1D';
+  static override readonly positional = ['poolSize'];
   protected readonly kind = 'max';
   constructor(poolSize: number | readonly [number] = 2, args: Pooling1DArgs = {}) {
     super('MaxPooling1D', 1, poolSize, args);
@@ -89,6 +90,7 @@ export class MaxPooling1D extends BasePooling {
 
 export class AveragePooling1D extends BasePooling {
   static override readonly className = 'AveragePooling1D';
+  static override readonly positional = ['poolSize'];
   protected readonly kind = 'avg';
   constructor(poolSize: number | readonly [number] = 2, args: Pooling1DArgs = {}) {
     super('AveragePooling1D', 1, poolSize, args);
@@ -97,6 +99,7 @@ export class AveragePooling1D extends BasePooling {
 
 export class MaxPooling2D extends BasePooling {
   static override readonly className = 'MaxPooling2D';
+  static override readonly positional = ['poolSize'];
   protected readonly kind = 'max';
   constructor(poolSize: number | readonly [number, number] = 2, args: Pooling2DArgs = {}) {
     super('MaxPooling2D', 2, poolSize, args);
@@ -105,6 +108,7 @@ export class MaxPooling2D extends BasePooling {
 
 export class AveragePooling2D extends BasePooling {
   static override readonly className = 'AveragePooling2D';
+  static override readonly positional = ['poolSize'];
   protected readonly kind = 'avg';
   constructor(poolSize: number | readonly [number, number] = 2, args: Pooling2DArgs = {}) {
     super('AveragePooling2D', 2, poolSize, args);

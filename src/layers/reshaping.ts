@@ -30,6 +30,7 @@ export class Flatten extends Layer {
 /** Reshapes each sample to `targetShape` (one dimension may be -1). */
 export class Reshape extends Layer {
   static override readonly className = 'Reshape';
+  static override readonly positional = ['targetShape'];
   protected override readonly keepsInputDType = true;
   readonly targetShape: readonly number[];
   constructor(targetShape: readonly number[], args: LayerArgs = {}) {
@@ -66,6 +67,7 @@ export class Reshape extends Layer {
 /** Permutes the non-batch axes; `dims` counts from 1 as in Keras. */
 export class Permute extends Layer {
   static override readonly className = 'Permute';
+  static override readonly positional = ['dims'];
   protected override readonly keepsInputDType = true;
   readonly dims: readonly number[];
   constructor(dims: readonly number[], args: LayerArgs = {}) {
@@ -99,6 +101,7 @@ export class Permute extends Layer {
 /** [batch, features] → [batch, n, features]. */
 export class RepeatVector extends Layer {
   static override readonly className = 'RepeatVector';
+  static override readonly positional = ['n'];
   readonly n: number;
   constructor(n: number, args: LayerArgs = {}) {
     checkOptions('RepeatVector', args, BASE_OPTIONS);

@@ -214,6 +214,7 @@ abstract class BaseSeparableConv extends BaseDepthwise {
 
 export class SeparableConv1D extends BaseSeparableConv {
   static override readonly className = 'SeparableConv1D';
+  static override readonly positional = ['filters', 'kernelSize'];
   constructor(filters: number, kernelSize: number | readonly [number], args: SeparableConv1DArgs = {}) {
     super('SeparableConv1D', 1, filters, kernelSize, args);
   }
@@ -221,6 +222,7 @@ export class SeparableConv1D extends BaseSeparableConv {
 
 export class SeparableConv2D extends BaseSeparableConv {
   static override readonly className = 'SeparableConv2D';
+  static override readonly positional = ['filters', 'kernelSize'];
   constructor(filters: number, kernelSize: number | readonly [number, number], args: SeparableConv2DArgs = {}) {
     super('SeparableConv2D', 2, filters, kernelSize, args);
   }
@@ -251,6 +253,7 @@ abstract class BaseDepthwiseConv extends BaseDepthwise {
 
 export class DepthwiseConv1D extends BaseDepthwiseConv {
   static override readonly className = 'DepthwiseConv1D';
+  static override readonly positional = ['kernelSize'];
   constructor(kernelSize: number | readonly [number], args: DepthwiseConv1DArgs = {}) {
     super('DepthwiseConv1D', 1, kernelSize, args, []);
   }
@@ -258,6 +261,7 @@ export class DepthwiseConv1D extends BaseDepthwiseConv {
 
 export class DepthwiseConv2D extends BaseDepthwiseConv {
   static override readonly className = 'DepthwiseConv2D';
+  static override readonly positional = ['kernelSize'];
   constructor(kernelSize: number | readonly [number, number], args: DepthwiseConv2DArgs = {}) {
     super('DepthwiseConv2D', 2, kernelSize, args, []);
   }

@@ -1,90 +1,106 @@
-import type { Layer } from './layer.js';
-import * as core from './core.js';
-import * as reshaping from './reshaping.js';
-import * as conv from './conv.js';
-import * as separable from './separable_conv.js';
-import * as transpose from './conv_transpose.js';
-import * as pooling from './pooling.js';
-import * as spatial from './spatial_reshaping.js';
-import * as merge from './merge.js';
-import * as dot from './dot.js';
-import * as normalization from './normalization.js';
-import { Embedding } from './embedding.js';
-import { Masking } from './masking.js';
-import { LSTM } from './recurrent/lstm.js';
-import { GRU } from './recurrent/gru.js';
-import { SimpleRNN } from './recurrent/simple_rnn.js';
-
-/** A layer constructor: its required arguments in Keras's order, then one options object. */
-type LayerClass = new (...args: never[]) => Layer;
-
 /**
- * How to rebuild each layer from `getConfig()`: its class and the config keys that are its
- * positional arguments. Every other key goes into the options object, so a config round-trips
- * through the same validation as user code (unknown keys are still TypeErrors).
+ * Which class a saved layer names, as Keras's serialization registry: every layer exported from
+ * the `layers` namespace by its Keras name, and user classes registered with
+ * `registerSerializable` (written to files as `package>Name`, Keras's `registered_name`) or passed
+ * per call as `customObjects`.
  */
-const registry: Record<string, { ctor: LayerClass; positional: readonly string[] }> = {};
-function register(className: string, ctor: LayerClass, positional: readonly string[] = []): void {
-  registry[className] = { ctor, positional };
+import { Layer } from './layer.js';
+import * as builtins from './index.js';
+import { kerasClassName } from './naming.js';
+import { describeValue } from './options.js';
+
+/** A layer class that can be rebuilt from its config. */
+export type LayerClass = (new (...args: never[]) => Layer) & Pick<typeof Layer, 'fromConfig' | 'className'>;
+
+/** User classes by name, as `loadModel(source, { customObjects })` takes them. */
+export type CustomObjects = Readonly<Record<string, LayerClass>>;
+
+const registered = new Map<string, LayerClass>();
+const registeredNames = new WeakMap<LayerClass, string>();
+let builtinClasses: Map<string, LayerClass> | undefined;
+
+function isLayerClass(value: unknown): value is LayerClass {
+  return typeof value === 'function' && value.prototype instanceof Layer;
 }
 
-register('Dense', core.Dense, ['units']);
-register('Activation', core.Activation, ['activation']);
-register('Dropout', core.Dropout, ['rate']);
-register('Flatten', reshaping.Flatten);
-register('Reshape', reshaping.Reshape, ['targetShape']);
-register('Permute', reshaping.Permute, ['dims']);
-register('RepeatVector', reshaping.RepeatVector, ['n']);
-register('Conv1D', conv.Conv1D, ['filters', 'kernelSize']);
-register('Conv2D', conv.Conv2D, ['filters', 'kernelSize']);
-register('SeparableConv1D', separable.SeparableConv1D, ['filters', 'kernelSize']);
-register('SeparableConv2D', separable.SeparableConv2D, ['filters', 'kernelSize']);
-register('DepthwiseConv1D', separable.DepthwiseConv1D, ['kernelSize']);
-register('DepthwiseConv2D', separable.DepthwiseConv2D, ['kernelSize']);
-register('Conv1DTranspose', transpose.Conv1DTranspose, ['filters', 'kernelSize']);
-register('Conv2DTranspose', transpose.Conv2DTranspose, ['filters', 'kernelSize']);
-register('MaxPooling1D', pooling.MaxPooling1D, ['poolSize']);
-register('MaxPooling2D', pooling.MaxPooling2D, ['poolSize']);
-register('AveragePooling1D', pooling.AveragePooling1D, ['poolSize']);
-register('AveragePooling2D', pooling.AveragePooling2D, ['poolSize']);
-register('GlobalMaxPooling1D', pooling.GlobalMaxPooling1D);
-register('GlobalMaxPooling2D', pooling.GlobalMaxPooling2D);
-register('GlobalAveragePooling1D', pooling.GlobalAveragePooling1D);
-register('GlobalAveragePooling2D', pooling.GlobalAveragePooling2D);
-register('ZeroPadding1D', spatial.ZeroPadding1D, ['padding']);
-register('ZeroPadding2D', spatial.ZeroPadding2D, ['padding']);
-register('Cropping1D', spatial.Cropping1D, ['cropping']);
-register('Cropping2D', spatial.Cropping2D, ['cropping']);
-register('UpSampling1D', spatial.UpSampling1D, ['size']);
-register('UpSampling2D', spatial.UpSampling2D, ['size']);
-register('Add', merge.Add);
-register('Subtract', merge.Subtract);
-register('Multiply', merge.Multiply);
-register('Average', merge.Average);
-register('Maximum', merge.Maximum);
-register('Minimum', merge.Minimum);
-register('Concatenate', merge.Concatenate);
-register('Dot', dot.Dot, ['axes']);
-register('BatchNormalization', normalization.BatchNormalization);
-register('LayerNormalization', normalization.LayerNormalization);
-register('Embedding', Embedding, ['inputDim', 'outputDim']);
-register('Masking', Masking);
-register('LSTM', LSTM, ['units']);
-register('GRU', GRU, ['units']);
-register('SimpleRNN', SimpleRNN, ['units']);
+/**
+ * The built-in classes by Keras name, read from the namespace the first time one is needed, so
+ * that exporting a layer is all it takes to make it loadable.
+ */
+function builtinsByName(): Map<string, LayerClass> {
+  if (!builtinClasses) {
+    const exported: unknown[] = Object.values(builtins);
+    const classes = exported.filter(isLayerClass).filter((cls) => (cls as unknown) !== Layer && Object.hasOwn(cls, 'className'));
+    builtinClasses = new Map(classes.map((cls) => [cls.className, cls]));
+  }
+  return builtinClasses;
+}
+
+/**
+ * Makes a user's layer class loadable from files by name, as Keras's
+ * `register_keras_serializable(package, name)`: saved files write `registered_name: 'package>Name'`.
+ */
+export function registerSerializable(cls: LayerClass, opts: { package?: string; name?: string } = {}): void {
+  if (!isLayerClass(cls)) {
+    throw new TypeError(`registerSerializable expects a Layer subclass, got ${describeValue(cls)}.`);
+  }
+  for (const key of Object.keys(opts)) {
+    if (key !== 'package' && key !== 'name') {
+      throw new TypeError(`registerSerializable got an unexpected option '${key}'. Valid options: package, name.`);
+    }
+  }
+  const name = `${opts.package ?? 'Custom'}>${opts.name ?? kerasClassName(cls)}`;
+  const existing = registered.get(name);
+  if (existing && existing !== cls)
+    throw new Error(`registerSerializable: '${name}' is already registered to another class.`);
+  registered.set(name, cls);
+  registeredNames.set(cls, name);
+}
+
+/**
+ * The name a layer's class is saved under, Keras's `registered_name`: null for a built-in,
+ * `package>Name` for a registered class, and the class name for any other (which then loads only
+ * with `customObjects`).
+ */
+export function registeredNameOf(layer: Layer): string | null {
+  const cls = layer.constructor as LayerClass;
+  if (builtinsByName().get(layer.className) === cls) return null;
+  return registeredNames.get(cls) ?? layer.className;
+}
+
+/**
+ * The class to rebuild a saved layer with: the call's `customObjects` first (by class or
+ * registered name), then registered classes, then built-ins.
+ */
+export function layerClassFor(
+  className: string,
+  registeredName: string | null = null,
+  customObjects: CustomObjects = {},
+): LayerClass {
+  const found =
+    (registeredName !== null ? customObjects[registeredName] : undefined) ??
+    customObjects[className] ??
+    (registeredName !== null ? registered.get(registeredName) : undefined) ??
+    builtinsByName().get(className);
+  if (found) return found;
+  const which =
+    registeredName && registeredName !== className
+      ? `'${className}' (registered as '${registeredName}')`
+      : `'${className}'`;
+  throw new Error(
+    `Unknown layer class ${which}. Register a custom class with registerSerializable(${className}, { package, name }) ` +
+      `or pass it in customObjects. Built-in classes: ${[...builtinsByName().keys()].sort().join(', ')}.`,
+  );
+}
 
 /** Rebuilds a layer from its class name and `getConfig()` (Keras's `layer.from_config`). Weights are not part of a config. */
-export function deserializeLayer(className: string, config: Readonly<Record<string, unknown>>): Layer {
-  const entry = registry[className];
-  if (!entry) throw new Error(`Unknown layer class '${className}'. Known: ${Object.keys(registry).sort().join(', ')}.`);
-  const options: Record<string, unknown> = { ...config };
-  const positional = entry.positional.map((k) => {
-    if (!(k in options)) throw new Error(`${className} config lacks '${k}'.`);
-    const v = options[k];
-    delete options[k];
-    return v;
-  });
-  return new entry.ctor(...(positional as never[]), options as never);
+export function deserializeLayer(
+  className: string,
+  config: Readonly<Record<string, unknown>>,
+  customObjects: CustomObjects = {},
+  registeredName: string | null = null,
+): Layer {
+  return layerClassFor(className, registeredName, customObjects).fromConfig(config);
 }
 
 /** Keras's `{ className, config }` form of a layer. */

@@ -97,6 +97,7 @@ abstract class ZeroPadding extends SpatialReshape {
 /** Adds zeros at the start and end of the steps axis. */
 export class ZeroPadding1D extends ZeroPadding {
   static override readonly className = 'ZeroPadding1D';
+  static override readonly positional = ['padding'];
   protected readonly margins: Margins;
   constructor(padding: Margins1D = 1, args: ZeroPadding1DArgs = {}) {
     super('ZeroPadding1D', 1, args, []);
@@ -107,6 +108,7 @@ export class ZeroPadding1D extends ZeroPadding {
 /** Adds rows and columns of zeros around an image. */
 export class ZeroPadding2D extends ZeroPadding {
   static override readonly className = 'ZeroPadding2D';
+  static override readonly positional = ['padding'];
   protected readonly margins: Margins;
   constructor(padding: Margins2D = 1, args: ZeroPadding2DArgs = {}) {
     super('ZeroPadding2D', 2, args, ['dataFormat']);
@@ -156,6 +158,7 @@ abstract class Cropping extends SpatialReshape {
 /** Removes steps from the start and end of a sequence. */
 export class Cropping1D extends Cropping {
   static override readonly className = 'Cropping1D';
+  static override readonly positional = ['cropping'];
   protected readonly margins: Margins;
   constructor(cropping: Margins1D = [1, 1], args: Cropping1DArgs = {}) {
     super('Cropping1D', 1, args, []);
@@ -166,6 +169,7 @@ export class Cropping1D extends Cropping {
 /** Removes rows and columns from the borders of an image. */
 export class Cropping2D extends Cropping {
   static override readonly className = 'Cropping2D';
+  static override readonly positional = ['cropping'];
   protected readonly margins: Margins;
   constructor(cropping: Margins2D = 0, args: Cropping2DArgs = {}) {
     super('Cropping2D', 2, args, ['dataFormat']);
@@ -197,6 +201,7 @@ abstract class UpSampling extends SpatialReshape {
 /** Repeats each step `size` times. */
 export class UpSampling1D extends UpSampling {
   static override readonly className = 'UpSampling1D';
+  static override readonly positional = ['size'];
   protected readonly size: readonly number[];
   constructor(size = 2, args: UpSampling1DArgs = {}) {
     super('UpSampling1D', 1, args, []);
@@ -210,6 +215,7 @@ export class UpSampling1D extends UpSampling {
 /** Repeats each row and column (nearest-neighbour upsampling). */
 export class UpSampling2D extends UpSampling {
   static override readonly className = 'UpSampling2D';
+  static override readonly positional = ['size'];
   protected readonly size: readonly number[];
   constructor(size: number | readonly [number, number] = 2, args: UpSampling2DArgs = {}) {
     super('UpSampling2D', 2, args, ['dataFormat', 'interpolation']);

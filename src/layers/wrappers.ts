@@ -12,11 +12,27 @@ import {
   singleShape,
 } from './layer.js';
 import { checkOptions } from './options.js';
+import { deserializeLayer } from './serialization.js';
+import { kerasClassName } from './naming.js';
 import { RecurrentLayer } from './recurrent/base.js';
 import type { Variable } from './variable.js';
 
 /** A layer whose weights are those of the layers it wraps, in order. */
 abstract class Wrapper extends Layer {
+  /** Keras's `Wrapper.from_config`: the wrapped layer is rebuilt from its own nested config first. */
+  static override fromConfig<T extends Layer>(
+    this: new (...args: never[]) => T,
+    config: Readonly<Record<string, unknown>>,
+  ): T {
+    const { layer, ...options } = config;
+    const nested = layer as { className?: unknown; config?: unknown } | undefined;
+    if (typeof nested?.className !== 'string' || typeof nested.config !== 'object' || nested.config === null) {
+      throw new Error(`${kerasClassName(this)} config lacks its wrapped layer ({ className, config }).`);
+    }
+    const inner = deserializeLayer(nested.className, nested.config as Record<string, unknown>);
+    return new this(inner as never, options as never);
+  }
+
   protected abstract inner(): Layer[];
 
   override get weights(): Variable[] {
@@ -48,6 +64,20 @@ export interface BidirectionalArgs extends LayerArgs {
  */
 export class Bidirectional extends Wrapper {
   static override readonly className = 'Bidirectional';
+
+  /** The config holds the forward copy (`forward_<name>`); the constructor derives both copies from the original. */
+  static override fromConfig<T extends Layer>(
+    this: new (...args: never[]) => T,
+    config: Readonly<Record<string, unknown>>,
+  ): T {
+    const nested = config.layer as { className?: unknown; config?: Record<string, unknown> } | undefined;
+    const name = nested?.config?.name;
+    const original =
+      typeof name === 'string' && nested?.config
+        ? { ...nested, config: { ...nested.config, name: name.replace(/^forward_/, '') } }
+        : nested;
+    return Wrapper.fromConfig.call(this, { ...config, layer: original }) as T;
+  }
   readonly forwardLayer: RecurrentLayer;
   readonly backwardLayer: RecurrentLayer;
   readonly mergeMode: MergeMode;

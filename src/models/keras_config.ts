@@ -6,6 +6,7 @@
 import { InputLayer } from '../layers/input.js';
 import type { KerasTensor, Node } from '../layers/keras_tensor.js';
 import type { Layer } from '../layers/layer.js';
+import type { CustomObjects } from '../layers/serialization.js';
 import {
   type KerasObject,
   dtypePolicy,
@@ -224,7 +225,9 @@ function layerFromEntry(entry: KerasObject): Layer {
     case 'Sequential':
       return sequentialFromKeras(entry.config);
     default:
-      return isOperationEntry(entry) ? operationFromKeras(entry) : layerFromKeras(entry, layerFromEntry);
+      return isOperationEntry(entry)
+        ? operationFromKeras(entry)
+        : layerFromKeras(entry, layerFromEntry, loadingCustomObjects);
   }
 }
 
@@ -344,10 +347,22 @@ function sequentialFromKeras(config: Record<string, unknown>): Sequential {
   return model;
 }
 
-/** Builds a model (with fresh weights) from a Keras 3 config.json object. */
-export function modelFromKeras(config: Record<string, unknown>): Model {
+/**
+ * The user classes of the load in progress. Loading is synchronous, so one load's classes are
+ * set for exactly its duration rather than threaded through every nested model and wrapper.
+ */
+let loadingCustomObjects: CustomObjects = {};
+
+/** Builds a model (with fresh weights) from a Keras 3 config.json object; `customObjects` names user classes. */
+export function modelFromKeras(config: Record<string, unknown>, customObjects: CustomObjects = {}): Model {
   if (!isKerasObject(config)) throw new Error('config.json does not describe a Keras object (no class_name/config).');
-  if (config.class_name === 'Sequential') return sequentialFromKeras(config.config);
-  if (config.class_name === 'Functional' || config.class_name === 'Model') return functionalFromKeras(config.config);
+  const outer = loadingCustomObjects;
+  loadingCustomObjects = customObjects;
+  try {
+    if (config.class_name === 'Sequential') return sequentialFromKeras(config.config);
+    if (config.class_name === 'Functional' || config.class_name === 'Model') return functionalFromKeras(config.config);
+  } finally {
+    loadingCustomObjects = outer;
+  }
   throw new Error(`config.json describes a ${config.class_name}; Dendrite loads Functional and Sequential models.`);
 }

@@ -23,6 +23,7 @@ export interface GRUArgs extends RecurrentArgs {
 /** Gated recurrent unit over a sequence, as Keras 3's GRU: gates [z, r, h], h = z∘hPrev + (1 − z)∘hh. */
 export class GRU extends RecurrentLayer<GRUArgs> {
   static override readonly className = 'GRU';
+  static override readonly positional = ['units'];
   protected readonly gateCount = 3;
   readonly stateCount = 1;
   readonly recurrentActivation: GateActivation;

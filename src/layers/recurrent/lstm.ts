@@ -23,6 +23,7 @@ export interface LSTMArgs extends RecurrentArgs {
  */
 export class LSTM extends RecurrentLayer<LSTMArgs> {
   static override readonly className = 'LSTM';
+  static override readonly positional = ['units'];
   protected readonly gateCount = 4;
   readonly stateCount = 2;
   readonly recurrentActivation: GateActivation;

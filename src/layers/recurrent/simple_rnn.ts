@@ -8,6 +8,7 @@ export type SimpleRNNArgs = RecurrentArgs;
 /** The plain recurrence h = act(x·W + h·U + b), as Keras 3's SimpleRNN. */
 export class SimpleRNN extends RecurrentLayer<SimpleRNNArgs> {
   static override readonly className = 'SimpleRNN';
+  static override readonly positional = ['units'];
   protected readonly gateCount = 1;
   readonly stateCount = 1;
 
