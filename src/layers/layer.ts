@@ -194,6 +194,11 @@ export abstract class Layer {
    * the order they were assigned (Keras's tracked sublayers). Their weights count as this layer's.
    */
   get trackedLayers(): Layer[] {
+    return this.walkTrackedLayers();
+  }
+
+  /** The layers held in this layer's properties, found by walking them now. */
+  protected walkTrackedLayers(): Layer[] {
     return trackedChildren(this, TRACKED).layers;
   }
 

@@ -58,26 +58,37 @@ export class Functional extends Layer {
   private readonly writtenKeys: { input: string[] | null; output: string[] | null };
   protected graph: GraphMap;
 
+  /**
+   * A graph from `inputs` to `outputs`; with neither, a model whose graph comes later (a
+   * Sequential's once its input is known) or never (a subclass that computes in its own `call`).
+   */
   constructor(
-    inputs: SymbolicStructure,
-    outputs: SymbolicStructure,
+    inputs?: SymbolicStructure,
+    outputs?: SymbolicStructure,
     opts: { name?: string; trainable?: boolean } = {},
     namePrefix = 'model',
   ) {
     super({ name: opts.name ?? uniqueName(namePrefix), trainable: opts.trainable });
+    if (inputs === undefined || outputs === undefined) {
+      if (inputs !== outputs) throw new Error('A model needs both its inputs and its outputs, or neither.');
+      // One input and one output until a graph or a first call says otherwise.
+      this.inputs = [];
+      this.outputs = [];
+      this.inputNames = [];
+      this.outputNames = [];
+      this.inputKind = 'single';
+      this.outputKind = 'single';
+      this.writtenKeys = { input: null, output: null };
+      this.graph = { nodes: [], layers: [], nodesByDepth: new Map() };
+      return;
+    }
     this.inputs = flattenStructure(inputs);
     this.outputs = flattenStructure(outputs);
     this.inputNames = namesOf(inputs, this.inputs);
     this.outputNames = namesOf(outputs, this.outputs);
-    // A Sequential has one input and one output, whatever it passes here before it is built.
-    this.inputKind = namePrefix === 'sequential' ? 'single' : structureKind(inputs);
-    this.outputKind = namePrefix === 'sequential' ? 'single' : structureKind(outputs);
+    this.inputKind = structureKind(inputs);
+    this.outputKind = structureKind(outputs);
     this.writtenKeys = { input: unsortedKeys(inputs), output: unsortedKeys(outputs) };
-    if (this.inputs.length === 0 && this.outputs.length === 0 && namePrefix === 'sequential') {
-      // A Sequential without an input shape: its graph is made when data first arrives.
-      this.graph = { nodes: [], layers: [], nodesByDepth: new Map() };
-      return;
-    }
     if (this.inputs.length === 0) throw new Error('A model needs at least one input.');
     if (this.outputs.length === 0) throw new Error('A model needs at least one output.');
     this.graph = mapGraph(this.inputs, this.outputs);
@@ -102,9 +113,20 @@ export class Functional extends Layer {
     this.built = true;
   }
 
-  /** Every layer of the model, inputs included, in Keras's order. */
+  /**
+   * Whether this model computes in its own `call` (a subclass, as Keras's subclassed models) rather
+   * than by running a graph of layers.
+   */
+  get runsOwnCall(): boolean {
+    return this.call !== Functional.prototype.call;
+  }
+
+  /**
+   * Every layer of the model, inputs included, in Keras's order; for a subclassed model, the
+   * layers it holds, in the order they were assigned.
+   */
   get layers(): Layer[] {
-    return this.graph.layers;
+    return this.runsOwnCall ? this.walkTrackedLayers() : this.graph.layers;
   }
 
   /** The model's own input, as Keras's `model.input`; a model of several inputs has `inputs`. */
@@ -157,13 +179,14 @@ export class Functional extends Layer {
   }
 
   override get weights(): Variable[] {
+    if (this.runsOwnCall) return super.weights;
     const seen = new Set<Variable>();
     for (const layer of this.layers) for (const w of layer.weights) seen.add(w);
     return [...seen];
   }
 
   override get trainableWeights(): Variable[] {
-    if (!this.trainable) return [];
+    if (this.runsOwnCall || !this.trainable) return super.trainableWeights;
     const seen = new Set<Variable>();
     for (const layer of this.layers) for (const w of layer.trainableWeights) seen.add(w);
     return [...seen];
@@ -250,6 +273,7 @@ export class Functional extends Layer {
   }
 
   override computeOutputShape(inputShape: ShapeArg): ShapeArg {
+    if (this.runsOwnCall) return super.computeOutputShape(inputShape);
     const list = isShapeList(inputShape) ? inputShape : [inputShape as SymbolicShape];
     if (list.length !== this.inputs.length) {
       throw new Error(
@@ -270,7 +294,7 @@ export class Functional extends Layer {
   }
 
   override computeOutputDType(): DType {
-    return this.outputs[0].dtype;
+    return this.outputs[0]?.dtype ?? 'float32';
   }
 
   /** Input layers of this model, in input order. */

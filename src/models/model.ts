@@ -10,7 +10,9 @@ import type { Data, Slot } from '../training/data.js';
 import type { Optimizer } from '../training/optimizers.js';
 import { type EvaluateArgs, type FitArgs, type TrainableModel, Trainer, adaptInputs } from '../training/trainer.js';
 import { Functional, type SymbolicStructure } from './functional.js';
-import { WindowTooLargeError, leastWorkingLength } from '../layers/length_inverse.js';
+import { WindowTooLargeError } from '../layers/length_inverse.js';
+import { explainTooShort } from './too_short.js';
+import { type CallSlots, runOwnCall, slotsFromFirstCall, tensorsOf } from './subclassed.js';
 import { type SummaryArgs, summary } from './summary.js';
 import { checkOptions, optionNames } from '../layers/options.js';
 
@@ -71,7 +73,11 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
 
   private compileArgs: CompileArgs | undefined;
 
-  constructor(inputs: SymbolicStructure, outputs: S, opts: ModelArgs = {}, namePrefix = 'model') {
+  /**
+   * A functional model from its inputs and outputs. With none, a subclass that creates its layers
+   * in its constructor and computes in its own `call(inputs, ctx)`, as Keras's subclassed models.
+   */
+  constructor(inputs?: SymbolicStructure, outputs?: S, opts: ModelArgs = {}, namePrefix = 'model') {
     checkOptions('Model', opts, MODEL_OPTIONS);
     super(inputs, outputs, opts, namePrefix);
   }
@@ -115,8 +121,21 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
     this.trainer = this.built ? new Trainer(this, args) : undefined;
   }
 
-  /** Builds the graph from the first data when it was not known up front (Sequential). */
-  protected buildFromData(_x: Data): void {}
+  /** What a subclassed model's first call showed: its inputs and outputs. */
+  private callSlots: CallSlots | undefined;
+
+  /**
+   * Builds the model from its first data when its inputs were not known up front: a subclassed
+   * model is called once on the first rows (Sequential builds its graph instead).
+   */
+  protected buildFromData(x: Data): void {
+    if (!this.runsOwnCall && this.inputs.length === 0) {
+      throw new Error(`Model '${this.name}' has no inputs and outputs, and no call() of its own to compute with.`);
+    }
+    if (!this.runsOwnCall || this.callSlots) return;
+    this.callSlots = slotsFromFirstCall(this, tensorsOf(x, this));
+    this.built = true;
+  }
 
   private requireCompiled(method: string, x: Data): Trainer {
     if (!this.compileArgs) {
@@ -236,59 +255,32 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   // ---- TrainableModel ---------------------------------------------------------------------
 
   inputSlots(): Slot[] {
+    if (this.callSlots) return this.callSlots.inputs;
     return this.inputs.map((t, i) => ({ name: this.inputNames[i], shape: t.shape, dtype: t.dtype }));
   }
 
   outputSlots(): Slot[] {
+    if (this.callSlots) return this.callSlots.outputs;
     return this.outputs.map((t, i) => ({ name: this.outputNames[i], shape: t.shape, dtype: t.dtype }));
   }
 
   forward(inputs: readonly Tensor[], training: boolean): Tensor[] {
     this.clearLosses();
+    if (this.runsOwnCall) return runOwnCall(this, inputs, training);
     return this.runGraph(inputs, { training });
   }
 
   validateInputs(inputs: readonly Tensor[]): void {
+    // A subclassed model's own call is its only description: data meets it when it runs.
+    if (this.runsOwnCall) return;
     const shapes = inputs.map((t) => t.shape as SymbolicShape);
     try {
       this.checkShapes(shapes);
     } catch (e) {
-      if (e instanceof WindowTooLargeError) throw this.explainTooShort(e, shapes);
+      if (e instanceof WindowTooLargeError) throw explainTooShort(this, e, shapes);
       throw e;
     }
     for (const layer of this.layers) validateLayerInputs(layer, this, inputs);
-  }
-
-  /**
-   * A window ran out of length on data whose length the model left open (`shape: [null]`): find
-   * the least input length for which every layer's shape works, by running the shape checks alone.
-   */
-  private explainTooShort(e: WindowTooLargeError, shapes: readonly SymbolicShape[]): Error {
-    const open = this.inputs.flatMap((t, i) =>
-      t.shape.map((d, axis) => ({ i, axis, open: d === null && axis > 0 })).filter((a) => a.open),
-    );
-    if (open.length === 0) return e;
-    const withLength = (n: number): SymbolicShape[] =>
-      shapes.map((s, i) => s.map((d, axis) => (open.some((o) => o.i === i && o.axis === axis) ? n : d)));
-    const least = leastWorkingLength((n) => {
-      try {
-        this.checkShapes(withLength(n));
-        return true;
-      } catch (err) {
-        if (err instanceof WindowTooLargeError) return false;
-        throw err;
-      }
-    });
-    const given = open
-      .map((o) => `'${this.inputNames[o.i]}' has length ${shapes[o.i][o.axis]} on axis ${o.axis}`)
-      .join(', ');
-    const advice =
-      least === null
-        ? 'No input length makes every layer fit.'
-        : `The least input length that works is ${least}: pad or drop shorter sequences.`;
-    return new Error(
-      `${e.message} The model's input ${given}, which is too short for the layers down to '${e.layerName}'. ${advice}`,
-    );
   }
 
   private adaptInputs(x: Data, where: string): Tensor[] {
@@ -297,6 +289,7 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   }
 
   private structure(outs: Tensor[]): ConcreteOutputs<S> {
+    if (this.callSlots) return (this.callSlots.outputList ? outs : outs[0]) as ConcreteOutputs<S>;
     if (this.outputKind === 'single') return outs[0] as ConcreteOutputs<S>;
     if (this.outputKind === 'list') return outs as ConcreteOutputs<S>;
     return Object.fromEntries(this.outputNames.map((n, i) => [n, outs[i]])) as ConcreteOutputs<S>;

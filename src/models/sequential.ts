@@ -29,7 +29,7 @@ export class Sequential extends Model<KerasTensor> {
 
   constructor(layers: readonly (Layer | KerasTensor)[] = [], opts: SequentialArgs = {}) {
     checkOptions('Sequential', opts, SEQUENTIAL_OPTIONS);
-    super([], [] as unknown as KerasTensor, opts, 'sequential');
+    super(undefined, undefined, opts, 'sequential');
     if (!Array.isArray(layers)) {
       throw new TypeError(`Sequential expects a list of layers, got ${describeValue(layers)}.`);
     }
