@@ -43,7 +43,7 @@ export { plotModel, type PlotModelArgs } from './models/plot.js';
 export type { SymbolicStructure } from './models/functional.js';
 export type { SummaryArgs } from './models/summary.js';
 
-export * as losses from './training/losses.js';
+export * as losses from './api/losses.js';
 export * as metrics from './training/metrics.js';
 export * as optimizers from './api/optimizers.js';
 export * as callbacks from './api/callbacks.js';

@@ -99,20 +99,27 @@ test('clipnorm, clipvalue and globalClipnorm', () => {
 });
 
 test('exponential decay schedule drives the learning rate by step', () => {
-  const schedule = optimizers.schedules.ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 2, decayRate: 0.5 });
+  const schedule = new optimizers.schedules.ExponentialDecay({
+    initialLearningRate: 0.1,
+    decaySteps: 2,
+    decayRate: 0.5,
+  });
   const opt = new optimizers.SGD({ learningRate: schedule });
   const w = [...W0];
   G.forEach((g, step) => {
     for (let i = 0; i < 3; i++) w[i] -= 0.1 * 0.5 ** (step / 2) * g[i];
   });
   close(run(opt, W0, G), w);
-  const stair = optimizers.schedules.ExponentialDecay({
+  const stair = new optimizers.schedules.ExponentialDecay({
     initialLearningRate: 1,
     decaySteps: 2,
     decayRate: 0.5,
     staircase: true,
   });
-  assert.deepEqual([0, 1, 2, 3, 4].map(stair), [1, 1, 0.5, 0.5, 0.25]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4].map((step) => stair.call(step)),
+    [1, 1, 0.5, 0.5, 0.25],
+  );
 });
 
 test('unknown optimizer options are TypeErrors', () => {

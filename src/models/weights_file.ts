@@ -84,7 +84,8 @@ function groupAt(root: H5Group, path: readonly string[], create: boolean): H5Gro
 
 /**
  * The weights of a model as Keras 3 lays them out in model.weights.h5; with an optimizer, its
- * state too (`optimizer/vars`: iterations, learning rate, slots), as `model.save` writes it.
+ * state too (`optimizer/vars`: iterations, learning rate unless it follows a schedule, slots), as
+ * `model.save` writes it.
  */
 export function weightsTree(model: Functional, optimizer?: Optimizer): H5Group {
   const root = emptyGroup();
@@ -94,8 +95,9 @@ export function weightsTree(model: Functional, optimizer?: Optimizer): H5Group {
     vars.attrs.name = optimizer.name;
     const stored: H5Array[] = [
       { shape: [], values: Float32Array.of(iterations), exact: Float64Array.of(iterations), int64: true },
-      { shape: [], values: Float32Array.of(learningRate) },
     ];
+    // A schedule is no variable in Keras: it lives in the compile config, and the file has no rate.
+    if (learningRate !== null) stored.push({ shape: [], values: Float32Array.of(learningRate) });
     for (const [v, values] of slots) stored.push({ shape: [...v.shape], values: values.slice() });
     stored.forEach((a, i) => vars.arrays.set(String(i), a));
   }

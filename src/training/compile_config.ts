@@ -1,10 +1,12 @@
-import { type LossFn, type LossId, getLoss } from './losses.js';
+import type { LossFn, LossId } from './losses.js';
+import { Loss, resolveLoss } from './loss_classes.js';
 import { type Metric, type MetricId, createMetric } from './metrics.js';
 import { type Optimizer, type OptimizerId, getOptimizer } from './optimizers.js';
 import type { Slot } from './data.js';
 import { checkOptions, optionNames } from '../layers/options.js';
 
-export type LossSpec = LossId | LossFn;
+/** A loss by name, as a function, or as a loss object (`new losses.Huber({ delta: 2 })`, which saves with the model). */
+export type LossSpec = LossId | LossFn | Loss;
 export type MetricSpec = MetricId | Metric;
 
 export interface CompileArgs {
@@ -74,7 +76,7 @@ function byOutput<T>(
   return outputs.map((o) => rec[o]);
 }
 
-const isLoss = (v: unknown): v is LossSpec => typeof v === 'string' || typeof v === 'function';
+const isLoss = (v: unknown): v is LossSpec => typeof v === 'string' || typeof v === 'function' || v instanceof Loss;
 const isNumber = (v: unknown): v is number => typeof v === 'number';
 
 export function resolveCompile(args: CompileArgs, outputs: readonly Slot[]): Compiled {
@@ -89,7 +91,7 @@ export function resolveCompile(args: CompileArgs, outputs: readonly Slot[]): Com
     optimizer: getOptimizer(args.optimizer ?? 'rmsprop'),
     outputs: names.map((name, i) => ({
       name,
-      loss: losses[i] === undefined ? null : getLoss(losses[i]!),
+      loss: losses[i] === undefined ? null : resolveLoss(losses[i]!),
       weight: weights[i] ?? 1,
       metrics: metrics[i],
       weightedMetrics: weightedMetrics[i],

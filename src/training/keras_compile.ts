@@ -1,9 +1,20 @@
 /**
- * `compile_config` in a Keras 3 config.json: the optimizer, losses, loss weights and metrics, so
- * that a loaded model trains on as it was compiled. Only named losses and metrics can be written;
- * a model compiled with functions is saved without a compile config (and loads uncompiled).
+ * `compile_config` in a Keras 3 config.json: the optimizer (with its learning-rate schedule),
+ * losses, loss weights and metrics, so that a loaded model trains on as it was compiled. Losses
+ * by name or as Keras's loss classes, and metrics by name, can be written; a model compiled with
+ * plain functions (or subclasses of its own) is saved without a compile config, and loads uncompiled.
  */
-import type { CompileArgs } from './compile_config.js';
+import type { CompileArgs, LossSpec } from './compile_config.js';
+import { Loss } from './loss_classes.js';
+import { LearningRateSchedule } from './schedule_base.js';
+import {
+  isKerasLoss,
+  isKerasSchedule,
+  lossFromKeras,
+  lossToKeras,
+  scheduleFromKeras,
+  scheduleToKeras,
+} from './keras_objects.js';
 import { optionFromKeras, optionToKeras } from '../layers/options.js';
 import { Adagrad, Adam, AdamW, type Optimizer, RMSprop, SGD, getOptimizer } from './optimizers.js';
 
@@ -38,16 +49,44 @@ function isNamed(v: unknown): boolean {
   return v === undefined || v === null;
 }
 
-/** The compile_config Keras writes for these compile arguments, or null when they hold functions. */
+/** Losses as Keras writes them: names as they are, loss objects serialized; null when one is a function. */
+function lossesToKeras(v: unknown): unknown {
+  if (v === undefined || v === null || typeof v === 'string') return v ?? null;
+  if (v instanceof Loss) return isKerasLoss(v) ? lossToKeras(v) : undefined;
+  if (typeof v === 'function') return undefined;
+  const entries = Object.entries(v as Record<string, unknown>).map(([k, item]) => [k, lossesToKeras(item)] as const);
+  if (entries.some(([, item]) => item === undefined)) return undefined;
+  return Array.isArray(v) ? entries.map(([, item]) => item) : Object.fromEntries(entries);
+}
+
+/** Losses from a compile_config: names as they are, Keras loss objects rebuilt, in lists and records by output. */
+function lossesFromKeras(v: unknown): unknown {
+  if (v === null || v === undefined || typeof v === 'string') return v;
+  if (Array.isArray(v)) return v.map(lossesFromKeras);
+  if (typeof v === 'object' && 'class_name' in v) return lossFromKeras(v);
+  if (typeof v === 'object')
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>).map(([k, item]) => [k, lossesFromKeras(item)]),
+    );
+  throw new Error(`the loss is ${JSON.stringify(v)}; expected a name or a Keras loss object`);
+}
+
+/** The compile_config Keras writes for these compile arguments, or null when they hold what a file cannot. */
 export function compileToKeras(args: CompileArgs, live?: Optimizer): Record<string, unknown> | null {
-  if (!isNamed(args.loss) || !isNamed(args.metrics ?? null)) return null;
+  const loss = lossesToKeras(args.loss);
+  if (loss === undefined || !isNamed(args.metrics ?? null)) return null;
   // The model's own optimizer when it has one: its rate may have moved since compile.
   const optimizer = live ?? getOptimizer(args.optimizer ?? 'rmsprop');
   const config: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(optimizer.getConfig())) if (v !== undefined) config[optionToKeras(k)] = v;
+  for (const [k, v] of Object.entries(optimizer.getConfig())) {
+    if (v instanceof LearningRateSchedule) {
+      if (!isKerasSchedule(v)) return null;
+      config.learning_rate = scheduleToKeras(v);
+    } else if (v !== undefined) config[optionToKeras(k)] = v;
+  }
   return {
     optimizer: { module: 'keras.optimizers', class_name: optimizer.name, config, registered_name: null },
-    loss: args.loss,
+    loss,
     loss_weights: args.lossWeights ?? null,
     metrics: args.metrics ?? null,
     weighted_metrics: null,
@@ -69,12 +108,11 @@ export function compileFromKeras(config: Record<string, unknown>): CompileArgs {
         `the optimizer ${opt.class_name} is not one Dendrite has (${Object.keys(OPTIMIZERS).join(', ')})`,
       );
     const options: Record<string, unknown> = {};
-    const lr = opt.config?.learning_rate;
-    if (lr !== undefined && typeof lr !== 'number')
-      throw new Error(
-        `the optimizer's learning_rate is ${JSON.stringify(lr).slice(0, 120)}; only a constant rate can be loaded`,
-      );
     for (const [k, v] of Object.entries(opt.config ?? {})) {
+      if (k === 'learning_rate' && v !== null && typeof v === 'object') {
+        options.learningRate = scheduleFromKeras(v);
+        continue;
+      }
       const neutral = NEUTRAL[k];
       if (neutral?.(v) && !(k === 'weight_decay' && opt.class_name === 'AdamW')) continue;
       if (k === 'momentum' && v === 0 && opt.class_name !== 'SGD' && opt.class_name !== 'RMSprop') continue;
@@ -85,17 +123,13 @@ export function compileFromKeras(config: Record<string, unknown>): CompileArgs {
   }
   if (config.weighted_metrics !== null && config.weighted_metrics !== undefined)
     throw new Error('weighted_metrics are not supported');
-  if (!isNamed(config.loss ?? null))
-    throw new Error(
-      `the loss is ${JSON.stringify(config.loss).slice(0, 120)}; only losses named by string can be loaded`,
-    );
   if (!isNamed(config.metrics ?? null))
     throw new Error(
       `the metrics are ${JSON.stringify(config.metrics).slice(0, 120)}; only metrics named by string can be loaded`,
     );
   return {
     optimizer,
-    loss: config.loss as CompileArgs['loss'],
+    loss: lossesFromKeras(config.loss ?? null) as LossSpec,
     lossWeights: (config.loss_weights ?? undefined) as CompileArgs['lossWeights'],
     metrics: (config.metrics ?? undefined) as CompileArgs['metrics'],
   };

@@ -126,21 +126,3 @@ export function getLoss(id: LossId | LossFn): LossFn {
   if (!fn) throw new Error(`Unknown loss '${String(id)}'. Known: ${Object.keys(registry).join(', ')}.`);
   return fn;
 }
-
-/** Loss factories with options, for `compile({ loss: losses.CategoricalCrossentropy({ fromLogits: true }) })`. */
-export const CategoricalCrossentropy =
-  (o: { fromLogits?: boolean } = {}): LossFn =>
-  (a, b) =>
-    categoricalCrossentropy(a, b, o.fromLogits);
-export const SparseCategoricalCrossentropy =
-  (o: { fromLogits?: boolean } = {}): LossFn =>
-  (a, b) =>
-    sparseCategoricalCrossentropy(a, b, o.fromLogits);
-export const BinaryCrossentropy =
-  (o: { fromLogits?: boolean } = {}): LossFn =>
-  (a, b) =>
-    binaryCrossentropy(a, b, o.fromLogits);
-export const Huber =
-  (o: { delta?: number } = {}): LossFn =>
-  (a, b) =>
-    huber(a, b, o.delta);

@@ -3,11 +3,15 @@ import type { Variable } from '../layers/variable.js';
 import { project } from '../layers/constraints.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { sparseGradientSquares } from '../ops/index.js';
-import { checkOptions } from '../layers/options.js';
-import type { LearningRateSchedule } from './schedules.js';
+import { checkOptions, describeValue } from '../layers/options.js';
+import { LearningRateSchedule } from './schedule_base.js';
+
+/** A learning rate given as a plain function of the step: it works, but a `.keras` file can only hold its current value. */
+export type LearningRateFn = (step: number) => number;
 
 export interface OptimizerArgs {
-  learningRate?: number | LearningRateSchedule;
+  /** A constant, a schedule (`optimizers.schedules.*`, saved with the model), or a function of the step. */
+  learningRate?: number | LearningRateSchedule | LearningRateFn;
   /** Clips each gradient to this L2 norm. */
   clipnorm?: number;
   /** Clips every gradient element into [−clipvalue, clipvalue]. */
@@ -25,18 +29,33 @@ export abstract class Optimizer {
   abstract readonly name: string;
   /** Number of updates applied so far (Keras's `iterations`). */
   iterations = 0;
-  private lr: number | LearningRateSchedule;
+  private lr: number | LearningRateSchedule | LearningRateFn;
   private readonly clip: Pick<OptimizerArgs, 'clipnorm' | 'clipvalue' | 'globalClipnorm'>;
   private readonly slots = new Map<Variable, Float32Array[]>();
 
   constructor(args: OptimizerArgs, defaultLr: number) {
-    this.lr = args.learningRate ?? defaultLr;
+    const lr = args.learningRate ?? defaultLr;
+    if (
+      !(typeof lr === 'number' && Number.isFinite(lr)) &&
+      !(lr instanceof LearningRateSchedule) &&
+      typeof lr !== 'function'
+    )
+      throw new TypeError(
+        `${new.target.name}: learningRate must be a finite number, a LearningRateSchedule or a function of the step, got ${describeValue(lr)}.`,
+      );
+    this.lr = lr;
     this.clip = { clipnorm: args.clipnorm, clipvalue: args.clipvalue, globalClipnorm: args.globalClipnorm };
   }
 
   /** The learning rate at the current step. */
   get learningRate(): number {
-    return typeof this.lr === 'number' ? this.lr : this.lr(this.iterations);
+    if (typeof this.lr === 'number') return this.lr;
+    return this.lr instanceof LearningRateSchedule ? this.lr.call(this.iterations) : this.lr(this.iterations);
+  }
+
+  /** The schedule the rate follows, when it was given one; Keras saves it in place of a rate. */
+  get schedule(): LearningRateSchedule | null {
+    return this.lr instanceof LearningRateSchedule ? this.lr : null;
   }
 
   set learningRate(value: number) {
@@ -71,16 +90,16 @@ export abstract class Optimizer {
 
   /**
    * The optimizer's state as Keras 3 lists its variables in a `.keras` file: `iterations`, the
-   * learning rate (the current one, for a schedule: it is saved as a constant, as the compile
-   * settings write it), then every slot of `vars`. An optimizer that has not stepped has no slots
-   * yet, as in Keras.
+   * learning rate (the current one for a function of the step, which is saved as a constant, as
+   * the compile settings write it; none for a schedule, which Keras keeps out of its variables),
+   * then every slot of `vars`. An optimizer that has not stepped has no slots yet, as in Keras.
    */
   kerasState(vars: readonly Variable[]): {
     iterations: number;
-    learningRate: number;
+    learningRate: number | null;
     slots: [Variable, Float32Array][];
   } {
-    const learningRate = this.learningRate;
+    const learningRate = this.schedule ? null : this.learningRate;
     if (this.iterations === 0 && this.slots.size === 0) return { iterations: 0, learningRate, slots: [] };
     const { count, init = 0 } = this.slotSpec();
     const slots = this.kerasSlotOrder(vars).map(([v, k]): [Variable, Float32Array] => [
@@ -97,10 +116,12 @@ export abstract class Optimizer {
    */
   setKerasState(vars: readonly Variable[], iterations: number, arrays: readonly Float32Array[]): string | null {
     const order = this.kerasSlotOrder(vars);
-    if (arrays.length !== 1 && arrays.length !== 1 + order.length) {
-      return `${this.name} keeps the learning rate and ${order.length} slots for these weights, the file has ${arrays.length} variables besides iterations`;
+    const rates = this.schedule ? 0 : 1;
+    if (arrays.length !== rates && arrays.length !== rates + order.length) {
+      const rate = rates ? 'the learning rate and ' : '';
+      return `${this.name} keeps ${rate}${order.length} slots for these weights, the file has ${arrays.length} variables besides iterations`;
     }
-    const slots = arrays.slice(1);
+    const slots = arrays.slice(rates);
     const bad = slots.findIndex((a, i) => a.length !== order[i][0].value.size);
     if (bad >= 0)
       return `slot ${bad} has ${slots[bad].length} values for ${order[bad][0].path}, of size ${order[bad][0].value.size}`;
@@ -158,7 +179,7 @@ export abstract class Optimizer {
   }
 
   getConfig(): Record<string, unknown> {
-    return { name: this.name, learningRate: this.learningRate, ...this.clip };
+    return { name: this.name, learningRate: this.schedule ?? this.learningRate, ...this.clip };
   }
 }
 

@@ -1,0 +1,102 @@
+/**
+ * Learning-rate schedules and loss objects in Keras's serialized form, `{ module, class_name,
+ * config, registered_name }`, as they appear in a compile_config: the optimizer's
+ * `learning_rate` and the losses. Only Keras's own classes can go both ways; a subclass of
+ * Dendrite's own is not one Keras (or a later load) could rebuild.
+ */
+import { describeValue, optionFromKeras, optionToKeras } from '../layers/options.js';
+import { LOSS_CLASSES, type Loss } from './loss_classes.js';
+import type { LossId } from './losses.js';
+import type { LearningRateSchedule } from './schedule_base.js';
+import * as schedules from './schedules.js';
+
+export interface KerasObjectConfig {
+  module: string;
+  class_name: string;
+  config: Record<string, unknown>;
+  registered_name: null;
+}
+
+/** A class built from its options object, which the class itself checks. */
+type Ctor<T> = new (args: never) => T;
+
+const SCHEDULE_CLASSES: Readonly<Record<string, Ctor<LearningRateSchedule>>> = {
+  ExponentialDecay: schedules.ExponentialDecay,
+  PiecewiseConstantDecay: schedules.PiecewiseConstantDecay,
+  PolynomialDecay: schedules.PolynomialDecay,
+  InverseTimeDecay: schedules.InverseTimeDecay,
+  CosineDecay: schedules.CosineDecay,
+  CosineDecayRestarts: schedules.CosineDecayRestarts,
+};
+
+/** The loss names Keras may write as a serialized function (`{"class_name": "function", "config": "mse"}`). */
+const LOSS_FUNCTIONS: readonly LossId[] = [
+  'mse',
+  'mean_squared_error',
+  'mae',
+  'mean_absolute_error',
+  'binary_crossentropy',
+  'categorical_crossentropy',
+  'sparse_categorical_crossentropy',
+  'huber',
+  'cosine_similarity',
+];
+
+/** Whether an object is one of Keras's own classes here (not a user's subclass), so it can be saved. */
+function isBuiltin(obj: LearningRateSchedule | Loss, classes: Readonly<Record<string, Ctor<unknown>>>): boolean {
+  return Object.hasOwn(classes, obj.className) && classes[obj.className] === obj.constructor;
+}
+
+export const isKerasSchedule = (s: LearningRateSchedule): boolean => isBuiltin(s, SCHEDULE_CLASSES);
+export const isKerasLoss = (l: Loss): boolean => isBuiltin(l, LOSS_CLASSES);
+
+function toKeras(module: string, obj: LearningRateSchedule | Loss): KerasObjectConfig {
+  const config: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(obj.getConfig())) config[optionToKeras(k)] = v;
+  return { module, class_name: obj.className, config, registered_name: null };
+}
+
+export function scheduleToKeras(schedule: LearningRateSchedule): KerasObjectConfig {
+  return toKeras('keras.optimizers.schedules', schedule);
+}
+
+export function lossToKeras(loss: Loss): KerasObjectConfig {
+  return toKeras('keras.losses', loss);
+}
+
+function fromKeras<T>(
+  what: string,
+  v: unknown,
+  classes: Readonly<Record<string, Ctor<T>>>,
+  neutral: (key: string, value: unknown) => boolean,
+): T {
+  const obj = v as Partial<KerasObjectConfig> | null;
+  if (typeof obj !== 'object' || obj === null || typeof obj.class_name !== 'string' || typeof obj.config !== 'object')
+    throw new Error(`the ${what} is ${describeValue(v)}, not a Keras object ({ class_name, config })`);
+  const ctor = Object.hasOwn(classes, obj.class_name) ? classes[obj.class_name] : undefined;
+  if (!ctor || (obj.registered_name !== undefined && obj.registered_name !== null))
+    throw new Error(
+      `the ${what} ${obj.registered_name ?? obj.class_name} is not one Dendrite has (${Object.keys(classes).join(', ')})`,
+    );
+  const options: Record<string, unknown> = {};
+  for (const [k, value] of Object.entries(obj.config ?? {}))
+    if (!neutral(k, value)) options[optionFromKeras(k)] = value;
+  try {
+    return new ctor(options as never);
+  } catch (e) {
+    throw new Error(`the ${what} ${obj.class_name} cannot be rebuilt: ${(e as Error).message}`);
+  }
+}
+
+export function scheduleFromKeras(v: unknown): LearningRateSchedule {
+  return fromKeras('learning-rate schedule', v, SCHEDULE_CLASSES, () => false);
+}
+
+/** A loss object from its Keras form; a serialized built-in loss function comes back as its name. */
+export function lossFromKeras(v: unknown): Loss | LossId {
+  const obj = v as Partial<KerasObjectConfig> | null;
+  if (obj?.class_name === 'function' && LOSS_FUNCTIONS.includes(obj.config as unknown as LossId))
+    return obj.config as unknown as LossId;
+  // Keras's loss dtype is where it computes; Dendrite computes in float32.
+  return fromKeras('loss', v, LOSS_CLASSES, (k, value) => k === 'dtype' && (value === null || value === 'float32'));
+}
