@@ -3,11 +3,18 @@
  * saving_lib layout). fflate does the zip; this file only names the parts.
  */
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
+import { isKerasFloat } from './keras_floats.js';
+import { pythonJson } from './python_json.js';
 
 export interface KerasArchive {
   metadata: Record<string, unknown>;
   config: Record<string, unknown>;
   weights: Uint8Array;
+}
+
+/** Whether bytes are a zip archive (a .keras file), by the zip's local-header signature. */
+export function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
 }
 
 export function readKerasArchive(bytes: Uint8Array, what: string): KerasArchive {
@@ -37,8 +44,9 @@ export function readKerasArchive(bytes: Uint8Array, what: string): KerasArchive 
 
 export function writeKerasArchive(archive: KerasArchive): Uint8Array {
   return zipSync({
-    'metadata.json': strToU8(JSON.stringify(archive.metadata)),
-    'config.json': strToU8(JSON.stringify(archive.config)),
+    // Written as Python's json writes them, floats as floats: Keras checks some of their types.
+    'metadata.json': strToU8(pythonJson(archive.metadata, isKerasFloat)),
+    'config.json': strToU8(pythonJson(archive.config, isKerasFloat)),
     // Stored, not deflated: the weights hardly compress, and Keras stores them the same way.
     'model.weights.h5': [archive.weights, { level: 0 }],
   });
