@@ -2,8 +2,9 @@
  * `model.save`, `loadModel`, `model.saveWeights` and `model.loadWeights`: Keras 3's `.keras` and
  * `.weights.h5` files, so that a model moves between Python and TypeScript.
  */
-import { readKerasArchive, writeKerasArchive } from '../saving/archive.js';
-import { readHdf5, writeHdf5 } from '../saving/hdf5.js';
+import { isZip, readKerasArchive, writeKerasArchive } from '../saving/archive.js';
+import { isHdf5, readHdf5, writeHdf5 } from '../saving/hdf5.js';
+import { checkOptions, describeValue } from '../layers/options.js';
 import { readBytes, writeBytes } from '../node/files.js';
 import { compileFromKeras, compileToKeras } from '../training/keras_compile.js';
 import type { CompileArgs } from '../training/compile_config.js';
@@ -19,12 +20,20 @@ export type FileSource = string | Uint8Array | ArrayBuffer;
 /** The Keras version whose file layout this writes; Keras records its version in metadata.json. */
 const KERAS_VERSION = '3.15.1';
 
-async function bytesOf(source: FileSource): Promise<{ bytes: Uint8Array; what: string }> {
-  if (typeof source === 'string') return { bytes: await readBytes(source), what: `'${source}'` };
-  return { bytes: source instanceof Uint8Array ? source : new Uint8Array(source), what: 'the given bytes' };
+async function bytesOf(source: FileSource, method: string): Promise<{ bytes: Uint8Array; what: string }> {
+  if (typeof source === 'string' && source.length > 0) return { bytes: await readBytes(source), what: `'${source}'` };
+  if (source instanceof Uint8Array) return { bytes: source, what: 'the given bytes' };
+  if (source instanceof ArrayBuffer) return { bytes: new Uint8Array(source), what: 'the given bytes' };
+  throw new TypeError(
+    `${method} expects a path or the file's bytes (Uint8Array/ArrayBuffer), got ${source === '' ? 'an empty string' : describeValue(source)}.`,
+  );
 }
 
-function requireExtension(path: string, ext: string, method: string): void {
+function requireExtension(path: unknown, ext: string, method: string): asserts path is string {
+  if (typeof path !== 'string')
+    throw new TypeError(
+      `${method} expects the path of the file to write, ending in ${ext}, got ${describeValue(path)}.`,
+    );
   if (!path.endsWith(ext))
     throw new Error(`${method}: the file name must end in ${ext} (Keras 3's format), got '${path}'.`);
 }
@@ -61,7 +70,14 @@ export interface LoadModelArgs {
 
 /** Rebuilds a model from a `.keras` file: architecture, weights, and compile settings when it has them. */
 export async function loadModel(source: FileSource, args: LoadModelArgs = {}): Promise<Model> {
-  const { bytes, what } = await bytesOf(source);
+  checkOptions('loadModel', args, ['compile']);
+  if (args.compile !== undefined && typeof args.compile !== 'boolean')
+    throw new TypeError(`loadModel: compile must be true or false, got ${describeValue(args.compile)}.`);
+  const { bytes, what } = await bytesOf(source, 'loadModel');
+  if (isHdf5(bytes))
+    throw new Error(
+      `${what} is a weights file (HDF5), not a .keras model: build the model, then call model.loadWeights on it.`,
+    );
   const archive = readKerasArchive(bytes, what);
   const model = modelFromKeras(archive.config);
   const weights = await readHdf5(archive.weights, `${what} (model.weights.h5)`);
@@ -85,7 +101,17 @@ export async function saveWeights(model: Functional, path: string): Promise<void
   await writeBytes(path, await writeHdf5(weightsTree(model)));
 }
 
+/** Loads a `.weights.h5` file, or the weights inside a `.keras` file (as Keras's `load_weights` does), told apart by their bytes. */
 export async function loadWeights(model: Functional, source: FileSource): Promise<void> {
-  const { bytes, what } = await bytesOf(source);
+  const { bytes, what } = await bytesOf(source, 'model.loadWeights');
+  if (isZip(bytes)) {
+    const weights = readKerasArchive(bytes, what).weights;
+    assignWeightsTree(model, await readHdf5(weights, `${what} (model.weights.h5)`), what);
+    return;
+  }
+  if (!isHdf5(bytes))
+    throw new Error(
+      `${what} is neither a .weights.h5 file (HDF5) nor a .keras file (zip): it starts with neither's signature.`,
+    );
   assignWeightsTree(model, await readHdf5(bytes, what), what);
 }

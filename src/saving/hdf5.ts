@@ -39,22 +39,80 @@ async function h5wasm(): Promise<H5wasm> {
   return loaded;
 }
 
+/**
+ * HDF5's C library prints a diagnostic report to stderr for each failed call (three blocks for a
+ * file that is not HDF5), and h5wasm sends its stderr to the console. Dendrite reports failures as
+ * errors instead: this routes the library's stderr into a buffer while `fn` runs and hands the
+ * report's root cause to `fn`'s error. (h5wasm's throwing error handler would do it too, but it
+ * throws through the C stack, which corrupts the module's memory after a few thousand failures.)
+ */
+function quietly<T>(fs: unknown, fn: () => T): { value: T } | { error: unknown; diagnostics: string } {
+  const tty = stderrTty(fs);
+  const saved = tty?.ops;
+  const bytes: number[] = [];
+  if (tty && saved)
+    tty.ops = { ...saved, put_char: (_t: unknown, c: number | null) => c !== null && bytes.push(c), fsync: () => {} };
+  try {
+    return { value: fn() };
+  } catch (error) {
+    return { error, diagnostics: new TextDecoder().decode(Uint8Array.from(bytes)) };
+  } finally {
+    if (tty && saved) tty.ops = saved;
+  }
+}
+
+interface TtyOps {
+  put_char: (tty: unknown, c: number | null) => void;
+  fsync: (tty: unknown) => void;
+}
+
+/** The terminal behind file descriptor 2 of Emscripten's file system, where HDF5's stderr goes. */
+function stderrTty(fs: unknown): { ops: TtyOps } | undefined {
+  const getStream = (fs as { getStream?: (fd: number) => { tty?: { ops?: TtyOps } } | undefined }).getStream;
+  const tty = typeof getStream === 'function' ? getStream.call(fs, 2)?.tty : undefined;
+  return tty?.ops && typeof tty.ops.put_char === 'function' ? (tty as { ops: TtyOps }) : undefined;
+}
+
+/** The root cause in HDF5's report: the innermost entry of its first error stack, as "what (why)". */
+function rootCause(diagnostics: string): string | null {
+  const first = diagnostics.split('HDF5-DIAG').find((b) => b.trim().length > 0) ?? '';
+  const entries = [...first.matchAll(/#\d+: .* in [^(]+\(\): (.*)\n(?:\s*major: .*\n)?(?:\s*minor: (.*))?/g)];
+  const last = entries[entries.length - 1];
+  if (!last) return null;
+  return last[2] ? `${last[1].trim()} (${last[2].trim()})` : last[1].trim();
+}
+
+const messageOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
+
+/** HDF5's signature, at the start of the file or after a user block of 512, 1024, 2048... bytes. */
+export function isHdf5(bytes: Uint8Array): boolean {
+  const signature = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
+  for (let at = 0; at + signature.length <= bytes.length; at = at === 0 ? 512 : at * 2) {
+    if (signature.every((b, i) => bytes[at + i] === b)) return true;
+  }
+  return false;
+}
+
 /** Reads a whole HDF5 file. Datasets of any numeric type are read as float32; strings and other types are refused. */
 export async function readHdf5(bytes: Uint8Array, what: string): Promise<H5Group> {
+  if (!isHdf5(bytes)) throw new Error(`${what} is not an HDF5 file: it lacks HDF5's signature.`);
   const h5 = await h5wasm();
   const fs = (await h5.ready).FS;
   const name = `/dendrite-read-${++fileCounter}.h5`;
   fs.writeFile(name, bytes);
-  let file: InstanceType<H5wasm['File']> | null = null;
-  try {
-    file = new h5.File(name, 'r');
-    return readGroup(h5, file, what);
-  } catch (e) {
-    throw new Error(`${what} is not a readable HDF5 file: ${(e as Error).message}`);
-  } finally {
-    file?.close();
-    fs.unlink(name);
-  }
+  const result = quietly(fs, () => {
+    let file: InstanceType<H5wasm['File']> | null = null;
+    try {
+      file = new h5.File(name, 'r');
+      return readGroup(h5, file, what);
+    } finally {
+      file?.close();
+      fs.unlink(name);
+    }
+  });
+  if ('value' in result) return result.value;
+  const cause = rootCause(result.diagnostics) ?? messageOf(result.error);
+  throw new Error(`${what} is not a readable HDF5 file: ${cause}`);
 }
 
 function readGroup(h5: H5wasm, g: InstanceType<H5wasm['Group']>, path: string): H5Group {
@@ -91,17 +149,22 @@ export async function writeHdf5(root: H5Group): Promise<Uint8Array> {
   const h5 = await h5wasm();
   const fs = (await h5.ready).FS;
   const name = `/dendrite-write-${++fileCounter}.h5`;
-  const file = new h5.File(name, 'w');
-  try {
-    writeGroup(file, root);
-  } finally {
-    file.close();
-  }
-  try {
-    return fs.readFile(name);
-  } finally {
-    fs.unlink(name);
-  }
+  const result = quietly(fs, () => {
+    try {
+      const file = new h5.File(name, 'w');
+      try {
+        writeGroup(file, root);
+      } finally {
+        file.close();
+      }
+      return fs.readFile(name);
+    } finally {
+      if (fs.analyzePath(name).exists) fs.unlink(name);
+    }
+  });
+  if ('value' in result) return result.value;
+  const cause = rootCause(result.diagnostics);
+  throw new Error(`Cannot write the weights file: ${cause ?? messageOf(result.error)}`);
 }
 
 function writeGroup(g: InstanceType<H5wasm['Group']>, node: H5Group): void {
