@@ -6,53 +6,59 @@
  */
 
 /** Activations a matmul can apply in its epilogue. */
-export type FusedActivation = 'linear' | 'relu' | 'sigmoid' | 'tanh';
+export const FUSED_ACTIVATIONS = ['linear', 'relu', 'sigmoid', 'tanh'] as const;
+export type FusedActivation = (typeof FUSED_ACTIVATIONS)[number];
 
-export type UnaryOp =
-  | 'neg'
-  | 'abs'
-  | 'exp'
-  | 'log'
-  | 'sqrt'
-  | 'rsqrt'
-  | 'square'
-  | 'reciprocal'
-  | 'sign'
-  | 'floor'
-  | 'round'
-  | 'relu'
-  | 'relu6'
-  | 'sigmoid'
-  | 'tanh'
-  | 'elu'
-  | 'selu'
-  | 'gelu'
-  | 'geluTanh'
-  | 'softplus'
-  | 'softsign'
-  | 'swish'
-  | 'hardSigmoid'
-  | 'leakyRelu'
-  | 'sin'
-  | 'cos'
-  | 'log1p'
-  | 'expm1'
-  | 'isNotFinite';
+/** Elementwise functions with a derivative; the lists exist at run time so that ops can check names. */
+export const UNARY_OPS = [
+  'neg',
+  'abs',
+  'exp',
+  'log',
+  'sqrt',
+  'rsqrt',
+  'square',
+  'reciprocal',
+  'sign',
+  'floor',
+  'round',
+  'relu',
+  'relu6',
+  'sigmoid',
+  'tanh',
+  'elu',
+  'selu',
+  'gelu',
+  'geluTanh',
+  'softplus',
+  'softsign',
+  'swish',
+  'hardSigmoid',
+  'leakyRelu',
+  'sin',
+  'cos',
+  'log1p',
+  'expm1',
+  'isNotFinite',
+] as const;
+export type UnaryOp = (typeof UNARY_OPS)[number];
 
-export type BinaryOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'maximum'
-  | 'minimum'
-  | 'equal'
-  | 'notEqual'
-  | 'greater'
-  | 'greaterEqual'
-  | 'less'
-  | 'lessEqual';
+export const BINARY_OPS = [
+  'add',
+  'sub',
+  'mul',
+  'div',
+  'pow',
+  'maximum',
+  'minimum',
+  'equal',
+  'notEqual',
+  'greater',
+  'greaterEqual',
+  'less',
+  'lessEqual',
+] as const;
+export type BinaryOp = (typeof BINARY_OPS)[number];
 
 /** A read-only view of a buffer; kernels never write into inputs. */
 export type In = Float32Array | Int32Array | Uint8Array;
@@ -106,7 +112,8 @@ export interface Pool2DGeometry {
  * linear: 1), so backward kernels need no pre-activation values. hard_sigmoid is Keras 3's
  * clip(x/6 + 1/2, 0, 1).
  */
-export type GateActivation = 'tanh' | 'sigmoid' | 'hard_sigmoid' | 'relu' | 'linear';
+export const GATE_ACTIVATIONS = ['tanh', 'sigmoid', 'hard_sigmoid', 'relu', 'linear'] as const;
+export type GateActivation = (typeof GATE_ACTIVATIONS)[number];
 
 /**
  * One LSTM layer over a whole sequence. The input (and its gradient) is batch-major like the

@@ -1,17 +1,22 @@
-import type { BinaryOp, UnaryOp } from '../backend/backend.js';
+import { type BinaryOp, UNARY_OPS, type UnaryOp } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
-import type { DType } from '../tensor/dtype.js';
+import { type DType, checkDType } from '../tensor/dtype.js';
 import { broadcastShapes } from '../tensor/shape.js';
-import { type Tensor, scalar } from '../tensor/tensor.js';
+import { Tensor, scalar } from '../tensor/tensor.js';
 import { emptyFloat, emptyOutput, floatData, outputFloat } from './create.js';
 import { scale, unbroadcast } from './reduce.js';
 import { record } from './tape.js';
+import { checkNumber, checkOneOf, checkTensor, fail } from './validate.js';
 
 type Operand = Tensor | number;
-const asTensor = (v: Operand): Tensor => (typeof v === 'number' ? scalar(v) : v);
+function asTensor(v: Operand, op: string, arg: string): Tensor {
+  if (typeof v === 'number') return scalar(v);
+  if (!(v instanceof Tensor)) checkTensor(v, op, `${arg} (a tensor or a number)`);
+  return v;
+}
 
 function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType): Tensor {
-  const shape = broadcastShapes(a.shape, b.shape);
+  const shape = broadcastShapes(a.shape, b.shape, op);
   const y = emptyOutput(shape, outDType);
   getBackend().binary(op, a.values, a.shape, b.values, b.shape, y.values, shape);
   return y;
@@ -23,8 +28,8 @@ function floatBinary(
   b: Operand,
   grads: (a: Tensor, b: Tensor, y: Tensor, dy: Tensor) => [Tensor | null, Tensor | null],
 ): Tensor {
-  const ta = asTensor(a);
-  const tb = asTensor(b);
+  const ta = asTensor(a, op, 'a');
+  const tb = asTensor(b, op, 'b');
   const y = binaryRaw(op, ta, tb, 'float32');
   record([ta, tb], [y], ([dy]) => {
     const [ga, gb] = grads(ta, tb, y, dy!);
@@ -68,17 +73,23 @@ export function minimum(a: Operand, b: Operand): Tensor {
   });
 }
 
+const COMPARISONS = ['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual'] as const;
+
 /** Comparisons give `bool` tensors and have no gradient. */
 export function compare(
   op: 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual',
   a: Operand,
   b: Operand,
 ): Tensor {
-  return binaryRaw(op, asTensor(a), asTensor(b), 'bool');
+  checkOneOf(op, COMPARISONS, 'compare', 'op');
+  return binaryRaw(op, asTensor(a, op, 'a'), asTensor(b, op, 'b'), 'bool');
 }
 
 /** Elementwise f(x) with the derivative the backend knows for f. */
 export function unary(op: UnaryOp, x: Tensor, alpha = 0): Tensor {
+  checkOneOf(op, UNARY_OPS, 'unary', 'op');
+  checkTensor(x, op, 'x');
+  checkNumber(alpha, op, 'alpha');
   const xd = floatData(x, op);
   const { t: y, data } = outputFloat(x.shape);
   getBackend().unary(op, xd, data, alpha);
@@ -99,6 +110,10 @@ export const abs = (x: Tensor): Tensor => unary('abs', x);
 
 /** Clips into [lo, hi]; the gradient passes where x was inside the interval (Keras's clip). */
 export function clip(x: Tensor, lo: number, hi: number): Tensor {
+  checkTensor(x, 'clip', 'x');
+  checkNumber(lo, 'clip', 'lo');
+  checkNumber(hi, 'clip', 'hi');
+  if (lo > hi) fail('clip', `lo (${lo}) must not exceed hi (${hi}).`);
   const xd = floatData(x, 'clip');
   const { t: y, data } = emptyFloat(x.shape);
   for (let i = 0; i < data.length; i++) data[i] = xd[i] < lo ? lo : xd[i] > hi ? hi : xd[i];
@@ -113,6 +128,8 @@ export function clip(x: Tensor, lo: number, hi: number): Tensor {
 
 /** Converts the element type. Gradients flow through float → float casts only. */
 export function cast(x: Tensor, dtype: DType): Tensor {
+  checkTensor(x, 'cast', 'x');
+  checkDType(dtype, 'cast');
   if (x.dtype === dtype) return x;
   const y = emptyOutput(x.shape, dtype);
   getBackend().cast(x.values, y.values);

@@ -1,12 +1,25 @@
 import type { Conv2DGeometry, FusedActivation, Pool2DGeometry } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
+import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
+import {
+  type Padding,
+  checkActivation,
+  checkBias,
+  checkGroups,
+  checkKernel,
+  checkKernelChannels,
+  checkOptionsObject,
+  checkPadding,
+  checkWindowOptions,
+} from './conv_checks.js';
 import { floatData, outputFloat } from './create.js';
 import { activationGrad } from './matmul.js';
 import { reshape } from './shape_ops.js';
 import { record } from './tape.js';
+import { checkInt, checkIntPair, checkOneOf, checkRank, checkTensor, fail } from './validate.js';
 
-export type Padding = 'valid' | 'same';
+export type { Padding };
 
 /**
  * Output length and leading pad of one spatial axis, as TensorFlow computes them. A negative or
@@ -19,6 +32,11 @@ export function convOutputLength(
   padding: Padding,
   dilation = 1,
 ): { length: number; padBefore: number } {
+  checkInt(input, 'convOutputLength', 'input', 0);
+  checkInt(kernel, 'convOutputLength', 'kernel', 1);
+  checkInt(stride, 'convOutputLength', 'stride', 1);
+  checkInt(dilation, 'convOutputLength', 'dilation', 1);
+  checkPadding(padding, 'convOutputLength');
   const effective = (kernel - 1) * dilation + 1;
   if (padding === 'same') {
     const length = Math.ceil(input / stride);
@@ -37,16 +55,21 @@ export interface Conv2DOptions {
   activation?: FusedActivation;
 }
 
-function geometry(x: Tensor, kernel: Tensor, opts: Conv2DOptions): Conv2DGeometry {
+/** Checks x, kernel and options (named after `op`) and returns the convolution's geometry. */
+function geometry(op: string, x: Tensor, kernel: Tensor, opts: Conv2DOptions, groups: number): Conv2DGeometry {
+  checkTensor(x, op, 'x');
+  checkRank(x, op, 'x', 4);
+  checkKernel(kernel, 4, op);
+  checkKernelChannels(x, kernel, groups, op);
+  const { strides, dilation, padding } = checkWindowOptions(opts, op);
   const [batch, inH, inW, inC] = x.shape;
   const [kH, kW, , outC] = kernel.shape;
-  const [strideH, strideW] = opts.strides ?? [1, 1];
-  const [dilationH, dilationW] = opts.dilation ?? [1, 1];
-  const padding = opts.padding ?? 'valid';
+  const [strideH, strideW] = strides;
+  const [dilationH, dilationW] = dilation;
   const h = convOutputLength(inH, kH, strideH, padding, dilationH);
   const w = convOutputLength(inW, kW, strideW, padding, dilationW);
   if (h.length <= 0 || w.length <= 0) {
-    throw new Error(`conv2d: a ${kH}×${kW} window does not fit an input of ${inH}×${inW}.`);
+    throw new Error(`${op}: a ${kH}×${kW} window does not fit an input of ${inH}×${inW}.`);
   }
   return {
     batch,
@@ -64,14 +87,20 @@ function geometry(x: Tensor, kernel: Tensor, opts: Conv2DOptions): Conv2DGeometr
     dilationW,
     padTop: h.padBefore,
     padLeft: w.padBefore,
-    groups: opts.groups ?? 1,
+    groups,
   };
 }
 
 /** NHWC convolution with an HWIO kernel, optional bias and fused activation. */
 export function conv2d(x: Tensor, kernel: Tensor, bias: Tensor | null, opts: Conv2DOptions = {}): Tensor {
-  const g = geometry(x, kernel, opts);
-  const act = opts.activation ?? 'linear';
+  return convolve('conv2d', x, kernel, bias, opts);
+}
+
+function convolve(op: string, x: Tensor, kernel: Tensor, bias: Tensor | null, opts: Conv2DOptions): Tensor {
+  checkOptionsObject(opts, op);
+  const g = geometry(op, x, kernel, opts, checkGroups(opts.groups ?? 1, op));
+  const act = checkActivation(opts.activation ?? 'linear', op);
+  checkBias(bias, g.outC, op);
   const xd = floatData(x, 'conv2d');
   const kd = floatData(kernel, 'conv2d kernel');
   const { t: y, data } = outputFloat([g.batch, g.outH, g.outW, g.outC]);
@@ -111,19 +140,39 @@ export function conv1d(
   groups = 1,
   activation: FusedActivation = 'linear',
 ): Tensor {
+  checkTensor(x, 'conv1d', 'x');
+  checkRank(x, 'conv1d', 'x', 3);
+  checkKernel(kernel, 3, 'conv1d');
+  checkKernelChannels(x, kernel, checkGroups(groups, 'conv1d'), 'conv1d');
+  checkInt(stride, 'conv1d', 'stride', 1);
+  checkInt(dilation, 'conv1d', 'dilation', 1);
   const [b, steps, c] = x.shape;
   const x4 = reshape(x, [b, 1, steps, c]);
   const k4 = reshape(kernel, [1, ...kernel.shape]);
-  const y4 = conv2d(x4, k4, bias, { strides: [1, stride], padding, dilation: [1, dilation], groups, activation });
+  const y4 = convolve('conv1d', x4, k4, bias, {
+    strides: [1, stride],
+    padding,
+    dilation: [1, dilation],
+    groups,
+    activation,
+  });
   return reshape(y4, [b, y4.shape[2], y4.shape[3]]);
 }
 
 export function depthwiseConv2d(x: Tensor, kernel: Tensor, opts: Omit<Conv2DOptions, 'groups'> = {}): Tensor {
-  const base = geometry(
-    x,
-    reshape(kernel, [kernel.shape[0], kernel.shape[1], 1, kernel.shape[2] * kernel.shape[3]]),
-    opts,
-  );
+  checkTensor(x, 'depthwiseConv2d', 'x');
+  checkRank(x, 'depthwiseConv2d', 'x', 4);
+  checkKernel(kernel, 4, 'depthwiseConv2d');
+  if (kernel.shape[2] !== x.shape[3]) {
+    fail(
+      'depthwiseConv2d',
+      `kernel ${formatShape(kernel.shape)} expects ${kernel.shape[2]} input channels, but the input ${formatShape(x.shape)} has ${x.shape[3]}.`,
+    );
+  }
+  checkOptionsObject(opts, 'depthwiseConv2d');
+  // As a grouped convolution of one channel per group, for the shape arithmetic only.
+  const asGrouped = reshape(kernel, [kernel.shape[0], kernel.shape[1], 1, kernel.shape[2] * kernel.shape[3]]);
+  const base = geometry('depthwiseConv2d', x, asGrouped, opts, x.shape[3]);
   const g = { ...base, multiplier: kernel.shape[3] };
   const xd = floatData(x, 'depthwiseConv2d');
   const kd = floatData(kernel, 'depthwiseConv2d kernel');
@@ -146,14 +195,18 @@ export interface Pool2DOptions {
   padding: Padding;
 }
 
-function poolGeometry(x: Tensor, opts: Pool2DOptions): Pool2DGeometry {
+function poolGeometry(op: string, x: Tensor, opts: Pool2DOptions): Pool2DGeometry {
+  checkTensor(x, op, 'x');
+  checkRank(x, op, 'x', 4);
+  checkOptionsObject(opts, op);
   const [batch, inH, inW, channels] = x.shape;
-  const [kH, kW] = opts.poolSize;
-  const [strideH, strideW] = opts.strides;
-  const h = convOutputLength(inH, kH, strideH, opts.padding);
-  const w = convOutputLength(inW, kW, strideW, opts.padding);
+  const [kH, kW] = checkIntPair(opts.poolSize, op, 'poolSize');
+  const [strideH, strideW] = checkIntPair(opts.strides, op, 'strides');
+  const padding = checkPadding(opts.padding, op);
+  const h = convOutputLength(inH, kH, strideH, padding);
+  const w = convOutputLength(inW, kW, strideW, padding);
   if (h.length <= 0 || w.length <= 0)
-    throw new Error(`pool2d: a ${kH}×${kW} window does not fit an input of ${inH}×${inW}.`);
+    throw new Error(`${op}: a ${kH}×${kW} window does not fit an input of ${inH}×${inW}.`);
   return {
     batch,
     inH,
@@ -171,7 +224,7 @@ function poolGeometry(x: Tensor, opts: Pool2DOptions): Pool2DGeometry {
 }
 
 export function maxPool2d(x: Tensor, opts: Pool2DOptions): Tensor {
-  const g = poolGeometry(x, opts);
+  const g = poolGeometry('maxPool2d', x, opts);
   const { t: y, data } = outputFloat([g.batch, g.outH, g.outW, g.channels]);
   const argmax = new Int32Array(data.length);
   getBackend().maxPool2d(floatData(x, 'maxPool2d'), data, argmax, g);
@@ -184,7 +237,7 @@ export function maxPool2d(x: Tensor, opts: Pool2DOptions): Tensor {
 }
 
 export function avgPool2d(x: Tensor, opts: Pool2DOptions): Tensor {
-  const g = poolGeometry(x, opts);
+  const g = poolGeometry('avgPool2d', x, opts);
   const { t: y, data } = outputFloat([g.batch, g.outH, g.outW, g.channels]);
   getBackend().avgPool2d(floatData(x, 'avgPool2d'), data, g);
   record([x], [y], ([dy]) => {
@@ -197,6 +250,12 @@ export function avgPool2d(x: Tensor, opts: Pool2DOptions): Tensor {
 
 /** 1D pooling on [batch, steps, channels] through the 2D kernels with height 1. */
 export function pool1d(kind: 'max' | 'avg', x: Tensor, poolSize: number, stride: number, padding: Padding): Tensor {
+  checkOneOf(kind, ['max', 'avg'] as const, 'pool1d', 'kind');
+  checkTensor(x, 'pool1d', 'x');
+  checkRank(x, 'pool1d', 'x', 3);
+  checkInt(poolSize, 'pool1d', 'poolSize', 1);
+  checkInt(stride, 'pool1d', 'stride', 1);
+  checkPadding(padding, 'pool1d');
   const [b, steps, c] = x.shape;
   const x4 = reshape(x, [b, 1, steps, c]);
   const opts: Pool2DOptions = { poolSize: [1, poolSize], strides: [1, stride], padding };

@@ -4,9 +4,11 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from './arithmetic.js';
 import { type Padding, convOutputLength } from './conv.js';
+import { checkBias, checkKernel, checkOptionsObject, checkPadding, checkWindowOptions } from './conv_checks.js';
 import { emptyFloat, floatData } from './create.js';
 import { reshape } from './shape_ops.js';
 import { record } from './tape.js';
+import { checkInt, checkIntPair, checkRank, checkTensor, fail } from './validate.js';
 
 /**
  * Output length of a transposed convolution along one axis, as Keras 3 computes it
@@ -20,6 +22,13 @@ export function convTransposeOutputLength(
   outputPadding: number | null,
   dilation = 1,
 ): number {
+  const op = 'convTransposeOutputLength';
+  checkInt(input, op, 'input', 0);
+  checkInt(kernel, op, 'kernel', 1);
+  checkInt(stride, op, 'stride', 1);
+  checkInt(dilation, op, 'dilation', 1);
+  checkPadding(padding, op);
+  if (outputPadding !== null) checkInt(outputPadding, op, 'outputPadding', 0);
   const effective = (kernel - 1) * dilation + 1;
   if (padding === 'valid') {
     const extra = outputPadding ?? Math.max(effective, stride) - effective;
@@ -41,6 +50,9 @@ export interface Conv2DTransposeOptions {
  * ([N, outH, outW, filters]) and its output is our input ([N, H, W, inC]).
  */
 function transposedGeometry(x: Tensor, kernel: Tensor, opts: Conv2DTransposeOptions): Conv2DGeometry {
+  checkTensor(x, 'conv2dTranspose', 'x');
+  checkRank(x, 'conv2dTranspose', 'x', 4);
+  checkKernel(kernel, 4, 'conv2dTranspose');
   const [batch, h, w, inC] = x.shape;
   const [kH, kW, filters, kIn] = kernel.shape;
   if (kIn !== inC) {
@@ -48,10 +60,17 @@ function transposedGeometry(x: Tensor, kernel: Tensor, opts: Conv2DTransposeOpti
       `conv2dTranspose: kernel ${formatShape(kernel.shape)} expects ${kIn} input channels, got input ${formatShape(x.shape)}.`,
     );
   }
-  const [strideH, strideW] = opts.strides ?? [1, 1];
-  const [dilationH, dilationW] = opts.dilation ?? [1, 1];
-  const padding = opts.padding ?? 'valid';
-  const op = opts.outputPadding ?? null;
+  const { strides, dilation, padding } = checkWindowOptions(opts, 'conv2dTranspose');
+  const [strideH, strideW] = strides;
+  const [dilationH, dilationW] = dilation;
+  const op =
+    opts.outputPadding == null ? null : checkIntPair(opts.outputPadding, 'conv2dTranspose', 'outputPadding', 0);
+  if (op && (op[0] >= strideH || op[1] >= strideW)) {
+    fail(
+      'conv2dTranspose',
+      `outputPadding [${op}] must be smaller than the strides [${strideH}, ${strideW}], as Keras requires.`,
+    );
+  }
   const outH = convTransposeOutputLength(h, kH, strideH, padding, op ? op[0] : null, dilationH);
   const outW = convTransposeOutputLength(w, kW, strideW, padding, op ? op[1] : null, dilationW);
   const fh = convOutputLength(outH, kH, strideH, padding, dilationH);
@@ -89,7 +108,9 @@ export function conv2dTranspose(
   bias: Tensor | null,
   opts: Conv2DTransposeOptions = {},
 ): Tensor {
+  checkOptionsObject(opts, 'conv2dTranspose');
   const g = transposedGeometry(x, kernel, opts);
+  checkBias(bias, g.inC, 'conv2dTranspose');
   const xd = floatData(x, 'conv2dTranspose');
   const kd = floatData(kernel, 'conv2dTranspose kernel');
   const { t: y, data } = emptyFloat([g.batch, g.inH, g.inW, g.inC]);
@@ -115,6 +136,12 @@ export function conv1dTranspose(
   outputPadding: number | null = null,
   dilation = 1,
 ): Tensor {
+  checkTensor(x, 'conv1dTranspose', 'x');
+  checkRank(x, 'conv1dTranspose', 'x', 3);
+  checkKernel(kernel, 3, 'conv1dTranspose');
+  checkInt(stride, 'conv1dTranspose', 'stride', 1);
+  checkInt(dilation, 'conv1dTranspose', 'dilation', 1);
+  if (outputPadding !== null) checkInt(outputPadding, 'conv1dTranspose', 'outputPadding', 0);
   const [b, steps, c] = x.shape;
   const y4 = conv2dTranspose(reshape(x, [b, 1, steps, c]), reshape(kernel, [1, ...kernel.shape]), bias, {
     strides: [1, stride],

@@ -15,6 +15,9 @@ export class BufferPool {
 
   /** A buffer of `size` floats: zeroed, or as its last user left it when `zeroed` is false. */
   take(size: number, zeroed = true): Float32Array {
+    if (!Number.isSafeInteger(size) || size < 0) {
+      throw new Error(`BufferPool.take: size must be a non-negative integer, got ${String(size)}.`);
+    }
     const buf = this.free.get(size)?.pop();
     if (buf) {
       if (zeroed) buf.fill(0);
@@ -50,6 +53,8 @@ export function setOutputPoisoning(on: boolean): void {
 
 /** Runs `f` with op outputs drawn from `pool`, then returns every buffer to it. */
 export function withBufferPool<T>(pool: BufferPool, f: () => T): T {
+  if (!(pool instanceof BufferPool)) throw new TypeError('withBufferPool: pool must be a BufferPool.');
+  if (typeof f !== 'function') throw new TypeError('withBufferPool: f must be a function.');
   if (activePool) return f();
   activePool = pool;
   try {

@@ -2,6 +2,7 @@ import { getBackend } from '../backend/registry.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { emptyFloat, floatData, outputBuffer, outputFloat } from './create.js';
 import { record } from './tape.js';
+import { checkIndices, checkRank, checkTensor } from './validate.js';
 
 /**
  * Keras 3 on TensorFlow receives an embedding's gradient as IndexedSlices: one slice per lookup,
@@ -17,12 +18,18 @@ const squareSums = new WeakMap<Tensor, () => Tensor>();
  * g² (RMSprop, Adam, Adagrad) should use this in place of g² when present; undefined otherwise.
  */
 export function sparseGradientSquares(grad: Tensor): Tensor | undefined {
+  checkTensor(grad, 'sparseGradientSquares', 'grad');
   return squareSums.get(grad)?.();
 }
 
 /** table[indices] (indices int32 of any shape; result indices.shape + [dim]), with a sparse-aware gradient. */
 export function embeddingLookup(table: Tensor, indices: Tensor): Tensor {
+  checkTensor(table, 'embeddingLookup', 'table');
+  checkTensor(indices, 'embeddingLookup', 'indices');
+  checkRank(table, 'embeddingLookup', 'table', 2);
   if (!(indices.values instanceof Int32Array)) throw new Error('embeddingLookup expects int32 indices.');
+  // O(lookups), less than the lookup itself; the reference backend trusts its indices.
+  checkIndices(indices.values, table.shape[0], 'embeddingLookup', 'indices');
   const dim = table.shape[1];
   const idx = indices.values;
   const { t: y, data } = outputFloat([...indices.shape, dim]);

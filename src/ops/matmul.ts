@@ -1,11 +1,13 @@
-import type { FusedActivation } from '../backend/backend.js';
+import { FUSED_ACTIVATIONS, type FusedActivation } from '../backend/backend.js';
 import { getBackend } from '../backend/registry.js';
+import { describeValue } from '../tensor/describe.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { emptyFloat, floatData, outputBuffer, outputFloat } from './create.js';
 import { reshape } from './shape_ops.js';
 import { unbroadcast } from './reduce.js';
 import { record } from './tape.js';
+import { checkBoolean, checkExactShape, checkOneOf, checkRank, checkTensor, fail } from './validate.js';
 
 /**
  * dz from dy for an activation fused into a matmul or convolution epilogue. Each derivative is expressible through
@@ -13,6 +15,13 @@ import { record } from './tape.js';
  * place of z: one vectorized kernel instead of a JavaScript loop.
  */
 export function activationGrad(act: FusedActivation, y: Float32Array, dy: Float32Array): Float32Array {
+  checkOneOf(act, FUSED_ACTIVATIONS, 'activationGrad', 'act');
+  if (!(y instanceof Float32Array) || !(dy instanceof Float32Array) || y.length !== dy.length) {
+    fail(
+      'activationGrad',
+      `y and dy must be Float32Arrays of one length, got ${describeValue(y)} and ${describeValue(dy)}.`,
+    );
+  }
   if (act === 'linear') return dy;
   const out = outputBuffer(dy.length);
   getBackend().unaryGrad(act, y, y, dy, out, 0);
@@ -29,6 +38,11 @@ export interface MatMulOptions {
 /** 2D matrix product with optional transposes, bias and activation fused into one kernel call. */
 export function matMul(a: Tensor, b: Tensor, opts: MatMulOptions = {}): Tensor {
   const { transposeA = false, transposeB = false, bias = null, activation = 'linear' } = opts;
+  checkTensor(a, 'matMul', 'a');
+  checkTensor(b, 'matMul', 'b');
+  checkBoolean(transposeA, 'matMul', 'transposeA');
+  checkBoolean(transposeB, 'matMul', 'transposeB');
+  checkOneOf(activation, FUSED_ACTIVATIONS, 'matMul', 'activation');
   if (a.rank !== 2 || b.rank !== 2)
     throw new Error(`matMul expects 2D tensors, got ${formatShape(a.shape)} and ${formatShape(b.shape)}.`);
   const m = transposeA ? a.shape[1] : a.shape[0];
@@ -36,6 +50,10 @@ export function matMul(a: Tensor, b: Tensor, opts: MatMulOptions = {}): Tensor {
   const kb = transposeB ? b.shape[1] : b.shape[0];
   const n = transposeB ? b.shape[0] : b.shape[1];
   if (k !== kb) throw new Error(`matMul: inner dimensions differ: ${formatShape(a.shape)} · ${formatShape(b.shape)}.`);
+  if (bias !== null) {
+    checkTensor(bias, 'matMul', 'bias');
+    checkExactShape(bias, [n], 'matMul', 'bias');
+  }
   const ad = floatData(a, 'matMul');
   const bd = floatData(b, 'matMul');
   const biasData = bias ? floatData(bias, 'matMul bias') : null;
@@ -74,7 +92,17 @@ export function matMul(a: Tensor, b: Tensor, opts: MatMulOptions = {}): Tensor {
  * Keras's Dense computes it.
  */
 export function dense(x: Tensor, kernel: Tensor, bias: Tensor | null, activation: FusedActivation = 'linear'): Tensor {
+  checkTensor(x, 'dense', 'x');
+  checkTensor(kernel, 'dense', 'kernel');
+  checkRank(x, 'dense', 'x', 1, Number.POSITIVE_INFINITY);
+  checkRank(kernel, 'dense', 'kernel', 2);
   const inDim = x.shape[x.rank - 1];
+  if (kernel.shape[0] !== inDim) {
+    fail(
+      'dense',
+      `kernel ${formatShape(kernel.shape)} needs inputs with ${kernel.shape[0]} features on the last axis, got ${formatShape(x.shape)}.`,
+    );
+  }
   const lead = x.shape.slice(0, -1);
   const x2 = x.rank === 2 ? x : reshape(x, [sizeOf(lead), inDim]);
   const y2 = matMul(x2, kernel, { bias, activation });
@@ -83,8 +111,20 @@ export function dense(x: Tensor, kernel: Tensor, bias: Tensor | null, activation
 
 /** Batched product over leading dimensions: [..., m, k] · [..., k, n] (broadcasting not supported). */
 export function batchMatMul(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
+  checkTensor(a, 'batchMatMul', 'a');
+  checkTensor(b, 'batchMatMul', 'b');
+  checkBoolean(transposeA, 'batchMatMul', 'transposeA');
+  checkBoolean(transposeB, 'batchMatMul', 'transposeB');
+  checkRank(a, 'batchMatMul', 'a', 2, Number.POSITIVE_INFINITY);
   if (a.rank === 2 && b.rank === 2) return matMul(a, b, { transposeA, transposeB });
   const batch = a.shape.slice(0, -2);
+  // Leading dimensions must agree one by one (no broadcasting), not just in their product.
+  if (b.rank !== a.rank || b.shape.slice(0, -2).some((d, i) => d !== batch[i])) {
+    fail(
+      'batchMatMul',
+      `a ${formatShape(a.shape)} and b ${formatShape(b.shape)} must have the same leading dimensions.`,
+    );
+  }
   const B = sizeOf(batch);
   const [ar, ac] = a.shape.slice(-2);
   const [br, bc] = b.shape.slice(-2);

@@ -1,10 +1,14 @@
 import { getBackend } from '../backend/registry.js';
-import { formatShape, normalizeAxis } from '../tensor/shape.js';
+import { describeValue } from '../tensor/describe.js';
+import { formatShape, sizeOf } from '../tensor/shape.js';
 import { nextUniform } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { emptyFloat, floatData, floatBuffer, outputFloat } from './create.js';
 import { transpose } from './shape_ops.js';
 import { record } from './tape.js';
+import { checkAxis, checkIndices, checkOneOf, checkRank, checkShapeArg, checkTensor, fail } from './validate.js';
+
+const LOGIT_KINDS = ['softmax', 'sigmoid'] as const;
 
 /**
  * Probabilities remember the logits they came from, as Keras 3 does with `_keras_logits`:
@@ -18,11 +22,15 @@ export function sourceLogits(probs: Tensor, kind: 'softmax' | 'sigmoid'): Tensor
 }
 
 export function markLogits(probs: Tensor, kind: 'softmax' | 'sigmoid', logits: Tensor): void {
+  checkTensor(probs, 'markLogits', 'probs');
+  checkTensor(logits, 'markLogits', 'logits');
+  checkOneOf(kind, LOGIT_KINDS, 'markLogits', 'kind');
   logitsOf.set(probs, { kind, logits });
 }
 
 export function softmax(x: Tensor, axis = -1): Tensor {
-  const a = normalizeAxis(axis, x.rank);
+  checkTensor(x, 'softmax', 'x');
+  const a = checkAxis(axis, x.rank, 'softmax');
   if (a !== x.rank - 1) {
     const perm = x.shape.map((_, i) => i);
     perm[a] = x.rank - 1;
@@ -30,7 +38,8 @@ export function softmax(x: Tensor, axis = -1): Tensor {
     return transpose(softmax(transpose(x, perm), -1), perm);
   }
   const cols = x.shape[x.rank - 1];
-  const rows = x.size / cols;
+  // From the leading dims, not size / cols, which is NaN for an empty last axis.
+  const rows = sizeOf(x.shape.slice(0, -1));
   const { t: y, data } = emptyFloat(x.shape);
   getBackend().softmax(floatData(x, 'softmax'), data, rows, cols);
   record([x], [y], ([dy]) => {
@@ -44,13 +53,16 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 
 /** Per-row −Σ labels · log_softmax(logits) over the last axis; returns shape logits.shape[:-1]. */
 export function softmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor): Tensor {
-  if (labels.shape.join() !== logits.shape.join()) {
+  checkTensor(labels, 'softmaxCrossEntropyWithLogits', 'labels');
+  checkTensor(logits, 'softmaxCrossEntropyWithLogits', 'logits');
+  checkRank(logits, 'softmaxCrossEntropyWithLogits', 'logits', 1, Number.POSITIVE_INFINITY);
+  if (labels.rank !== logits.rank || labels.shape.some((d, i) => d !== logits.shape[i])) {
     throw new Error(
       `categorical crossentropy: targets of shape ${formatShape(labels.shape)} do not match predictions of shape ${formatShape(logits.shape)}.`,
     );
   }
   const cols = logits.shape[logits.rank - 1];
-  const rows = logits.size / cols;
+  const rows = sizeOf(logits.shape.slice(0, -1));
   const { t: loss, data: lossData } = emptyFloat(logits.shape.slice(0, -1));
   const grad = floatBuffer(logits.size);
   const labelData = floatData(labels, 'crossentropy labels');
@@ -66,6 +78,8 @@ export function softmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor): T
 
 /** Elementwise max(z, 0) − z·y + log(1 + e^−|z|): binary cross-entropy from logits, stable for any z. */
 export function sigmoidCrossEntropyWithLogits(labels: Tensor, logits: Tensor): Tensor {
+  checkTensor(labels, 'sigmoidCrossEntropyWithLogits', 'labels');
+  checkTensor(logits, 'sigmoidCrossEntropyWithLogits', 'logits');
   const z = floatData(logits, 'binary crossentropy');
   const yv = floatData(labels, 'binary crossentropy labels');
   if (labels.size !== logits.size) {
@@ -89,7 +103,13 @@ export function sigmoidCrossEntropyWithLogits(labels: Tensor, logits: Tensor): T
 
 /** Inverted dropout: zeroes a `rate` fraction and scales the rest by 1/(1 − rate). */
 export function dropout(x: Tensor, rate: number, noiseShape?: readonly number[]): Tensor {
-  if (rate <= 0) return x;
+  checkTensor(x, 'dropout', 'x');
+  // A rate of 1 or more would scale by 1/(1 − rate) ≤ 0: Keras refuses it too.
+  if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
+    fail('dropout', `rate must be a number in [0, 1), got ${describeValue(rate)}.`);
+  }
+  if (noiseShape !== undefined) checkNoiseShape(noiseShape, x.shape);
+  if (rate === 0) return x;
   const keep = 1 - rate;
   const shape = noiseShape ?? x.shape;
   const mask = floatBuffer(shape.reduce((p, d) => p * d, 1));
@@ -106,9 +126,24 @@ export function dropout(x: Tensor, rate: number, noiseShape?: readonly number[])
   return y;
 }
 
+/** A noise shape broadcasts to the input: the same rank, each dimension 1 or the input's. */
+function checkNoiseShape(noiseShape: readonly number[], shape: readonly number[]): void {
+  checkShapeArg(noiseShape, 'dropout', 'noiseShape');
+  if (noiseShape.length !== shape.length || noiseShape.some((d, i) => d !== 1 && d !== shape[i])) {
+    fail(
+      'dropout',
+      `noiseShape ${formatShape(noiseShape)} must broadcast to the input's ${formatShape(shape)} (each dimension 1 or equal).`,
+    );
+  }
+}
+
 /** table[indices] for an embedding: indices int32 of any shape, result indices.shape + [dim]. */
 export function gather(table: Tensor, indices: Tensor): Tensor {
+  checkTensor(table, 'gather', 'table');
+  checkTensor(indices, 'gather', 'indices');
+  checkRank(table, 'gather', 'table', 2);
   if (!(indices.values instanceof Int32Array)) throw new Error('gather expects int32 indices.');
+  checkIndices(indices.values, table.shape[0], 'gather', 'indices');
   const dim = table.shape[1];
   const idx = indices.values;
   const { t: y, data } = emptyFloat([...indices.shape, dim]);

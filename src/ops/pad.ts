@@ -1,8 +1,10 @@
 import { getBackend } from '../backend/registry.js';
-import { formatShape, normalizeAxis, sizeOf } from '../tensor/shape.js';
+import { describeValue } from '../tensor/describe.js';
+import { formatShape, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { empty, emptyFloat, floatData } from './create.js';
 import { record } from './tape.js';
+import { checkAxis, checkTensor, fail } from './validate.js';
 
 /** The [outer, length, inner] view of x around one axis, the form the block kernels work on. */
 function around(x: Tensor, axis: number): { outer: number; length: number; inner: number } {
@@ -11,7 +13,8 @@ function around(x: Tensor, axis: number): { outer: number; length: number; inner
 
 /** Zero-pads one axis with `before` and `after` zeros. */
 export function padAxis(x: Tensor, axis: number, before: number, after: number): Tensor {
-  const a = normalizeAxis(axis, x.rank);
+  checkTensor(x, 'padAxis', 'x');
+  const a = checkAxis(axis, x.rank, 'padAxis');
   if (!Number.isInteger(before) || !Number.isInteger(after) || before < 0 || after < 0) {
     throw new Error(`padAxis: paddings must be non-negative integers, got [${before}, ${after}].`);
   }
@@ -39,6 +42,13 @@ export function padAxis(x: Tensor, axis: number, before: number, after: number):
 
 /** Zero-pads x with one [before, after] pair per axis (NumPy's `pad` with constant zeros). */
 export function pad(x: Tensor, paddings: readonly (readonly [number, number])[]): Tensor {
+  checkTensor(x, 'pad', 'x');
+  if (!Array.isArray(paddings))
+    fail('pad', `paddings must be an array of [before, after] pairs, got ${describeValue(paddings)}.`);
+  paddings.forEach((p, i) => {
+    if (!Array.isArray(p) || p.length !== 2)
+      fail('pad', `paddings[${i}] must be a [before, after] pair, got ${describeValue(p)}.`);
+  });
   if (paddings.length !== x.rank) {
     throw new Error(`pad: needs one [before, after] pair per axis of ${formatShape(x.shape)}, got ${paddings.length}.`);
   }
@@ -50,7 +60,8 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[])
  * NumPy's `repeat`: nearest-neighbour upsampling. The gradient sums each group of copies.
  */
 export function repeatElements(x: Tensor, axis: number, times: number): Tensor {
-  const a = normalizeAxis(axis, x.rank);
+  checkTensor(x, 'repeatElements', 'x');
+  const a = checkAxis(axis, x.rank, 'repeatElements');
   if (!Number.isInteger(times) || times <= 0)
     throw new Error(`repeatElements: times must be a positive integer, got ${times}.`);
   if (times === 1) return x;

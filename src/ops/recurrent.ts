@@ -1,8 +1,12 @@
-import type { GateActivation, GruSequence, LstmSequence } from '../backend/backend.js';
+import type { GruSequence, LstmSequence } from '../backend/backend.js';
 import { Tensor } from '../tensor/tensor.js';
 import { floatBuffer, floatData, outputBuffer } from './create.js';
+import { type GruOpOptions, type RecurrentOpOptions, checkMask, resolve } from './recurrent_options.js';
 import { SequencePlan, checkRecurrentWeights } from './recurrent_seq.js';
 import { record } from './tape.js';
+import { checkBoolean, checkTensor } from './validate.js';
+
+export type { GruOpOptions, RecurrentOpOptions };
 
 /*
  * Fused recurrent layers as single differentiable ops. The forward pass runs the whole sequence
@@ -12,44 +16,6 @@ import { record } from './tape.js';
  * entry rather than thousands. Weight layouts and gate orders are Keras's: LSTM [i, f, c, o],
  * GRU [z, r, h].
  */
-
-export interface RecurrentOpOptions {
-  /** Process time steps last to first; the returned sequence is then in reversed time order (as Keras). */
-  goBackwards?: boolean;
-  /** Return every step's output [B, T, u] instead of the last one [B, u]. */
-  returnSequences?: boolean;
-  /** Masked steps output zeros instead of repeating the previous output (Bidirectional's choice). */
-  zeroOutputForMask?: boolean;
-  activation?: GateActivation;
-  recurrentActivation?: GateActivation;
-  /** Recurrent dropout: [B, u] multiplier of h before each recurrent matmul (already scaled by 1/keep). */
-  recurrentDropMask?: Tensor | null;
-}
-
-export interface GruOpOptions extends RecurrentOpOptions {
-  /** Keras 3's default: apply the reset gate after the recurrent matmul; bias is then [2, 3u]. */
-  resetAfter?: boolean;
-}
-
-interface Resolved {
-  goBackwards: boolean;
-  returnSequences: boolean;
-  zeroOut: boolean;
-  act: GateActivation;
-  recAct: GateActivation;
-  drop: Float32Array | null;
-}
-
-function resolve(o: RecurrentOpOptions, act: GateActivation, recAct: GateActivation): Resolved {
-  return {
-    goBackwards: o.goBackwards ?? false,
-    returnSequences: o.returnSequences ?? false,
-    zeroOut: o.zeroOutputForMask ?? false,
-    act: o.activation ?? act,
-    recAct: o.recurrentActivation ?? recAct,
-    drop: o.recurrentDropMask ? floatData(o.recurrentDropMask, 'recurrent dropout mask') : null,
-  };
-}
 
 function weightInputs(x: Tensor, kernel: Tensor, rk: Tensor, bias: Tensor | null): Tensor[] {
   return bias ? [x, kernel, rk, bias] : [x, kernel, rk];
@@ -82,8 +48,9 @@ export function lstm(
   mask: Tensor | null,
   options: RecurrentOpOptions = {},
 ): { output: Tensor; h: Tensor; c: Tensor } {
-  const u = checkRecurrentWeights('LSTM', x, kernel, recurrentKernel, bias, 4, [4 * recurrentKernel.shape[0]]);
-  const o = resolve(options, 'tanh', 'sigmoid');
+  const u = checkRecurrentWeights('LSTM', x, kernel, recurrentKernel, bias, 4, (n) => [4 * n]);
+  checkMask(mask, 'LSTM');
+  const o = resolve('LSTM', options, 'tanh', 'sigmoid');
   const plan = new SequencePlan('LSTM', x, u, mask, o.goBackwards, o.drop);
   const { B, T, F, be } = plan;
   const G = 4 * u;
@@ -146,9 +113,9 @@ export function gru(
   mask: Tensor | null,
   options: GruOpOptions = {},
 ): { output: Tensor; h: Tensor } {
-  const resetAfter = options.resetAfter ?? true;
-  const u0 = recurrentKernel.shape[0];
-  checkRecurrentWeights('GRU', x, kernel, recurrentKernel, bias, 3, resetAfter ? [2, 3 * u0] : [3 * u0]);
+  const resetAfter = options?.resetAfter === undefined ? true : checkBoolean(options.resetAfter, 'GRU', 'resetAfter');
+  checkRecurrentWeights('GRU', x, kernel, recurrentKernel, bias, 3, (n) => (resetAfter ? [2, 3 * n] : [3 * n]));
+  checkMask(mask, 'GRU');
   return resetAfter
     ? gruResetAfter(x, kernel, recurrentKernel, bias, mask, options)
     : gruResetBefore(x, kernel, recurrentKernel, bias, mask, options);
@@ -164,7 +131,7 @@ function gruResetAfter(
 ): { output: Tensor; h: Tensor } {
   const u = rk.shape[0];
   const G = 3 * u;
-  const o = resolve(options, 'tanh', 'sigmoid');
+  const o = resolve('GRU', options, 'tanh', 'sigmoid');
   const plan = new SequencePlan('GRU', x, u, mask, o.goBackwards, o.drop);
   const { B, T, F, be } = plan;
   // One backend call each way, as for the LSTM.
@@ -213,7 +180,7 @@ function gruResetBefore(
 ): { output: Tensor; h: Tensor } {
   const u = rk.shape[0];
   const G = 3 * u;
-  const o = resolve(options, 'tanh', 'sigmoid');
+  const o = resolve('GRU', options, 'tanh', 'sigmoid');
   const seq = new SequencePlan('GRU', x, u, mask, o.goBackwards, o.drop);
   const { B, T, be } = seq;
   const kd = floatData(kernel, 'GRU');
@@ -306,8 +273,9 @@ export function simpleRnn(
   mask: Tensor | null,
   options: RecurrentOpOptions = {},
 ): { output: Tensor; h: Tensor } {
-  const u = checkRecurrentWeights('SimpleRNN', x, kernel, recurrentKernel, bias, 1, [recurrentKernel.shape[0]]);
-  const o = resolve(options, 'tanh', 'sigmoid');
+  const u = checkRecurrentWeights('SimpleRNN', x, kernel, recurrentKernel, bias, 1, (n) => [n]);
+  checkMask(mask, 'SimpleRNN');
+  const o = resolve('SimpleRNN', options, 'tanh', 'sigmoid');
   const seq = new SequencePlan('SimpleRNN', x, u, mask, o.goBackwards, o.drop);
   const { B, T, be } = seq;
   const kd = floatData(kernel, 'SimpleRNN');
@@ -355,6 +323,7 @@ export function simpleRnn(
 
 /** x [B, T, ...] with its time axis reversed (how Bidirectional puts a backward sequence back in order). */
 export function reverseTime(x: Tensor): Tensor {
+  checkTensor(x, 'reverseTime', 'x');
   if (x.rank < 2) throw new Error(`reverseTime expects a tensor with a time axis, got rank ${x.rank}.`);
   const flip = (src: Float32Array): Float32Array => {
     const [B, T] = x.shape;

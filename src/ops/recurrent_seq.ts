@@ -3,6 +3,7 @@ import { getBackend } from '../backend/registry.js';
 import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { floatBuffer, floatData, outputBuffer } from './create.js';
+import { checkTensor } from './validate.js';
 
 /** Bytes of input projection computed ahead of the recurrence: well inside a core's L2 cache. */
 const PROJECTION_CHUNK_BYTES = 256 * 1024;
@@ -305,7 +306,10 @@ function timeMajorMask(mask: Tensor, B: number, T: number, what: string): Uint8A
   return out;
 }
 
-/** Checks kernel [F, width], recurrent kernel [u, width] and a bias of `biasShape`. */
+/**
+ * Checks x [B, T, F], kernel [F, width], recurrent kernel [u, width] (u ≥ 1) and a bias of
+ * `biasShape(u)`; returns u.
+ */
 export function checkRecurrentWeights(
   what: string,
   x: Tensor,
@@ -313,23 +317,27 @@ export function checkRecurrentWeights(
   recurrentKernel: Tensor,
   bias: Tensor | null,
   gates: number,
-  biasShape: readonly number[],
+  biasShape: (units: number) => readonly number[],
 ): number {
+  checkTensor(x, what, 'x');
+  checkTensor(kernel, what, 'kernel');
+  checkTensor(recurrentKernel, what, 'recurrentKernel');
+  if (bias !== null) checkTensor(bias, what, 'bias');
   if (x.rank !== 3)
     throw new Error(`${what} expects a 3D input (batch, timesteps, features), got shape ${formatShape(x.shape)}.`);
-  const u = recurrentKernel.shape[0];
+  const u = recurrentKernel.rank === 2 ? recurrentKernel.shape[0] : 0;
   const width = gates * u;
   const ok = (t: Tensor, s: readonly number[]): boolean => t.rank === s.length && t.shape.every((d, i) => d === s[i]);
-  if (!ok(recurrentKernel, [u, width]))
+  if (u < 1 || !ok(recurrentKernel, [u, width]))
     throw new Error(
-      `${what}: recurrent kernel must be (units, ${gates}·units), got ${formatShape(recurrentKernel.shape)}.`,
+      `${what}: recurrent kernel must be (units, ${gates}·units) with units ≥ 1, got ${formatShape(recurrentKernel.shape)}.`,
     );
   if (!ok(kernel, [x.shape[2], width])) {
     throw new Error(
       `${what}: kernel ${formatShape(kernel.shape)} does not fit inputs with ${x.shape[2]} features and ${u} units (expected (${x.shape[2]}, ${width})).`,
     );
   }
-  if (bias && !ok(bias, biasShape))
-    throw new Error(`${what}: bias must be ${formatShape(biasShape)}, got ${formatShape(bias.shape)}.`);
+  if (bias && !ok(bias, biasShape(u)))
+    throw new Error(`${what}: bias must be ${formatShape(biasShape(u))}, got ${formatShape(bias.shape)}.`);
   return u;
 }

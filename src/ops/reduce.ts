@@ -1,14 +1,9 @@
 import { getBackend } from '../backend/registry.js';
-import { normalizeAxis } from '../tensor/shape.js';
+import { formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { emptyFloat, floatData, floatBuffer } from './create.js';
 import { record } from './tape.js';
-
-function normalizeAxes(axis: number | readonly number[] | undefined, rank: number): number[] {
-  if (axis === undefined) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof axis === 'number' ? [axis] : [...axis];
-  return [...new Set(list.map((a) => normalizeAxis(a, rank)))].sort((a, b) => a - b);
-}
+import { checkAxes, checkAxis, checkBoolean, checkNumber, checkShapeArg, checkTensor, fail } from './validate.js';
 
 function reducedShape(shape: readonly number[], axes: readonly number[], keepDims: boolean): number[] {
   const out: number[] = [];
@@ -36,7 +31,9 @@ function sumRaw(x: Float32Array, shape: readonly number[], axes: readonly number
 }
 
 export function sum(x: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
-  const axes = normalizeAxes(axis, x.rank);
+  checkTensor(x, 'sum', 'x');
+  checkBoolean(keepDims, 'sum', 'keepDims');
+  const axes = checkAxes(axis, x.rank, 'sum');
   const outShape = reducedShape(x.shape, axes, keepDims);
   const data = axes.length === 0 ? floatData(x, 'sum').slice() : sumRaw(floatData(x, 'sum'), x.shape, axes);
   const y = new Tensor(data, outShape, 'float32');
@@ -45,7 +42,8 @@ export function sum(x: Tensor, axis?: number | readonly number[], keepDims = fal
 }
 
 export function mean(x: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
-  const axes = normalizeAxes(axis, x.rank);
+  checkTensor(x, 'mean', 'x');
+  const axes = checkAxes(axis, x.rank, 'mean');
   const count = axes.reduce((p, a) => p * x.shape[a], 1);
   const s = sum(x, axes, keepDims);
   return scale(s, 1 / count);
@@ -53,7 +51,11 @@ export function mean(x: Tensor, axis?: number | readonly number[], keepDims = fa
 
 /** Max over one axis, with its gradient routed to the (first) maximal element. */
 export function max(x: Tensor, axis: number, keepDims = false): Tensor {
-  const a = normalizeAxis(axis, x.rank);
+  checkTensor(x, 'max', 'x');
+  checkBoolean(keepDims, 'max', 'keepDims');
+  const a = checkAxis(axis, x.rank, 'max');
+  // A maximum over nothing has no value (NumPy refuses it too) and its gradient no element to go to.
+  if (x.shape[a] === 0) fail('max', `axis ${axis} of shape ${formatShape(x.shape)} is empty; it has no maximum.`);
   const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
   const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
   const reduce = x.shape[a];
@@ -74,7 +76,9 @@ export function max(x: Tensor, axis: number, keepDims = false): Tensor {
 
 /** Index of the maximum along an axis (int32, no gradient). */
 export function argMax(x: Tensor, axis = -1): Tensor {
-  const a = normalizeAxis(axis, x.rank);
+  checkTensor(x, 'argMax', 'x');
+  const a = checkAxis(axis, x.rank, 'argMax');
+  if (x.shape[a] === 0) fail('argMax', `axis ${axis} of shape ${formatShape(x.shape)} is empty; it has no maximum.`);
   const outer = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
   const inner = x.shape.slice(a + 1).reduce((p, d) => p * d, 1);
   const out = floatBuffer(outer * inner);
@@ -89,7 +93,9 @@ export function argMax(x: Tensor, axis = -1): Tensor {
  * differs from the mask value), so it reads any dtype.
  */
 export function any(x: Tensor, axis?: number | readonly number[], keepDims = false): Tensor {
-  const axes = normalizeAxes(axis, x.rank);
+  checkTensor(x, 'any', 'x');
+  checkBoolean(keepDims, 'any', 'keepDims');
+  const axes = checkAxes(axis, x.rank, 'any');
   const outShape = reducedShape(x.shape, axes, keepDims);
   // The output offset each input axis moves by: 0 along the reduced axes.
   const strides = new Array<number>(x.rank).fill(0);
@@ -115,8 +121,19 @@ export function any(x: Tensor, axis?: number | readonly number[], keepDims = fal
   return new Tensor(out, outShape, 'bool');
 }
 
+/** `from` broadcasts to exactly `to`: no higher rank, and each dimension 1 or equal (right-aligned). */
+function checkBroadcastsTo(from: readonly number[], to: readonly number[], op: string): void {
+  const lead = to.length - from.length;
+  if (lead < 0 || from.some((d, i) => d !== 1 && d !== to[lead + i])) {
+    fail(op, `shape ${formatShape(from)} does not broadcast to ${formatShape(to)}.`);
+  }
+}
+
 /** Repeats x (whose shape broadcasts to `shape`) up to `shape`. */
 export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor(x, 'broadcastTo', 'x');
+  checkShapeArg(shape, 'broadcastTo', 'shape');
+  checkBroadcastsTo(x.shape, shape, 'broadcastTo');
   if (x.shape.length === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
   const { t: y, data } = emptyFloat(shape);
   const zero = floatBuffer(1);
@@ -127,6 +144,9 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Sums a gradient of a broadcast result back down to the operand's shape. */
 export function unbroadcast(dy: Tensor, shape: readonly number[]): Tensor {
+  checkTensor(dy, 'unbroadcast', 'dy');
+  checkShapeArg(shape, 'unbroadcast', 'shape');
+  checkBroadcastsTo(shape, dy.shape, 'unbroadcast');
   if (dy.shape.length === shape.length && dy.shape.every((d, i) => d === shape[i])) return dy;
   const lead = dy.rank - shape.length;
   const axes: number[] = [];
@@ -139,6 +159,8 @@ export function unbroadcast(dy: Tensor, shape: readonly number[]): Tensor {
 
 /** x · c for a plain number (kept here because mean needs it and arithmetic imports this file). */
 export function scale(x: Tensor, c: number): Tensor {
+  checkTensor(x, 'scale', 'x');
+  checkNumber(c, 'scale', 'c');
   const xd = floatData(x, 'scale');
   const { t: y, data } = emptyFloat(x.shape);
   for (let i = 0; i < data.length; i++) data[i] = xd[i] * c;

@@ -1,11 +1,26 @@
 import { getBackend } from '../backend/registry.js';
-import { formatShape, normalizeAxis, sizeOf } from '../tensor/shape.js';
+import { describeValue } from '../tensor/describe.js';
+import { formatShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 import { empty } from './create.js';
 import { record } from './tape.js';
+import {
+  checkAxis,
+  checkIndices,
+  checkInt,
+  checkPerm,
+  checkRank,
+  checkTensor,
+  checkTensors,
+  fail,
+} from './validate.js';
 
 /** A new shape over the same storage; one dimension may be -1. */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  checkTensor(x, 'reshape', 'x');
+  if (!Array.isArray(shape)) fail('reshape', `shape must be an array of integers, got ${describeValue(shape)}.`);
+  if (shape.filter((d) => d === -1).length > 1)
+    fail('reshape', `shape ${describeValue(shape)} may hold at most one -1.`);
   const resolved = shape.slice();
   const unknown = resolved.indexOf(-1);
   if (unknown >= 0) {
@@ -23,7 +38,8 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 }
 
 export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
-  const p = perm ?? x.shape.map((_, i) => x.rank - 1 - i);
+  checkTensor(x, 'transpose', 'x');
+  const p = perm === undefined ? x.shape.map((_, i) => x.rank - 1 - i) : checkPerm(perm, x.rank, 'transpose');
   const outShape = p.map((a) => x.shape[a]);
   const y = empty(outShape, x.dtype);
   getBackend().transpose(x.values, x.shape, p, y.values);
@@ -34,9 +50,11 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
 }
 
 export function concat(xs: readonly Tensor[], axis = -1): Tensor {
-  if (xs.length === 0) throw new Error('concat needs at least one tensor.');
+  checkTensors(xs, 'concat', 'xs');
+  if (xs.length === 0) fail('concat', 'needs at least one tensor.');
   const rank = xs[0].rank;
-  const a = normalizeAxis(axis, rank);
+  if (rank === 0) fail('concat', 'cannot join scalars (rank 0); give tensors of rank ≥ 1.');
+  const a = checkAxis(axis, rank, 'concat');
   for (const t of xs) {
     if (t.rank !== rank || t.shape.some((d, i) => i !== a && d !== xs[0].shape[i])) {
       throw new Error(
@@ -69,7 +87,10 @@ export function concat(xs: readonly Tensor[], axis = -1): Tensor {
 
 /** The block x[..., begin : begin + size, ...] along one axis. */
 export function sliceAxis(x: Tensor, axis: number, begin: number, size: number): Tensor {
-  const a = normalizeAxis(axis, x.rank);
+  checkTensor(x, 'sliceAxis', 'x');
+  const a = checkAxis(axis, x.rank, 'sliceAxis');
+  checkInt(begin, 'sliceAxis', 'begin', 0, x.shape[a]);
+  checkInt(size, 'sliceAxis', 'size', 0, x.shape[a] - begin);
   const outer = sizeOf(x.shape.slice(0, a));
   const innerUnit = sizeOf(x.shape.slice(a + 1));
   const outShape = x.shape.slice();
@@ -85,7 +106,8 @@ export function sliceAxis(x: Tensor, axis: number, begin: number, size: number):
 }
 
 export function expandDims(x: Tensor, axis: number): Tensor {
-  const a = axis < 0 ? axis + x.rank + 1 : axis;
+  checkTensor(x, 'expandDims', 'x');
+  const a = checkAxis(axis, x.rank + 1, 'expandDims');
   const shape = x.shape.slice();
   shape.splice(a, 0, 1);
   return reshape(x, shape);
@@ -93,6 +115,15 @@ export function expandDims(x: Tensor, axis: number): Tensor {
 
 /** Stacks equally shaped tensors along a new axis. */
 export function stack(xs: readonly Tensor[], axis = 0): Tensor {
+  checkTensors(xs, 'stack', 'xs');
+  if (xs.length === 0) fail('stack', 'needs at least one tensor.');
+  const first = xs[0].shape;
+  for (const t of xs) {
+    if (t.rank !== first.length || t.shape.some((d, i) => d !== first[i])) {
+      fail('stack', `every tensor must have the same shape, got ${xs.map((u) => formatShape(u.shape)).join(', ')}.`);
+    }
+  }
+  checkAxis(axis, xs[0].rank + 1, 'stack');
   return concat(
     xs.map((t) => expandDims(t, axis)),
     axis,
@@ -101,7 +132,11 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
 
 /** Repeats each slice along `axis` `times` times, in place (`[a, b]` → `[a, a, b, b]`). */
 export function repeatAlong(x: Tensor, axis: number, times: number): Tensor {
-  const a = normalizeAxis(axis, x.rank);
+  checkTensor(x, 'repeatAlong', 'x');
+  const a = checkAxis(axis, x.rank, 'repeatAlong');
+  checkInt(times, 'repeatAlong', 'times', 0);
+  // No copies (or nothing to copy): the result is empty along the axis.
+  if (times === 0 || x.shape[a] === 0) return sliceAxis(x, a, 0, 0);
   const parts: Tensor[] = [];
   for (let i = 0; i < x.shape[a]; i++) {
     const s = sliceAxis(x, a, i, 1);
@@ -112,6 +147,13 @@ export function repeatAlong(x: Tensor, axis: number, times: number): Tensor {
 
 /** Rows of x selected by integer indices along axis 0 (used for batching and shuffling; no gradient). */
 export function takeRows(x: Tensor, indices: Int32Array | readonly number[]): Tensor {
+  checkTensor(x, 'takeRows', 'x');
+  checkRank(x, 'takeRows', 'x', 1, Number.POSITIVE_INFINITY);
+  if (!(indices instanceof Int32Array) && !Array.isArray(indices)) {
+    fail('takeRows', `indices must be an Int32Array or an array of integers, got ${describeValue(indices)}.`);
+  }
+  // O(batch) per call: a shuffled batch is gathered row by row anyway, which costs more.
+  checkIndices(indices, x.shape[0], 'takeRows', 'indices');
   const row = x.shape.length > 1 ? sizeOf(x.shape.slice(1)) : 1;
   const y = empty([indices.length, ...x.shape.slice(1)], x.dtype);
   const src = x.values;
@@ -153,6 +195,10 @@ function gatherRowsU8(src: Uint8Array, dst: Uint8Array, indices: Int32Array | re
 
 /** A contiguous run of rows [start, end) along axis 0, sharing storage (no gradient). */
 export function rowRange(x: Tensor, start: number, end: number): Tensor {
+  checkTensor(x, 'rowRange', 'x');
+  checkRank(x, 'rowRange', 'x', 1, Number.POSITIVE_INFINITY);
+  checkInt(start, 'rowRange', 'start', 0, x.shape[0]);
+  checkInt(end, 'rowRange', 'end', start, x.shape[0]);
   const row = x.shape.length > 1 ? sizeOf(x.shape.slice(1)) : 1;
   return new Tensor(x.values.subarray(start * row, end * row), [end - start, ...x.shape.slice(1)], x.dtype);
 }

@@ -43,6 +43,7 @@ export function record(inputs: readonly Tensor[], outputs: readonly Tensor[], ba
 
 /** Runs `f` without recording (for work that must never be differentiated, such as backward passes). */
 export function noGrad<T>(f: () => T): T {
+  if (typeof f !== 'function') throw new TypeError('noGrad: f must be a function.');
   const saved = recording;
   recording = null;
   try {
@@ -71,6 +72,10 @@ export function installGradientAdder(add: (a: Tensor, b: Tensor) => Tensor): voi
  * gradient of that value with respect to each tensor in `watch`.
  */
 export function valueAndGrads(f: () => Tensor, watch: readonly Tensor[]): ValueAndGrads {
+  if (typeof f !== 'function') throw new TypeError('valueAndGrads: f must be a function returning a tensor.');
+  if (!Array.isArray(watch) || !watch.every((w) => w instanceof Tensor)) {
+    throw new TypeError('valueAndGrads: watch must be an array of tensors.');
+  }
   if (recording) throw new Error('valueAndGrads cannot be nested.');
   const rec: Recording = { entries: [], tracked: new Set(watch.map((t) => t.id)) };
   recording = rec;
@@ -80,6 +85,7 @@ export function valueAndGrads(f: () => Tensor, watch: readonly Tensor[]): ValueA
   } finally {
     recording = null;
   }
+  if (!(value instanceof Tensor)) throw new TypeError('valueAndGrads: f must return a tensor.');
   const grads = new Map<number, Tensor>();
   grads.set(value.id, ones(value.shape));
   for (let e = rec.entries.length - 1; e >= 0; e--) {

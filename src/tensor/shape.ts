@@ -42,15 +42,16 @@ export function formatShape(shape: SymbolicShape): string {
   return dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
 }
 
-/** NumPy broadcasting of two concrete shapes; throws with both shapes when they cannot broadcast. */
-export function broadcastShapes(a: Shape, b: Shape): number[] {
+/** NumPy broadcasting of two concrete shapes; throws with both shapes (and `where`) when they cannot broadcast. */
+export function broadcastShapes(a: Shape, b: Shape, where?: string): number[] {
   const rank = Math.max(a.length, b.length);
   const out = new Array<number>(rank);
   for (let i = 0; i < rank; i++) {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new Error(`Shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together.`);
+      const prefix = where ? `${where}: ` : '';
+      throw new Error(`${prefix}Shapes ${formatShape(a)} and ${formatShape(b)} cannot be broadcast together.`);
     }
     out[i] = da === 1 ? db : da;
   }
