@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Input, Model, Sequential, layers, loadModel, plotModel } from '../src/index.js';
@@ -62,4 +62,30 @@ test('plotModel: a layer applied to its own output is drawn (one box, the edge b
   assert.ok(
     (await plotModel(new Model(named, new layers.Dense(1).apply(named)))).includes('a&lt;b&gt;&amp;&quot;c&quot;'),
   );
+});
+
+test('plotModel writes a real PNG for a .png file, at the size of the SVG; other extensions are refused up front', async () => {
+  const qa = await loadModel(join(FIXTURES, 'qa', 'model.keras'));
+  const folder = mkdtempSync(join(tmpdir(), 'dendrite-plot-'));
+  const path = join(folder, 'qa.png');
+  const svg = await plotModel(qa, { toFile: path, showShapes: true });
+  const png = readFileSync(path);
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature');
+  assert.equal(png.toString('latin1', 12, 16), 'IHDR');
+  const [, width, height] = /^<svg [^>]*width="(\d+)" height="(\d+)"/.exec(svg)!.map(Number);
+  assert.deepEqual([png.readUInt32BE(16), png.readUInt32BE(20)], [width, height]);
+  // Drawn, labels included: a blank picture of this size compresses to 2 kB, boxes alone to little more.
+  assert.ok(png.length > 20000, `a PNG of ${png.length} bytes`);
+
+  await assert.rejects(
+    plotModel(qa, { toFile: join(folder, 'qa.jpg') }),
+    /plotModel: cannot write '.*qa\.jpg': \.jpg is not a format plotModel writes; name an \.svg or a \.png file\./,
+  );
+  await assert.rejects(
+    plotModel(qa, { toFile: join(folder, 'qa') }),
+    /the name has no extension; name an \.svg or a \.png file/,
+  );
+  const untyped = { toFile: 42 } as unknown as { toFile: string };
+  await assert.rejects(plotModel(qa, untyped), /toFile must be a file path ending in \.svg or \.png, got number 42/);
+  assert.ok(!existsSync(join(folder, 'qa.jpg')));
 });

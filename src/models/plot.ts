@@ -6,10 +6,11 @@
 import { formatShape, type SymbolicShape } from '../tensor/shape.js';
 import type { Layer } from '../layers/layer.js';
 import { writeBytes } from '../node/files.js';
+import { checkImagePath, imageBytes } from '../node/image_file.js';
 import type { Functional } from './functional.js';
 
 export interface PlotModelArgs {
-  /** Writes the SVG to this path as well (Node.js); the SVG text is returned either way. */
+  /** Writes the picture to this path as well (Node.js): an `.svg` file, or a `.png` rendered from it. The SVG text is returned either way. */
   toFile?: string;
   /** Adds each layer's input and output shapes. */
   showShapes?: boolean;
@@ -59,6 +60,7 @@ function shapesText(shapes: readonly SymbolicShape[]): string {
 }
 
 export async function plotModel(model: Functional, args: PlotModelArgs = {}): Promise<string> {
+  if (args.toFile !== undefined) checkImagePath(args.toFile);
   if (!model.built || model.layers.length === 0) {
     throw new Error(
       `Model '${model.name}' has not been built yet, so it has no graph to plot: give its first layer an inputShape, or fit it first.`,
@@ -260,6 +262,6 @@ export async function plotModel(model: Functional, args: PlotModelArgs = {}): Pr
   }
   out.push('</svg>');
   const svg = `${out.join('\n')}\n`;
-  if (args.toFile) await writeBytes(args.toFile, new TextEncoder().encode(svg));
+  if (args.toFile !== undefined) await writeBytes(args.toFile, await imageBytes(args.toFile, svg));
   return svg;
 }

@@ -45,7 +45,7 @@ function isDendriteRoot(dir: string): boolean {
 }
 
 /** The package root: the nearest ancestor of this module (src/… or dist/…) whose package.json is Dendrite's. */
-function packageRoot(): string | null {
+export function packageRoot(): string | null {
   const starts = [thisDir(), process.cwd()];
   for (const start of starts) {
     if (!start) continue;
