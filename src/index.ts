@@ -59,5 +59,5 @@ export {
 export { CSVLogger } from './node/csv_logger.js';
 export { ModelCheckpoint, type ModelCheckpointArgs } from './node/model_checkpoint.js';
 export type { CompileArgs } from './training/compile_config.js';
-export type { FitArgs, EvaluateArgs } from './training/trainer.js';
+export type { FitArgs, EvaluateArgs, StepData } from './training/trainer.js';
 export type { Data, ArrayLike } from './training/data.js';

@@ -7,6 +7,8 @@ import {
   type CallContext,
   Input,
   type KerasTensor,
+  type Logs,
+  type StepData,
   Model,
   layers,
   random,
@@ -90,4 +92,55 @@ test('subclassed and functional models nest in each other', async () => {
 test('a Model with no inputs, outputs or call of its own says so', () => {
   assert.throws(() => new Model().predict(random.uniform([2, 2])), /no inputs and outputs, and no call\(\) of its own/);
   assert.throws(() => new Model(Input({ shape: [2] })), /needs both its inputs and its outputs, or neither/);
+});
+
+test("a model's own trainStep runs inside fit, with callbacks and the progress logs it returns", async () => {
+  const { LambdaCallback, valueAndGrads } = await import('../src/index.js');
+  /** Keras's guide: a custom train_step that does what the default does, by hand. */
+  class Custom extends Model<KerasTensor> {
+    dense = new layers.Dense(2);
+    steps = 0;
+    override call(x: Tensor): Tensor {
+      return this.dense.apply(x);
+    }
+    override trainStep(data: StepData): Logs {
+      this.steps++;
+      const vars = this.trainableWeights;
+      const { value, grads } = valueAndGrads(
+        () => this.computeLoss(data.y, this.predictStep(data.x), data.sampleWeight),
+        vars.map((v) => v.value),
+      );
+      this.optimizer!.applyGradients(grads, vars);
+      return { loss: value.values[0], custom: 1 };
+    }
+  }
+  const x = random.uniform([12, 3]);
+  const y = random.uniform([12, 2]);
+  setSeed(11);
+  const custom = new Custom();
+  custom.compile({ optimizer: 'sgd', loss: 'mse' });
+  const seen: number[] = [];
+  await custom.fit(x, y, {
+    epochs: 2,
+    batchSize: 4,
+    shuffle: false,
+    verbose: 0,
+    callbacks: [new LambdaCallback({ onBatchEnd: (_b, logs) => void seen.push(logs?.custom ?? 0) })],
+  });
+  assert.equal(custom.steps, 6);
+  assert.deepEqual(seen, [1, 1, 1, 1, 1, 1]);
+
+  // The same steps through the default path give the same weights.
+  setSeed(11);
+  const plain = new (class extends Model<KerasTensor> {
+    dense = new layers.Dense(2);
+    override call(t: Tensor): Tensor {
+      return this.dense.apply(t);
+    }
+  })();
+  plain.compile({ optimizer: 'sgd', loss: 'mse' });
+  await plain.fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
+  const a = custom.getWeights().map((w) => w.arraySync());
+  const b = plain.getWeights().map((w) => w.arraySync());
+  assert.deepEqual(a, b);
 });

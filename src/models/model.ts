@@ -8,7 +8,14 @@ import type { History, Logs } from '../training/callbacks.js';
 import { COMPILE_OPTIONS, type CompileArgs } from '../training/compile_config.js';
 import type { Data, Slot } from '../training/data.js';
 import type { Optimizer } from '../training/optimizers.js';
-import { type EvaluateArgs, type FitArgs, type TrainableModel, Trainer, adaptInputs } from '../training/trainer.js';
+import {
+  type EvaluateArgs,
+  type FitArgs,
+  type StepData,
+  type TrainableModel,
+  Trainer,
+  adaptInputs,
+} from '../training/trainer.js';
 import { Functional, type SymbolicStructure } from './functional.js';
 import { WindowTooLargeError } from '../layers/length_inverse.js';
 import { explainTooShort } from './too_short.js';
@@ -190,18 +197,15 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
    */
   private inferInBatches(xs: Tensor[], batchSize: number): Tensor[] {
     const n = xs[0].shape[0];
-    if (n === 0) return this.forward(xs, false);
+    if (n === 0) return this.predictStep(xs);
     // Predictions with one row per sample go straight into arrays for all n rows; any other
     // output (a custom layer that reshapes across the batch) is copied per batch and concatenated.
     let results: Tensor[] | null = null;
-    const chunks: Tensor[][] = this.outputs.map(() => []);
+    const chunks: Tensor[][] = this.outputSlots().map(() => []);
     for (let start = 0; start < n; start += batchSize) {
       const end = Math.min(start + batchSize, n);
       ops.withBufferPool(this.inferencePool, () => {
-        const outs = this.forward(
-          xs.map((t) => ops.rowRange(t, start, end)),
-          false,
-        );
+        const outs = this.predictStep(xs.map((t) => ops.rowRange(t, start, end)));
         if (start === 0 && outs.every((o) => o.rank > 0 && o.shape[0] === end)) {
           results = outs.map(
             (o) => new Tensor(allocData(o.dtype, n * (o.size / end)), [n, ...o.shape.slice(1)], o.dtype),
@@ -239,6 +243,53 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
     checkOptions('testOnBatch', args, BATCH_OPTIONS);
     const logs = this.requireCompiled('testOnBatch', x).testOnBatch(x, y, args.sampleWeight);
     return args.returnDict ? logs : flattenLogs(logs);
+  }
+
+  // ---- steps a subclass may replace (Keras's train_step, test_step, predict_step) ----------
+
+  /**
+   * One training step on one batch, as Keras's `train_step`: override it for a custom loop (a GAN,
+   * a loss of your own) and `fit` still batches, calls callbacks and shows the progress bar with the
+   * logs it returns. The default runs the compiled losses, the optimizer and the metrics.
+   */
+  trainStep(data: StepData): Logs {
+    return this.requireTrainer('trainStep').defaultTrainStep(data);
+  }
+
+  /** One evaluation step on one batch, as Keras's `test_step`; returns the logs to show. */
+  testStep(data: StepData): Logs {
+    return this.requireTrainer('testStep').defaultTestStep(data);
+  }
+
+  /** The outputs for one batch of inputs, as Keras's `predict_step`. */
+  predictStep(x: Tensor[]): Tensor[] {
+    return this.forward(x, false);
+  }
+
+  /**
+   * The compiled loss of predictions against targets (one per output, in order), with the model's
+   * own losses (regularization, addLoss) added, as Keras's `compute_loss`: a scalar tensor that
+   * gradients flow through.
+   */
+  computeLoss(y: readonly Tensor[], yPred: readonly Tensor[], sampleWeight: Float32Array | null = null): Tensor {
+    return this.requireTrainer('computeLoss').steps.computeLoss(y, yPred, sampleWeight).total;
+  }
+
+  get ownTrainStep(): ((data: StepData) => Logs) | null {
+    return this.trainStep === Model.prototype.trainStep ? null : (data) => this.trainStep(data);
+  }
+
+  get ownTestStep(): ((data: StepData) => Logs) | null {
+    return this.testStep === Model.prototype.testStep ? null : (data) => this.testStep(data);
+  }
+
+  private requireTrainer(method: string): Trainer {
+    if (!this.trainer) {
+      throw new Error(
+        `Model '${this.name}': ${method} needs compile() first, and data seen by fit, evaluate or trainOnBatch.`,
+      );
+    }
+    return this.trainer;
   }
 
   /** Prints the notebook's summary table. */

@@ -5,10 +5,11 @@ import { formatShape } from '../tensor/shape.js';
 import type { Variable } from '../layers/variable.js';
 import { checkOptions, optionNames } from '../layers/options.js';
 import { type Callback, type CallbackModel, History, type Logs } from './callbacks.js';
-import { type BuiltMetric, type Compiled, type CompileArgs, buildMetrics, resolveCompile } from './compile_config.js';
+import { type Compiled, type CompileArgs, resolveCompile } from './compile_config.js';
+import { StepRunner } from './steps.js';
 import { type Data, type Slot, adaptData, sampleCount } from './data.js';
 import { ProgressBar, emit } from './progress.js';
-import { type Batch, LossTracker, makeBatch } from './batching.js';
+import { LossTracker, makeBatch } from './batching.js';
 
 /** What the trainer needs of a model; `models/` implements it, so training never imports models. */
 export interface TrainableModel extends CallbackModel {
@@ -21,10 +22,24 @@ export interface TrainableModel extends CallbackModel {
   forward(inputs: readonly Tensor[], training: boolean): Tensor[];
   /** Losses from the latest run (`addLoss`, activity regularizers) and weight penalties, computed on reading. */
   readonly losses: Tensor[];
+  /** The model's own training step (Keras's overridden `train_step`), when it has one. */
+  readonly ownTrainStep: ((data: StepData) => Logs) | null;
+  /** The model's own test step (Keras's overridden `test_step`), when it has one. */
+  readonly ownTestStep: ((data: StepData) => Logs) | null;
   /** Checks whole datasets against the model (shapes through every layer, embedding indices) before any step. */
   validateInputs(inputs: readonly Tensor[]): void;
   /** A side given as a record with unsorted keys: its keys as written (data must then come by name). */
   unsortedRecordKeys(side: 'input' | 'output'): string[] | null;
+}
+
+/**
+ * One batch as a model's own `trainStep` or `testStep` receives it: the inputs and targets in the
+ * model's order, and the per-sample weights (with class weights folded in) or null.
+ */
+export interface StepData {
+  x: Tensor[];
+  y: Tensor[];
+  sampleWeight: Float32Array | null;
 }
 
 export interface FitArgs {
@@ -63,15 +78,36 @@ const FIT_OPTIONS = optionNames<FitArgs>({
 /** compile's state and the loops of fit / evaluate / predict for one model. */
 export class Trainer {
   readonly compiled: Compiled;
+  /** What one step does by default: losses, the optimizer update, metrics. */
+  readonly steps: StepRunner;
   /** The working set of one step, reused by every step of every loop. */
   private readonly pool = new ops.BufferPool();
-  private metrics: BuiltMetric[] | null = null;
+  /** The running losses of the loop in progress, which the default steps add to. */
+  private tracker: LossTracker;
 
   constructor(
     private readonly model: TrainableModel,
     args: CompileArgs,
   ) {
     this.compiled = resolveCompile(args, model.outputSlots());
+    this.steps = new StepRunner(model, this.compiled);
+    this.tracker = this.newTracker();
+  }
+
+  private newTracker(): LossTracker {
+    return new LossTracker(this.compiled.outputs.filter((o) => o.loss).map((o) => o.name));
+  }
+
+  /** The default training step on one batch, logged into the running means of the loop in progress. */
+  defaultTrainStep(data: StepData): Logs {
+    const batch = { xs: data.x, ys: data.y, sw: data.sampleWeight };
+    return this.steps.record(this.tracker, this.steps.train(batch), batch, data.x[0].shape[0]);
+  }
+
+  /** The default test step on one batch, logged into the running means of the loop in progress. */
+  defaultTestStep(data: StepData): Logs {
+    const batch = { xs: data.x, ys: data.y, sw: data.sampleWeight };
+    return this.steps.record(this.tracker, this.steps.test(batch), batch, data.x[0].shape[0]);
   }
 
   // ---- data -------------------------------------------------------------------------------
@@ -135,81 +171,6 @@ export class Trainer {
     return sw;
   }
 
-  // ---- one step ---------------------------------------------------------------------------
-
-  /** Σ weightᵢ · lossᵢ and each unweighted lossᵢ; sample weights scale per-sample losses before the batch mean. */
-  private losses(
-    ys: readonly Tensor[],
-    preds: readonly Tensor[],
-    sw: Float32Array | null,
-  ): { total: Tensor; each: Tensor[] } {
-    const each: Tensor[] = [];
-    let total: Tensor | null = null;
-    this.compiled.outputs.forEach((o, i) => {
-      if (!o.loss) return;
-      let values = o.loss(ys[i], preds[i]);
-      if (sw) {
-        const shape = [values.shape[0], ...values.shape.slice(1).map(() => 1)];
-        values = ops.mul(values, new Tensor(sw, shape, 'float32'));
-      }
-      const l = ops.mean(values);
-      each.push(l);
-      const weighted = o.weight === 1 ? l : ops.scale(l, o.weight);
-      total = total ? ops.add(total, weighted) : weighted;
-    });
-    if (!total) throw new Error('compile: no output has a loss.');
-    // Regularization and added losses count in the total (and its log), not in any output's loss.
-    for (const extra of this.model.losses) total = ops.add(total, extra);
-    return { total, each };
-  }
-
-  private ensureMetrics(ys: readonly Tensor[], preds: readonly Tensor[]): BuiltMetric[] {
-    this.metrics ??= buildMetrics(
-      this.compiled.outputs,
-      ys.map((y) => y.shape),
-      preds.map((p) => p.shape),
-    );
-    return this.metrics;
-  }
-
-  /**
-   * One optimizer step. Weights change only after the forward and backward passes succeeded.
-   * Runs inside the step's buffer pool: `preds` may only be read before the pool is released.
-   */
-  trainStep(
-    batch: Batch,
-    vars: readonly Variable[] = this.model.trainableWeights,
-    frozen: readonly Variable[] = this.model.nonTrainableWeights,
-  ): { loss: number; each: number[]; preds: Tensor[] } {
-    // Layers such as BatchNormalization update non-trainable state during the forward pass: keep a
-    // copy so that a step that throws leaves every weight as it was.
-    const saved = frozen.map((v) => v.snapshot());
-    let preds: Tensor[] = [];
-    let each: Tensor[] = [];
-    try {
-      const { value, grads } = ops.valueAndGrads(
-        () => {
-          preds = this.model.forward(batch.xs, true);
-          const l = this.losses(batch.ys, preds, batch.sw);
-          each = l.each;
-          return l.total;
-        },
-        vars.map((v) => v.value),
-      );
-      this.compiled.optimizer.applyGradients(grads, vars);
-      return { loss: value.values[0], each: each.map((t) => t.values[0]), preds };
-    } catch (e) {
-      frozen.forEach((v, i) => (v.value.values as Float32Array).set(saved[i]));
-      throw e;
-    }
-  }
-
-  testStep(batch: Batch): { loss: number; each: number[]; preds: Tensor[] } {
-    const preds = this.model.forward(batch.xs, false);
-    const l = this.losses(batch.ys, preds, batch.sw);
-    return { loss: l.total.values[0], each: l.each.map((t) => t.values[0]), preds };
-  }
-
   // ---- loops ------------------------------------------------------------------------------
 
   async fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
@@ -261,13 +222,14 @@ export class Trainer {
     for (let epoch = initialEpoch; epoch < epochs && !this.model.stopTraining; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin(epoch);
       if (verbose > 0) emit(`Epoch ${epoch + 1}/${epochs}\n`);
-      this.resetMetrics();
+      this.steps.resetMetrics();
       // Which weights train is read once an epoch (a callback may freeze layers between epochs).
       const vars = this.model.trainableWeights;
       const frozen = this.model.nonTrainableWeights;
       const bar = new ProgressBar(n, verbose);
       const order = shuffle ? permutation(n) : null;
-      const tracker = new LossTracker(this.compiled.outputs.filter((o) => o.loss).map((o) => o.name));
+      this.tracker = this.newTracker();
+      const own = this.model.ownTrainStep;
       let logs: Logs = {};
       for (let step = 0; step < steps && !this.model.stopTraining; step++) {
         const start = step * batchSize;
@@ -280,7 +242,8 @@ export class Trainer {
         }
         logs = ops.withBufferPool(this.pool, () => {
           const batch = makeBatch(xs, ys, sw, start, end, order);
-          return this.record(tracker, this.trainStep(batch, vars, frozen), batch, end - start);
+          if (own) return own({ x: batch.xs, y: batch.ys, sampleWeight: batch.sw });
+          return this.steps.record(this.tracker, this.steps.train(batch, vars, frozen), batch, end - start);
         });
         bar.update(end, logs);
         for (const cb of callbacks) {
@@ -301,40 +264,29 @@ export class Trainer {
     return history;
   }
 
-  private record(
-    tracker: LossTracker,
-    result: { loss: number; each: number[]; preds: Tensor[] },
-    batch: Batch,
-    size: number,
-  ): Logs {
-    tracker.add(result.loss, result.each, size);
-    const metrics = this.ensureMetrics(batch.ys, result.preds);
-    // Keras weights only `weightedMetrics` by sample and class weights; `metrics` see every sample alike.
-    for (const m of metrics) m.metric.update(batch.ys[m.output], result.preds[m.output], m.weighted ? batch.sw : null);
-    const logs = tracker.logs();
-    for (const m of metrics) logs[m.key] = m.metric.result();
-    return logs;
-  }
-
   runEvaluation(xs: Tensor[], ys: Tensor[], sw: Float32Array | null, batchSize: number, verbose: 0 | 1 | 2): Logs {
     const n = xs[0].shape[0];
-    const tracker = new LossTracker(this.compiled.outputs.filter((o) => o.loss).map((o) => o.name));
     const bar = new ProgressBar(n, verbose);
-    // Metrics accumulate per run: evaluation uses fresh state and restores nothing of training's.
-    const saved = this.metrics;
-    this.metrics = null;
+    const own = this.model.ownTestStep;
+    // Metrics and losses accumulate per run: evaluation inside fit starts afresh and leaves
+    // training's running means as they were.
+    const trainingTracker = this.tracker;
+    this.tracker = this.newTracker();
     let logs: Logs = {};
     try {
-      for (let start = 0; start < n; start += batchSize) {
-        const end = Math.min(start + batchSize, n);
-        logs = ops.withBufferPool(this.pool, () => {
-          const batch = makeBatch(xs, ys, sw, start, end, null);
-          return this.record(tracker, this.testStep(batch), batch, end - start);
-        });
-        bar.update(end, logs);
-      }
+      this.steps.withFreshMetrics(() => {
+        for (let start = 0; start < n; start += batchSize) {
+          const end = Math.min(start + batchSize, n);
+          logs = ops.withBufferPool(this.pool, () => {
+            const batch = makeBatch(xs, ys, sw, start, end, null);
+            if (own) return own({ x: batch.xs, y: batch.ys, sampleWeight: batch.sw });
+            return this.steps.record(this.tracker, this.steps.test(batch), batch, end - start);
+          });
+          bar.update(end, logs);
+        }
+      });
     } finally {
-      this.metrics = saved;
+      this.tracker = trainingTracker;
     }
     bar.finish(logs);
     return logs;
@@ -349,20 +301,16 @@ export class Trainer {
     return this.runEvaluation(xs, ys, sw, args.batchSize ?? 32, args.verbose ?? 1);
   }
 
-  /** Metrics restart at each epoch. */
-  resetMetrics(): void {
-    for (const m of this.metrics ?? []) m.metric.reset();
-  }
-
   trainOnBatch(x: Data, y: Data, sampleWeight?: FitArgs['sampleWeight']): Logs {
     const xs = this.inputs(x, 'trainOnBatch');
     const ys = this.targets(y, 'trainOnBatch');
     const n = xs[0].shape[0];
     const sw = this.sampleWeights(n, sampleWeight, undefined, ys, 'trainOnBatch');
-    const tracker = new LossTracker(this.compiled.outputs.filter((o) => o.loss).map((o) => o.name));
-    this.resetMetrics();
-    const batch = { xs, ys, sw };
-    return ops.withBufferPool(this.pool, () => this.record(tracker, this.trainStep(batch), batch, n));
+    this.tracker = this.newTracker();
+    this.steps.resetMetrics();
+    const data = { x: xs, y: ys, sampleWeight: sw };
+    const own = this.model.ownTrainStep;
+    return ops.withBufferPool(this.pool, () => (own ? own(data) : this.defaultTrainStep(data)));
   }
 
   testOnBatch(x: Data, y: Data, sampleWeight?: FitArgs['sampleWeight']): Logs {
