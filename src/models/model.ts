@@ -19,6 +19,7 @@ import {
 import { Functional, type SymbolicStructure } from './functional.js';
 import { WindowTooLargeError } from '../layers/length_inverse.js';
 import { explainTooShort } from './too_short.js';
+import { verbosity, wholeNumber } from '../training/arg_checks.js';
 import { type CallSlots, runOwnCall, slotsFromFirstCall, tensorsOf } from './subclassed.js';
 import { type SummaryArgs, summary } from './summary.js';
 import { checkOptions, optionNames } from '../layers/options.js';
@@ -157,12 +158,28 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
 
   /** Trains for `epochs` passes over the data and returns the History (also logged live). */
   fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
+    // Two fits interleaving their steps would train on a mix of both; predict and evaluate during
+    // a fit (from a callback) are fine, since they change no weight.
+    if (this.fitting) {
+      return Promise.reject(
+        new Error(`Model '${this.name}' is already training: wait for the running fit() to finish.`),
+      );
+    }
     try {
-      return this.requireCompiled('fit', x).fit(x, y, args);
+      this.fitting = true;
+      return this.requireCompiled('fit', x)
+        .fit(x, y, args)
+        .finally(() => {
+          this.fitting = false;
+        });
     } catch (e) {
+      this.fitting = false;
       return Promise.reject(e);
     }
   }
+
+  /** Whether a fit() is running on this model. */
+  private fitting = false;
 
   /** The loss (and metrics) on data: a number, a list `[loss, ...metrics]`, or a record with `returnDict`. */
   evaluate(x: Data, y: Data, args: EvaluateDictArgs): Promise<Record<string, number>>;
@@ -181,7 +198,9 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   /** Runs the model in inference mode over data in batches. */
   predict(x: Data, args: PredictArgs = {}): ConcreteOutputs<S> {
     checkOptions('predict', args, PREDICT_OPTIONS);
-    return this.structure(this.inferInBatches(this.adaptInputs(x, 'predict'), args.batchSize ?? 32));
+    const batchSize = wholeNumber('predict', 'batchSize', args.batchSize, 32);
+    verbosity('predict', args.verbose, 0);
+    return this.structure(this.inferInBatches(this.adaptInputs(x, 'predict'), batchSize));
   }
 
   predictOnBatch(x: Data): ConcreteOutputs<S> {

@@ -3,7 +3,8 @@ import { permutation } from '../tensor/random.js';
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Variable } from '../layers/variable.js';
-import { checkOptions, optionNames } from '../layers/options.js';
+import { checkOptions, describeValue, optionNames } from '../layers/options.js';
+import { flag, fraction, verbosity, wholeNumber } from './arg_checks.js';
 import { type Callback, type CallbackModel, History, type Logs } from './callbacks.js';
 import { type Compiled, type CompileArgs, resolveCompile } from './compile_config.js';
 import { StepRunner } from './steps.js';
@@ -175,7 +176,15 @@ export class Trainer {
 
   async fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
     checkOptions('fit', args, FIT_OPTIONS);
-    const { epochs = 1, batchSize = 32, verbose = 1, shuffle = true, initialEpoch = 0 } = args;
+    const epochs = wholeNumber('fit', 'epochs', args.epochs, 1, 0);
+    const batchSize = wholeNumber('fit', 'batchSize', args.batchSize, 32);
+    const verbose = verbosity('fit', args.verbose, 1);
+    const shuffle = flag('fit', 'shuffle', args.shuffle, true);
+    const initialEpoch = wholeNumber('fit', 'initialEpoch', args.initialEpoch, 0, 0);
+    const validationSplit = fraction('fit', 'validationSplit', args.validationSplit);
+    if (args.callbacks !== undefined && !Array.isArray(args.callbacks)) {
+      throw new TypeError(`fit: callbacks must be a list of callbacks, got ${describeValue(args.callbacks)}.`);
+    }
     let xs = this.inputs(x, 'fit');
     let ys = this.targets(y, 'fit');
     const names = [...this.model.inputSlots(), ...this.model.outputSlots()].map((s) => s.name);
@@ -193,11 +202,9 @@ export class Trainer {
         ys: vys,
         sw: vsw === undefined ? null : this.sampleWeights(vn, vsw as Tensor, undefined, vys, 'fit validationData'),
       };
-    } else if (args.validationSplit) {
-      if (!(args.validationSplit > 0 && args.validationSplit < 1))
-        throw new Error(`fit: validationSplit must be in (0, 1), got ${args.validationSplit}.`);
+    } else if (validationSplit) {
       // Keras takes the last fraction of the data, before shuffling.
-      const split = Math.floor(n * (1 - args.validationSplit));
+      const split = Math.floor(n * (1 - validationSplit));
       val = {
         xs: xs.map((t) => ops.rowRange(t, split, n)),
         ys: ys.map((t) => ops.rowRange(t, split, n)),
@@ -297,14 +304,17 @@ export class Trainer {
     const ys = this.targets(y, 'evaluate');
     const names = [...this.model.inputSlots(), ...this.model.outputSlots()].map((s) => s.name);
     const n = sampleCount([...xs, ...ys], names, 'evaluate');
+    if (n === 0) throw new Error('evaluate: the data has no samples.');
     const sw = this.sampleWeights(n, args.sampleWeight, undefined, ys, 'evaluate');
-    return this.runEvaluation(xs, ys, sw, args.batchSize ?? 32, args.verbose ?? 1);
+    const batchSize = wholeNumber('evaluate', 'batchSize', args.batchSize, 32);
+    return this.runEvaluation(xs, ys, sw, batchSize, verbosity('evaluate', args.verbose, 1));
   }
 
   trainOnBatch(x: Data, y: Data, sampleWeight?: FitArgs['sampleWeight']): Logs {
     const xs = this.inputs(x, 'trainOnBatch');
     const ys = this.targets(y, 'trainOnBatch');
     const n = xs[0].shape[0];
+    if (n === 0) throw new Error('trainOnBatch: the batch has no samples.');
     const sw = this.sampleWeights(n, sampleWeight, undefined, ys, 'trainOnBatch');
     this.tracker = this.newTracker();
     this.steps.resetMetrics();
