@@ -38,6 +38,7 @@ export * as constraints from './layers/constraints.js';
 
 export { Model, type ConcreteOutputs, type PredictArgs } from './models/model.js';
 export { Sequential } from './models/sequential.js';
+export { modelFromJSON, cloneModel, modelToJSON } from './models/model_config.js';
 export { loadModel, type LoadModelArgs, type FileSource } from './models/persistence.js';
 export { plotModel, type PlotModelArgs } from './models/plot.js';
 export type { SymbolicStructure } from './models/functional.js';

@@ -3,7 +3,8 @@ import { allocData } from '../tensor/dtype.js';
 import { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
 import type { KerasTensor } from '../layers/keras_tensor.js';
-import type { Layer } from '../layers/layer.js';
+import { Layer } from '../layers/layer.js';
+import type { CustomObjects } from '../layers/serialization.js';
 import type { History, Logs } from '../training/callbacks.js';
 import { COMPILE_OPTIONS, type CompileArgs } from '../training/compile_config.js';
 import type { Data, Slot } from '../training/data.js';
@@ -42,6 +43,20 @@ export interface BatchArgs {
 
 export interface EvaluateDictArgs extends EvaluateArgs {
   returnDict: true;
+}
+
+/** Reading and writing Keras model configs, installed by model_config.ts (which depends on this file). */
+export interface ModelConfigCodec {
+  toConfig(model: Functional): Record<string, unknown>;
+  fromConfig(className: string, config: Record<string, unknown>, customObjects?: CustomObjects): Model;
+}
+let configCodec: ModelConfigCodec | undefined;
+export function installModelConfigCodec(codec: ModelConfigCodec): void {
+  configCodec = codec;
+}
+function requireCodec(): ModelConfigCodec {
+  if (!configCodec) throw new Error('Model configs need the dendrite package entry point (it installs the reader).');
+  return configCodec;
 }
 
 export interface ModelArgs {
@@ -88,6 +103,47 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   constructor(inputs?: SymbolicStructure, outputs?: S, opts: ModelArgs = {}, namePrefix = 'model') {
     checkOptions('Model', opts, MODEL_OPTIONS);
     super(inputs, outputs, opts, namePrefix);
+  }
+
+  /**
+   * The model's Keras config (Keras's `get_config`): for a functional model or a Sequential, its
+   * layers and how they connect, exactly as config.json holds it; for a subclassed model, its
+   * constructor options (override it, as in Keras, to add yours).
+   */
+  override getConfig(): Record<string, unknown> {
+    return this.runsOwnCall ? super.getConfig() : requireCodec().toConfig(this);
+  }
+
+  /**
+   * Rebuilds a model from `getConfig()` with fresh weights (Keras's `from_config`). A subclassed
+   * model rebuilds through its constructor, as any layer.
+   */
+  static override fromConfig<T extends Layer>(
+    this: new (
+      ...args: never[]
+    ) => T,
+    config: Readonly<Record<string, unknown>>,
+    customObjects: CustomObjects = {},
+  ): T {
+    const cls = this as unknown as typeof Model;
+    if (cls === Model || cls.className === 'Sequential') {
+      return requireCodec().fromConfig(
+        cls === Model ? 'Functional' : 'Sequential',
+        { ...config },
+        customObjects,
+      ) as unknown as T;
+    }
+    return Layer.fromConfig.call(this, config) as T;
+  }
+
+  /** The architecture as JSON text, as Keras's `to_json` (weights are not included). */
+  toJSON(): string {
+    return JSON.stringify({
+      module: 'keras',
+      class_name: this.className,
+      config: this.getConfig(),
+      registered_name: this.className === 'Functional' || this.className === 'Sequential' ? null : this.className,
+    });
   }
 
   get optimizer(): Optimizer | undefined {

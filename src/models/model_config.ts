@@ -1,0 +1,60 @@
+/**
+ * A whole model as a Keras config, in memory: `model.getConfig()`, `Model.fromConfig`,
+ * `model.toJSON()`, `modelFromJSON` and `cloneModel`, as Keras's get_config, from_config, to_json,
+ * model_from_json and clone_model. The config is exactly what a `.keras` file's config.json holds.
+ */
+import type { Layer } from '../layers/layer.js';
+import type { CustomObjects, LayerClass } from '../layers/serialization.js';
+import { describeValue } from '../layers/options.js';
+import type { Functional } from './functional.js';
+import { modelFromKeras, modelToKeras } from './keras_config.js';
+import { type Model, installModelConfigCodec } from './model.js';
+
+// The Model class reaches these through an installed codec: keras_config.ts imports the model
+// classes, so they cannot import it back.
+installModelConfigCodec({
+  toConfig: (model) => modelToKeras(model).config,
+  fromConfig: (className, config, customObjects) =>
+    modelFromKeras({ module: 'keras', class_name: className, config, registered_name: null }, customObjects),
+});
+
+/** The model as Keras's `to_json`: its architecture (no weights) as JSON text. */
+export function modelToJSON(model: Functional): string {
+  return JSON.stringify(modelToKeras(model));
+}
+
+/** Rebuilds a model from `toJSON()` text (or Keras's `to_json`), with fresh weights. */
+export function modelFromJSON(json: string, args: { customObjects?: CustomObjects } = {}): Model {
+  if (typeof json !== 'string') throw new TypeError(`modelFromJSON expects JSON text, got ${describeValue(json)}.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch (e) {
+    throw new Error(`modelFromJSON: the text is not JSON: ${(e as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new Error(
+      'modelFromJSON: the JSON does not describe a model (expected an object with class_name and config).',
+    );
+  }
+  return modelFromKeras(parsed as Record<string, unknown>, args.customObjects ?? {});
+}
+
+/**
+ * A new model with the same architecture and freshly initialized weights, as Keras's
+ * `clone_model`. Layer classes of the model itself are used, so custom layers need no registration.
+ */
+export function cloneModel(model: Functional): Model {
+  const own: Record<string, LayerClass> = {};
+  const seen = new Set<Layer>();
+  const collect = (layers: readonly Layer[]): void => {
+    for (const l of layers) {
+      if (seen.has(l)) continue;
+      seen.add(l);
+      own[l.className] = l.constructor as LayerClass;
+      collect(l.trackedLayers);
+    }
+  };
+  collect(model.layers);
+  return modelFromKeras(modelToKeras(model), own);
+}
