@@ -50,6 +50,8 @@ const samples: Layer[] = [
   new layers.UpSampling1D(3),
   new layers.ZeroPadding1D([1, 2]),
   new layers.Masking({ maskValue: -1 }),
+  new layers.GroupNormalization({ groups: 4, epsilon: 1e-5 }),
+  new layers.UnitNormalization({ axis: [1, 2] }),
   new layers.TimeDistributed(new layers.Dense(3)),
   new layers.Bidirectional(new layers.GRU(4, { returnSequences: true }), { mergeMode: 'sum' }),
 ];

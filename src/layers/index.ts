@@ -85,3 +85,5 @@ export { SimpleRNN, type SimpleRNNArgs } from './recurrent/simple_rnn.js';
 export { RecurrentLayer, type RecurrentArgs, type RecurrentActivationId } from './recurrent/base.js';
 export { Bidirectional, TimeDistributed, type BidirectionalArgs, type MergeMode } from './wrappers.js';
 export { deserializeLayer, serializeLayer, layerClassFor } from './serialization.js';
+export { GroupNormalization, type GroupNormalizationArgs } from './group_normalization.js';
+export { UnitNormalization, type UnitNormalizationArgs } from './unit_normalization.js';
