@@ -87,3 +87,4 @@ export { Bidirectional, TimeDistributed, type BidirectionalArgs, type MergeMode 
 export { deserializeLayer, serializeLayer, layerClassFor } from './serialization.js';
 export { GroupNormalization, type GroupNormalizationArgs } from './group_normalization.js';
 export { UnitNormalization, type UnitNormalizationArgs } from './unit_normalization.js';
+export { Lambda, type LambdaArgs, type LambdaFn } from './lambda.js';
