@@ -71,3 +71,30 @@ test('addLoss from a custom layer counts in training, once per run', async () =>
   model.predict(tensor([[1]]));
   assert.equal(model.losses.length, 1);
 });
+
+test('every layer with weights takes Keras regularizer and constraint options for them, and saves them', async () => {
+  const { modelFromJSON } = await import('../src/index.js');
+  const l2 = new regularizers.L2(0.01);
+  const nonNeg = new constraints.NonNeg();
+  const image = Input({ shape: [6, 6, 2] });
+  const seq = Input({ shape: [5], dtype: 'int32' });
+  let h = new layers.Conv2D(3, 3, { kernelRegularizer: l2, biasConstraint: nonNeg }).apply(image);
+  h = new layers.SeparableConv2D(2, 2, { depthwiseRegularizer: l2, pointwiseRegularizer: l2 }).apply(h);
+  h = new layers.DepthwiseConv2D(2, { depthwiseConstraint: nonNeg }).apply(h);
+  h = new layers.Conv2DTranspose(2, 2, { kernelRegularizer: l2 }).apply(h);
+  h = new layers.BatchNormalization({ gammaRegularizer: l2 }).apply(h);
+  h = new layers.LayerNormalization({ betaRegularizer: l2 }).apply(new layers.Flatten().apply(h));
+  let s = new layers.Embedding(10, 4, { embeddingsRegularizer: l2 }).apply(seq);
+  s = new layers.LSTM(3, { recurrentRegularizer: l2, kernelConstraint: nonNeg }).apply(s);
+  const model = new Model([image, seq], layers.concatenate([h, s]));
+  // conv kernel, two separable kernels, transpose kernel, gamma, beta, embeddings, recurrent kernel
+  assert.equal(model.losses.length, 8);
+  const again = modelFromJSON(model.toJSON());
+  assert.equal(again.losses.length, 8);
+  const lstm = again.layers.find((l) => l.className === 'LSTM')!;
+  assert.equal((lstm.getConfig().kernelConstraint as constraints.Constraint).className, 'NonNeg');
+  assert.throws(
+    () => new layers.Conv1D(2, 2, { pointwiseRegularizer: l2 } as never),
+    /Conv1D got an unexpected option 'pointwiseRegularizer'/,
+  );
+});

@@ -15,9 +15,10 @@ import type { Initializer, InitializerId } from './initializers.js';
 import { BASE_OPTIONS, Layer, type LayerArgs, type ShapeArg, singleShape } from './layer.js';
 import type { LengthInverse } from './length_inverse.js';
 import { checkOptions } from './options.js';
+import { type PolicyArgs, WeightPolicies, policyOptions } from './weight_policies.js';
 import type { Variable } from './variable.js';
 
-interface ConvArgs extends LayerArgs {
+interface ConvArgs extends LayerArgs, PolicyArgs<'kernel' | 'bias'> {
   /** Input channels and filters are split into this many groups convolved separately. */
   groups?: number;
   activation?: ActivationId | ActivationFn;
@@ -42,6 +43,7 @@ export interface Conv2DArgs extends ConvArgs {
 
 const CONV_OPTIONS = [
   ...BASE_OPTIONS,
+  ...policyOptions('kernel', 'bias'),
   'strides',
   'padding',
   'dilationRate',
@@ -61,6 +63,7 @@ abstract class BaseConv extends Layer implements LengthInverse {
   readonly activation: ActivationId | ActivationFn | undefined;
   readonly useBias: boolean;
   private readonly init: { kernel: InitializerId | Initializer; bias: InitializerId | Initializer };
+  private readonly policies: WeightPolicies;
   kernel: Variable | undefined;
   bias: Variable | undefined;
 
@@ -73,6 +76,7 @@ abstract class BaseConv extends Layer implements LengthInverse {
   ) {
     checkOptions(className, args, CONV_OPTIONS);
     super(args);
+    this.policies = new WeightPolicies(args, ['kernel', 'bias']);
     if (!Number.isInteger(filters) || filters <= 0)
       throw new Error(`${className}: filters must be a positive integer, got ${filters}.`);
     checkDataFormat(className, args.dataFormat);
@@ -119,8 +123,11 @@ abstract class BaseConv extends Layer implements LengthInverse {
       'kernel',
       [...this.window.kernelSize, c / this.groups, this.filters],
       this.init.kernel,
+      true,
+      this.policies.of('kernel'),
     );
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.init.bias);
+    if (this.useBias)
+      this.bias = this.addWeight('bias', [this.filters], this.init.bias, true, this.policies.of('bias'));
     this.built = true;
   }
 
@@ -155,6 +162,7 @@ abstract class BaseConv extends Layer implements LengthInverse {
     const w = this.window;
     return {
       ...super.getConfig(),
+      ...this.policies.config(),
       filters: this.filters,
       kernelSize: w.kernelSize,
       strides: w.strides,

@@ -15,9 +15,10 @@ import type { Initializer, InitializerId } from './initializers.js';
 import { BASE_OPTIONS, Layer, type LayerArgs, type ShapeArg, singleShape } from './layer.js';
 import type { LengthInverse } from './length_inverse.js';
 import { checkOptions } from './options.js';
+import { type PolicyArgs, WeightPolicies, policyOptions } from './weight_policies.js';
 import type { Variable } from './variable.js';
 
-interface ConvTransposeArgs extends LayerArgs {
+interface ConvTransposeArgs extends LayerArgs, PolicyArgs<'kernel' | 'bias'> {
   padding?: 'valid' | 'same';
   activation?: ActivationId | ActivationFn;
   useBias?: boolean;
@@ -39,6 +40,7 @@ export interface Conv2DTransposeArgs extends ConvTransposeArgs {
 
 const OPTIONS = [
   ...BASE_OPTIONS,
+  ...policyOptions('kernel', 'bias'),
   'strides',
   'padding',
   'outputPadding',
@@ -61,6 +63,7 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
   readonly activation: ActivationId | ActivationFn | undefined;
   readonly useBias: boolean;
   private readonly init: { kernel: InitializerId | Initializer; bias: InitializerId | Initializer };
+  private readonly policies: WeightPolicies;
   kernel: Variable | undefined;
   bias: Variable | undefined;
 
@@ -73,6 +76,7 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
   ) {
     checkOptions(className, args, OPTIONS);
     super(args);
+    this.policies = new WeightPolicies(args, ['kernel', 'bias']);
     if (!Number.isInteger(filters) || filters <= 0)
       throw new Error(`${className}: filters must be a positive integer, got ${filters}.`);
     checkDataFormat(className, args.dataFormat);
@@ -106,8 +110,10 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
 
   override build(inputShape: ShapeArg): void {
     const c = this.inputChannels(singleShape(this, inputShape));
-    this.kernel = this.addWeight('kernel', [...this.window.kernelSize, this.filters, c], this.init.kernel);
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.init.bias);
+    const shape = [...this.window.kernelSize, this.filters, c];
+    this.kernel = this.addWeight('kernel', shape, this.init.kernel, true, this.policies.of('kernel'));
+    if (this.useBias)
+      this.bias = this.addWeight('bias', [this.filters], this.init.bias, true, this.policies.of('bias'));
     this.built = true;
   }
 
@@ -199,6 +205,7 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
     const w = this.window;
     return {
       ...super.getConfig(),
+      ...this.policies.config(),
       filters: this.filters,
       kernelSize: w.kernelSize,
       strides: w.strides,

@@ -5,9 +5,10 @@ import * as ops from '../ops/index.js';
 import type { Initializer, InitializerId } from './initializers.js';
 import { BASE_OPTIONS, Layer, type LayerArgs, type ShapeArg, singleShape } from './layer.js';
 import { checkOptions } from './options.js';
+import { type PolicyArgs, WeightPolicies, policyOptions } from './weight_policies.js';
 import type { Variable } from './variable.js';
 
-export interface EmbeddingArgs extends LayerArgs {
+export interface EmbeddingArgs extends LayerArgs, PolicyArgs<'embeddings'> {
   /** Keras 3's default is 'uniform', a uniform draw in [-0.05, 0.05]. */
   embeddingsInitializer?: InitializerId | 'uniform' | Initializer;
   /** Index 0 is padding: the layer emits a mask that later layers (LSTM, GRU) honour. */
@@ -27,10 +28,18 @@ export class Embedding extends Layer {
   readonly maskZero: boolean;
   embeddings: Variable | undefined;
   private readonly initializer: InitializerId | Initializer;
+  private readonly policies: WeightPolicies;
 
   constructor(inputDim: number, outputDim: number, args: EmbeddingArgs = {}) {
-    checkOptions('Embedding', args, [...BASE_OPTIONS, 'embeddingsInitializer', 'maskZero', 'inputLength']);
+    checkOptions('Embedding', args, [
+      ...BASE_OPTIONS,
+      'embeddingsInitializer',
+      'maskZero',
+      'inputLength',
+      ...policyOptions('embeddings'),
+    ]);
     super(args);
+    this.policies = new WeightPolicies(args, ['embeddings']);
     for (const [what, v] of [
       ['inputDim', inputDim],
       ['outputDim', outputDim],
@@ -46,7 +55,8 @@ export class Embedding extends Layer {
   }
 
   override build(_inputShape: ShapeArg): void {
-    this.embeddings = this.addWeight('embeddings', [this.inputDim, this.outputDim], this.initializer);
+    const shape = [this.inputDim, this.outputDim];
+    this.embeddings = this.addWeight('embeddings', shape, this.initializer, true, this.policies.of('embeddings'));
     this.built = true;
   }
 
@@ -93,7 +103,13 @@ export class Embedding extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), inputDim: this.inputDim, outputDim: this.outputDim, maskZero: this.maskZero };
+    return {
+      ...super.getConfig(),
+      inputDim: this.inputDim,
+      outputDim: this.outputDim,
+      maskZero: this.maskZero,
+      ...this.policies.config(),
+    };
   }
 }
 

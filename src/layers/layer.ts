@@ -51,10 +51,7 @@ export abstract class Layer {
    * arguments, the rest as options, through the same checks as user code. Override it when the
    * constructor does not fit that shape. Weights are not part of a config.
    */
-  static fromConfig<T extends Layer>(
-    this: new (...args: never[]) => T,
-    config: Readonly<Record<string, unknown>>,
-  ): T {
+  static fromConfig<T extends Layer>(this: new (...args: never[]) => T, config: Readonly<Record<string, unknown>>): T {
     const positional = (this as unknown as typeof Layer).positional;
     const options: Record<string, unknown> = { ...config };
     const args = positional.map((key) => {
@@ -161,15 +158,19 @@ export abstract class Layer {
     shape: readonly number[],
     initializer: InitializerId | Initializer,
     trainable?: boolean,
+    policies?: Pick<AddWeightArgs, 'regularizer' | 'constraint'>,
   ): Variable;
   addWeight(
     nameOrArgs: string | AddWeightArgs,
     shape?: readonly number[],
     initializer?: InitializerId | Initializer,
     trainable?: boolean,
+    policies: Pick<AddWeightArgs, 'regularizer' | 'constraint'> = {},
   ): Variable {
     const args: AddWeightArgs =
-      typeof nameOrArgs === 'string' ? { name: nameOrArgs, shape: shape ?? [], initializer, trainable } : nameOrArgs;
+      typeof nameOrArgs === 'string'
+        ? { name: nameOrArgs, shape: shape ?? [], initializer, trainable, ...policies }
+        : nameOrArgs;
     checkOptions(`${this.className} layer '${this.name}': addWeight`, args, ADD_WEIGHT_OPTIONS);
     if (!Array.isArray(args.shape) || args.shape.some((d) => !Number.isInteger(d) || d < 0)) {
       throw new Error(

@@ -4,6 +4,7 @@ import { Tensor } from '../tensor/tensor.js';
 import type { Initializer, InitializerId } from './initializers.js';
 import { BASE_OPTIONS, type CallContext, Layer, type LayerArgs, type ShapeArg, singleShape } from './layer.js';
 import { checkOptions } from './options.js';
+import { type PolicyArgs, WeightPolicies, policyOptions } from './weight_policies.js';
 import type { Variable } from './variable.js';
 
 /** x · inv + (β − mean · inv) with inv = γ / √(variance + ε): TensorFlow's `batch_normalization`, which Keras 3 calls. */
@@ -53,7 +54,7 @@ function featureShape(rank: number, axes: readonly number[], sizes: readonly num
   return s;
 }
 
-export interface BatchNormalizationArgs extends LayerArgs {
+export interface BatchNormalizationArgs extends LayerArgs, PolicyArgs<'beta' | 'gamma'> {
   /** The features axis (normalised per index along it); -1 by default. */
   axis?: number;
   momentum?: number;
@@ -89,6 +90,7 @@ export class BatchNormalization extends Layer {
   readonly center: boolean;
   readonly scale: boolean;
   private readonly args: BatchNormalizationArgs;
+  private readonly policies: WeightPolicies;
   gamma: Variable | undefined;
   beta: Variable | undefined;
   movingMean: Variable | undefined;
@@ -97,6 +99,7 @@ export class BatchNormalization extends Layer {
   constructor(args: BatchNormalizationArgs = {}) {
     checkOptions('BatchNormalization', args, [
       ...BASE_OPTIONS,
+      ...policyOptions('beta', 'gamma'),
       'axis',
       'momentum',
       'epsilon',
@@ -108,6 +111,7 @@ export class BatchNormalization extends Layer {
       'movingVarianceInitializer',
     ]);
     super(args);
+    this.policies = new WeightPolicies(args, ['beta', 'gamma']);
     this.axis = args.axis ?? -1;
     this.momentum = args.momentum ?? 0.99;
     this.epsilon = args.epsilon ?? 1e-3;
@@ -130,8 +134,10 @@ export class BatchNormalization extends Layer {
 
   override build(inputShape: ShapeArg): void {
     const n = this.features(singleShape(this, inputShape));
-    if (this.scale) this.gamma = this.addWeight('gamma', [n], this.args.gammaInitializer ?? 'ones');
-    if (this.center) this.beta = this.addWeight('beta', [n], this.args.betaInitializer ?? 'zeros');
+    if (this.scale)
+      this.gamma = this.addWeight('gamma', [n], this.args.gammaInitializer ?? 'ones', true, this.policies.of('gamma'));
+    if (this.center)
+      this.beta = this.addWeight('beta', [n], this.args.betaInitializer ?? 'zeros', true, this.policies.of('beta'));
     this.movingMean = this.addWeight('moving_mean', [n], this.args.movingMeanInitializer ?? 'zeros', false);
     this.movingVariance = this.addWeight('moving_variance', [n], this.args.movingVarianceInitializer ?? 'ones', false);
     this.built = true;
@@ -188,6 +194,7 @@ export class BatchNormalization extends Layer {
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
+      ...this.policies.config(),
       axis: this.axis,
       momentum: this.momentum,
       epsilon: this.epsilon,
@@ -197,7 +204,7 @@ export class BatchNormalization extends Layer {
   }
 }
 
-export interface LayerNormalizationArgs extends LayerArgs {
+export interface LayerNormalizationArgs extends LayerArgs, PolicyArgs<'beta' | 'gamma'> {
   /** The axis or axes normalised over (per sample); -1 by default. */
   axis?: number | readonly number[];
   epsilon?: number;
@@ -216,12 +223,14 @@ export class LayerNormalization extends Layer {
   readonly center: boolean;
   readonly scale: boolean;
   private readonly args: LayerNormalizationArgs;
+  private readonly policies: WeightPolicies;
   gamma: Variable | undefined;
   beta: Variable | undefined;
 
   constructor(args: LayerNormalizationArgs = {}) {
     checkOptions('LayerNormalization', args, [
       ...BASE_OPTIONS,
+      ...policyOptions('beta', 'gamma'),
       'axis',
       'epsilon',
       'center',
@@ -230,6 +239,7 @@ export class LayerNormalization extends Layer {
       'gammaInitializer',
     ]);
     super(args);
+    this.policies = new WeightPolicies(args, ['beta', 'gamma']);
     this.axis = args.axis ?? -1;
     this.epsilon = args.epsilon ?? 1e-3;
     this.center = args.center ?? true;
@@ -258,8 +268,16 @@ export class LayerNormalization extends Layer {
 
   override build(inputShape: ShapeArg): void {
     const sizes = this.sizes(singleShape(this, inputShape));
-    if (this.scale) this.gamma = this.addWeight('gamma', sizes, this.args.gammaInitializer ?? 'ones');
-    if (this.center) this.beta = this.addWeight('beta', sizes, this.args.betaInitializer ?? 'zeros');
+    if (this.scale)
+      this.gamma = this.addWeight(
+        'gamma',
+        sizes,
+        this.args.gammaInitializer ?? 'ones',
+        true,
+        this.policies.of('gamma'),
+      );
+    if (this.center)
+      this.beta = this.addWeight('beta', sizes, this.args.betaInitializer ?? 'zeros', true, this.policies.of('beta'));
     this.built = true;
   }
 
@@ -288,6 +306,7 @@ export class LayerNormalization extends Layer {
   }
 
   override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale };
+    const own = { axis: this.axis, epsilon: this.epsilon, center: this.center, scale: this.scale };
+    return { ...super.getConfig(), ...own, ...this.policies.config() };
   }
 }

@@ -14,9 +14,12 @@ import type { Initializer, InitializerId } from './initializers.js';
 import { BASE_OPTIONS, Layer, type LayerArgs, type ShapeArg, singleShape } from './layer.js';
 import type { LengthInverse } from './length_inverse.js';
 import { checkOptions } from './options.js';
+import type { RegularizerLike } from './regularizers.js';
+import type { ConstraintLike } from './constraints.js';
+import { type PolicyArgs, WeightPolicies, policyOptions } from './weight_policies.js';
 import type { Variable } from './variable.js';
 
-interface DepthwiseCommonArgs extends LayerArgs {
+interface DepthwiseCommonArgs extends LayerArgs, PolicyArgs<'depthwise' | 'bias'> {
   /** Output channels per input channel of the depthwise step. */
   depthMultiplier?: number;
   activation?: ActivationId | ActivationFn;
@@ -31,11 +34,15 @@ export interface SeparableConv1DArgs extends DepthwiseCommonArgs {
   strides?: number | readonly [number];
   dilationRate?: number | readonly [number];
   pointwiseInitializer?: InitializerId | Initializer;
+  pointwiseRegularizer?: RegularizerLike | null;
+  pointwiseConstraint?: ConstraintLike | null;
 }
 export interface SeparableConv2DArgs extends DepthwiseCommonArgs {
   strides?: number | readonly [number, number];
   dilationRate?: number | readonly [number, number];
   pointwiseInitializer?: InitializerId | Initializer;
+  pointwiseRegularizer?: RegularizerLike | null;
+  pointwiseConstraint?: ConstraintLike | null;
 }
 export interface DepthwiseConv1DArgs extends DepthwiseCommonArgs {
   strides?: number | readonly [number];
@@ -71,6 +78,7 @@ abstract class BaseDepthwise extends Layer implements LengthInverse {
   readonly useBias: boolean;
   protected readonly depthwiseInit: InitializerId | Initializer;
   protected readonly biasInit: InitializerId | Initializer;
+  protected readonly policies: WeightPolicies;
 
   constructor(
     className: string,
@@ -79,8 +87,13 @@ abstract class BaseDepthwise extends Layer implements LengthInverse {
     args: SeparableConv2DArgs | SeparableConv1DArgs,
     extraOptions: readonly string[],
   ) {
-    checkOptions(className, args, [...DEPTHWISE_OPTIONS, ...extraOptions]);
+    // A separable convolution also has a pointwise kernel, with its own regularizer and constraint.
+    const weights = extraOptions.includes('pointwiseInitializer')
+      ? ['depthwise', 'pointwise', 'bias']
+      : ['depthwise', 'bias'];
+    checkOptions(className, args, [...DEPTHWISE_OPTIONS, ...extraOptions, ...policyOptions(...weights)]);
     super(args);
+    this.policies = new WeightPolicies(args, weights);
     checkDataFormat(className, args.dataFormat);
     const padding = checkPadding(className, args.padding, ['valid', 'same'], 'valid');
     this.window = SlidingWindow.of(className, rank, kernelSize, args.strides, args.dilationRate, padding);
@@ -143,6 +156,7 @@ abstract class BaseDepthwise extends Layer implements LengthInverse {
     const w = this.window;
     return {
       ...super.getConfig(),
+      ...this.policies.config(),
       kernelSize: w.kernelSize,
       strides: w.strides,
       padding: w.padding,
@@ -184,13 +198,17 @@ abstract class BaseSeparableConv extends BaseDepthwise {
       'depthwise_kernel',
       [...this.window.kernelSize, c, this.depthMultiplier],
       this.depthwiseInit,
+      true,
+      this.policies.of('depthwise'),
     );
     this.pointwiseKernel = this.addWeight(
       'pointwise_kernel',
       [...ones, c * this.depthMultiplier, this.filters],
       this.pointwiseInit,
+      true,
+      this.policies.of('pointwise'),
     );
-    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit);
+    if (this.useBias) this.bias = this.addWeight('bias', [this.filters], this.biasInit, true, this.policies.of('bias'));
     this.built = true;
   }
 
@@ -235,8 +253,10 @@ abstract class BaseDepthwiseConv extends BaseDepthwise {
 
   override build(inputShape: ShapeArg): void {
     const c = this.inputChannels(singleShape(this, inputShape));
-    this.kernel = this.addWeight('kernel', [...this.window.kernelSize, c, this.depthMultiplier], this.depthwiseInit);
-    if (this.useBias) this.bias = this.addWeight('bias', [c * this.depthMultiplier], this.biasInit);
+    const shape = [...this.window.kernelSize, c, this.depthMultiplier];
+    this.kernel = this.addWeight('kernel', shape, this.depthwiseInit, true, this.policies.of('depthwise'));
+    const biasShape = [c * this.depthMultiplier];
+    if (this.useBias) this.bias = this.addWeight('bias', biasShape, this.biasInit, true, this.policies.of('bias'));
     this.built = true;
   }
 

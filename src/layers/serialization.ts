@@ -30,7 +30,9 @@ function isLayerClass(value: unknown): value is LayerClass {
 function builtinsByName(): Map<string, LayerClass> {
   if (!builtinClasses) {
     const exported: unknown[] = Object.values(builtins);
-    const classes = exported.filter(isLayerClass).filter((cls) => (cls as unknown) !== Layer && Object.hasOwn(cls, 'className'));
+    const classes = exported
+      .filter(isLayerClass)
+      .filter((cls) => (cls as unknown) !== Layer && Object.hasOwn(cls, 'className'));
     builtinClasses = new Map(classes.map((cls) => [cls.className, cls]));
   }
   return builtinClasses;

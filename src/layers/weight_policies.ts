@@ -9,6 +9,16 @@ import { type Regularizer, type RegularizerFn, type RegularizerLike, getRegulari
 
 type Given = Partial<Record<string, RegularizerLike | ConstraintLike | null>>;
 
+/** The options of weights with these prefixes: `PolicyArgs<'kernel' | 'bias'>` is kernelRegularizer, biasConstraint, ... */
+export type PolicyArgs<K extends string> = { [P in `${K}Regularizer`]?: RegularizerLike | null } & {
+  [P in `${K}Constraint`]?: ConstraintLike | null;
+};
+
+/** The option names of `PolicyArgs` for these prefixes, for a layer's list of accepted options. */
+export function policyOptions(...weights: readonly string[]): string[] {
+  return weights.flatMap((w) => [`${w}Regularizer`, `${w}Constraint`]);
+}
+
 export class WeightPolicies {
   private readonly regularizers = new Map<string, Regularizer | RegularizerFn>();
   private readonly constraints = new Map<string, Constraint | ConstraintFn>();

@@ -21,7 +21,9 @@ import type { Variable } from './variable.js';
 abstract class Wrapper extends Layer {
   /** Keras's `Wrapper.from_config`: the wrapped layer is rebuilt from its own nested config first. */
   static override fromConfig<T extends Layer>(
-    this: new (...args: never[]) => T,
+    this: new (
+      ...args: never[]
+    ) => T,
     config: Readonly<Record<string, unknown>>,
   ): T {
     const { layer, ...options } = config;
@@ -67,7 +69,9 @@ export class Bidirectional extends Wrapper {
 
   /** The config holds the forward copy (`forward_<name>`); the constructor derives both copies from the original. */
   static override fromConfig<T extends Layer>(
-    this: new (...args: never[]) => T,
+    this: new (
+      ...args: never[]
+    ) => T,
     config: Readonly<Record<string, unknown>>,
   ): T {
     const nested = config.layer as { className?: unknown; config?: Record<string, unknown> } | undefined;

@@ -5,6 +5,7 @@ import * as ops from '../../ops/index.js';
 import type { Initializer, InitializerId } from '../initializers.js';
 import { BASE_OPTIONS, type CallContext, Layer, type LayerArgs, type ShapeArg, singleShape } from '../layer.js';
 import { checkOptions } from '../options.js';
+import { type PolicyArgs, WeightPolicies, policyOptions } from '../weight_policies.js';
 import type { Variable } from '../variable.js';
 
 /** Activations the fused recurrent kernels support (Keras's names). */
@@ -12,7 +13,7 @@ export type RecurrentActivationId = GateActivation;
 const ACTIVATIONS: readonly GateActivation[] = ['tanh', 'sigmoid', 'hard_sigmoid', 'relu', 'linear'];
 
 /** Options shared by LSTM, GRU and SimpleRNN, with Keras 3's defaults. */
-export interface RecurrentArgs extends LayerArgs {
+export interface RecurrentArgs extends LayerArgs, PolicyArgs<'kernel' | 'recurrent' | 'bias'> {
   /** Default 'tanh'; null means linear. */
   activation?: RecurrentActivationId | null;
   useBias?: boolean;
@@ -34,6 +35,7 @@ export interface RecurrentArgs extends LayerArgs {
 }
 export const RECURRENT_OPTIONS = [
   ...BASE_OPTIONS,
+  ...policyOptions('kernel', 'recurrent', 'bias'),
   'activation',
   'useBias',
   'kernelInitializer',
@@ -84,6 +86,7 @@ export interface RecurrentRun {
  * created in that order (Keras's order).
  */
 export abstract class RecurrentLayer<A extends RecurrentArgs = RecurrentArgs> extends Layer {
+  protected readonly policies: WeightPolicies;
   readonly units: number;
   readonly activation: GateActivation;
   readonly useBias: boolean;
@@ -114,6 +117,7 @@ export abstract class RecurrentLayer<A extends RecurrentArgs = RecurrentArgs> ex
   constructor(className: string, units: number, args: A, extraOptions: readonly string[]) {
     checkOptions(className, args, [...RECURRENT_OPTIONS, ...extraOptions]);
     super(args);
+    this.policies = new WeightPolicies(args, ['kernel', 'recurrent', 'bias']);
     if (!Number.isInteger(units) || units <= 0)
       throw new Error(`${className}: units must be a positive integer, got ${units}.`);
     if (args.stateful) {
@@ -150,13 +154,20 @@ export abstract class RecurrentLayer<A extends RecurrentArgs = RecurrentArgs> ex
   override build(inputShape: ShapeArg): void {
     const f = this.features(singleShape(this, inputShape));
     const width = this.gateCount * this.units;
-    this.kernel = this.addWeight('kernel', [f, width], this.args.kernelInitializer ?? 'glorot_uniform');
+    const kernelInit = this.args.kernelInitializer ?? 'glorot_uniform';
+    this.kernel = this.addWeight('kernel', [f, width], kernelInit, true, this.policies.of('kernel'));
+    const recurrentInit = this.args.recurrentInitializer ?? 'orthogonal';
+    const recurrentShape = [this.units, width];
     this.recurrentKernel = this.addWeight(
       'recurrent_kernel',
-      [this.units, width],
-      this.args.recurrentInitializer ?? 'orthogonal',
+      recurrentShape,
+      recurrentInit,
+      true,
+      this.policies.of('recurrent'),
     );
-    if (this.useBias) this.bias = this.addWeight('bias', this.biasShape(), this.biasInitializer());
+    if (this.useBias) {
+      this.bias = this.addWeight('bias', this.biasShape(), this.biasInitializer(), true, this.policies.of('bias'));
+    }
     this.built = true;
   }
 
@@ -211,6 +222,7 @@ export abstract class RecurrentLayer<A extends RecurrentArgs = RecurrentArgs> ex
   override getConfig(): Record<string, unknown> {
     return {
       ...super.getConfig(),
+      ...this.policies.config(),
       units: this.units,
       activation: this.activation,
       useBias: this.useBias,
