@@ -1,5 +1,16 @@
 // The `optimizers` namespace of the public API.
-export { Optimizer, SGD, RMSprop, Adam, AdamW, Adagrad, getOptimizer } from '../training/optimizers.js';
+export {
+  Optimizer,
+  SGD,
+  RMSprop,
+  Adam,
+  AdamW,
+  Adagrad,
+  Adamax,
+  Adadelta,
+  Lion,
+  getOptimizer,
+} from '../training/optimizers.js';
 export type {
   OptimizerArgs,
   SGDArgs,
@@ -7,6 +18,9 @@ export type {
   AdamArgs,
   AdamWArgs,
   AdagradArgs,
+  AdamaxArgs,
+  AdadeltaArgs,
+  LionArgs,
   OptimizerId,
 } from '../training/optimizers.js';
 export * as schedules from '../training/schedules.js';
