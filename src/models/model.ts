@@ -23,7 +23,8 @@ import { explainTooShort } from './too_short.js';
 import { verbosity, wholeNumber } from '../training/arg_checks.js';
 import { type CallSlots, runOwnCall, slotsFromFirstCall, tensorsOf } from './subclassed.js';
 import { type SummaryArgs, summary } from './summary.js';
-import { checkOptions, optionNames } from '../layers/options.js';
+import { checkOptions, optionNames, toSnakeCase } from '../layers/options.js';
+import { kerasClassName } from '../layers/naming.js';
 
 /** The concrete counterpart of a model's symbolic outputs: `predict` returns this. */
 export type ConcreteOutputs<S> = S extends KerasTensor
@@ -102,7 +103,9 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
    */
   constructor(inputs?: SymbolicStructure, outputs?: S, opts: ModelArgs = {}, namePrefix = 'model') {
     checkOptions('Model', opts, MODEL_OPTIONS);
-    super(inputs, outputs, opts, namePrefix);
+    // A subclassed model is named after its class, as Keras names it (`classifier_1`).
+    const subclass = inputs === undefined && new.target !== Model;
+    super(inputs, outputs, opts, subclass ? toSnakeCase(kerasClassName(new.target)) : namePrefix);
   }
 
   /**
