@@ -4,6 +4,7 @@
 // channels did not match the input gave a result.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { type Tensor, ops, tensor, zeros } from '../src/index.js';
 import type { UnaryOp } from '../src/backend/backend.js';
 
@@ -105,7 +106,7 @@ test("a convolution kernel's input channels must fit the input", () => {
   );
   assert.throws(
     () => ops.conv2d(x, zeros([3, 3, 3, 8]), null, { strides: [0, 1] }),
-    /conv2d: strides\[0\] must be an integer ≥ 1, got 0/,
+    /conv2d: strides\[0\] must be an integer in \[1, 2147483647\], got 0/,
   );
   assert.throws(
     () => ops.conv2d(x, zeros([3, 3, 3, 8]), null, bad({ padding: 'full' })),
@@ -117,7 +118,7 @@ test("a convolution kernel's input channels must fit the input", () => {
   );
   assert.throws(
     () => ops.maxPool2d(x, { poolSize: [2, 2], strides: [1.5, 1], padding: 'valid' }),
-    /maxPool2d: strides\[0\] must be an integer ≥ 1, got 1.5/,
+    /maxPool2d: strides\[0\] must be an integer in \[1, 2147483647\], got 1.5/,
   );
   assert.throws(
     () => ops.conv2dTranspose(x, zeros([3, 3, 2, 4]), null),
@@ -187,4 +188,19 @@ test('recurrent ops need at least one unit and known activations', () => {
     /SimpleRNN: mask must have rank 2, got shape \(2,\)/,
   );
   assert.deepEqual(ops.simpleRnn(x, zeros([4, 2]), zeros([2, 2]), null, null).output.shape, [2, 2]);
+});
+
+test('huge repeat and pad counts end in an empty result or a clear error, in a child that must not crash', () => {
+  // A part list of length × 2^31 once took V8 down with a fatal "invalid size" error.
+  const code = `
+    import { ops, zeros, tensor } from './src/index.ts';
+    console.log(ops.repeatAlong(zeros([0, 3]), 1, 2 ** 31).shape.join('x'));
+    try { ops.padAxis(tensor([1, 2, 3]), 0, 2 ** 32, 0); } catch (e) { console.log(e.message); }`;
+  const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    encoding: 'utf8',
+    timeout: 30_000,
+    killSignal: 'SIGKILL',
+  });
+  assert.match(out, /^0x6442450944\n/);
+  assert.match(out, /padAxis: the result: shape \(4294967299,\) has 4294967299 elements; a tensor holds at most 2\^32/);
 });

@@ -12,6 +12,7 @@ import {
   checkOptionsObject,
   checkPadding,
   checkWindowOptions,
+  fitsInt32,
 } from './conv_checks.js';
 import { floatData, outputFloat } from './create.js';
 import { activationGrad } from './matmul.js';
@@ -71,7 +72,7 @@ function geometry(op: string, x: Tensor, kernel: Tensor, opts: Conv2DOptions, gr
   if (h.length <= 0 || w.length <= 0) {
     throw new Error(`${op}: a ${kH}×${kW} window does not fit an input of ${inH}×${inW}.`);
   }
-  return {
+  return fitsInt32(op, {
     batch,
     inH,
     inW,
@@ -88,7 +89,7 @@ function geometry(op: string, x: Tensor, kernel: Tensor, opts: Conv2DOptions, gr
     padTop: h.padBefore,
     padLeft: w.padBefore,
     groups,
-  };
+  });
 }
 
 /** NHWC convolution with an HWIO kernel, optional bias and fused activation. */
@@ -207,7 +208,7 @@ function poolGeometry(op: string, x: Tensor, opts: Pool2DOptions): Pool2DGeometr
   const w = convOutputLength(inW, kW, strideW, padding);
   if (h.length <= 0 || w.length <= 0)
     throw new Error(`${op}: a ${kH}×${kW} window does not fit an input of ${inH}×${inW}.`);
-  return {
+  return fitsInt32(op, {
     batch,
     inH,
     inW,
@@ -220,7 +221,7 @@ function poolGeometry(op: string, x: Tensor, opts: Pool2DOptions): Pool2DGeometr
     strideW,
     padTop: h.padBefore,
     padLeft: w.padBefore,
-  };
+  });
 }
 
 export function maxPool2d(x: Tensor, opts: Pool2DOptions): Tensor {

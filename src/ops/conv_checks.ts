@@ -2,7 +2,16 @@ import { FUSED_ACTIVATIONS, type FusedActivation } from '../backend/backend.js';
 import { describeValue } from '../tensor/describe.js';
 import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { checkExactShape, checkInt, checkIntPair, checkOneOf, checkRank, checkTensor, fail } from './validate.js';
+import {
+  MAX_INT32,
+  checkExactShape,
+  checkInt,
+  checkIntPair,
+  checkOneOf,
+  checkRank,
+  checkTensor,
+  fail,
+} from './validate.js';
 
 /*
  * Argument checks of the convolution and pooling ops: option objects, window sizes, and a kernel
@@ -79,4 +88,17 @@ export function checkBias(bias: unknown, channels: number, op: string): void {
   if (bias === null) return;
   checkTensor(bias, op, 'bias');
   checkExactShape(bias, [channels], op, 'bias');
+}
+
+/**
+ * Every value of a computed geometry fits int32, the form the native kernels receive it in: a
+ * dilation near 2^31 makes a leading pad that does not.
+ */
+export function fitsInt32<G extends object>(op: string, g: G): G {
+  for (const [name, v] of Object.entries(g)) {
+    if (typeof v === 'number' && v > MAX_INT32) {
+      fail(op, `the window geometry's ${name} is ${v}, beyond 2^31 − 1; use a smaller kernel, stride or dilation.`);
+    }
+  }
+  return g;
 }

@@ -4,7 +4,14 @@ import { formatShape } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { add } from './arithmetic.js';
 import { type Padding, convOutputLength } from './conv.js';
-import { checkBias, checkKernel, checkOptionsObject, checkPadding, checkWindowOptions } from './conv_checks.js';
+import {
+  checkBias,
+  checkKernel,
+  checkOptionsObject,
+  checkPadding,
+  checkWindowOptions,
+  fitsInt32,
+} from './conv_checks.js';
 import { emptyFloat, floatData } from './create.js';
 import { reshape } from './shape_ops.js';
 import { record } from './tape.js';
@@ -81,7 +88,7 @@ function transposedGeometry(x: Tensor, kernel: Tensor, opts: Conv2DTransposeOpti
       `conv2dTranspose: output ${outH}×${outW} is inconsistent with input ${h}×${w} for a ${kH}×${kW} kernel, strides ${strideH}×${strideW} and padding '${padding}'; adjust outputPadding.`,
     );
   }
-  return {
+  return fitsInt32('conv2dTranspose', {
     batch,
     inH: outH,
     inW: outW,
@@ -98,7 +105,7 @@ function transposedGeometry(x: Tensor, kernel: Tensor, opts: Conv2DTransposeOpti
     padTop: fh.padBefore,
     padLeft: fw.padBefore,
     groups: 1,
-  };
+  });
 }
 
 /** NHWC transposed convolution (the gradient of conv2d with respect to its input), kernel [kH, kW, filters, inC]. */

@@ -1,5 +1,5 @@
 import { type DType, allocData } from '../tensor/dtype.js';
-import { type Shape, sizeOf } from '../tensor/shape.js';
+import { MAX_ELEMENTS, type Shape, formatShape, sizeOf } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -80,25 +80,36 @@ export function outputBuffer(size: number): Float32Array {
 }
 
 /** A float32 tensor of `shape` with its buffer, for a backend kernel to overwrite entirely (see outputBuffer). */
+/**
+ * The element count of a result shape, refused past what a typed array can hold: an op whose
+ * arguments ask for more (a padding or repeat count of 2^31) gets a clear error, not V8's.
+ */
+function resultSize(shape: Shape): number {
+  const n = sizeOf(shape);
+  if (n > MAX_ELEMENTS)
+    throw new Error(`A result of shape ${formatShape(shape)} would hold ${n} elements; a tensor holds at most 2^32.`);
+  return n;
+}
+
 export function outputFloat(shape: Shape): { t: Tensor; data: Float32Array } {
-  const data = outputBuffer(sizeOf(shape));
+  const data = outputBuffer(resultSize(shape));
   return { t: new Tensor(data, shape, 'float32'), data };
 }
 
 /** A fresh, zeroed float32 tensor of `shape` with its buffer, for an op to fill. */
 export function emptyFloat(shape: Shape): { t: Tensor; data: Float32Array } {
-  const data = floatBuffer(sizeOf(shape));
+  const data = floatBuffer(resultSize(shape));
   return { t: new Tensor(data, shape, 'float32'), data };
 }
 
 export function empty(shape: Shape, dtype: DType): Tensor {
-  const size = sizeOf(shape);
+  const size = resultSize(shape);
   return new Tensor(dtype === 'float32' ? floatBuffer(size) : allocData(dtype, size), shape, dtype);
 }
 
 /** A tensor of `shape` for a backend kernel to overwrite entirely (see outputBuffer). */
 export function emptyOutput(shape: Shape, dtype: DType): Tensor {
-  const size = sizeOf(shape);
+  const size = resultSize(shape);
   return new Tensor(dtype === 'float32' ? outputBuffer(size) : allocData(dtype, size), shape, dtype);
 }
 

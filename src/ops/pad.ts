@@ -1,10 +1,10 @@
 import { getBackend } from '../backend/registry.js';
 import { describeValue } from '../tensor/describe.js';
-import { formatShape, sizeOf } from '../tensor/shape.js';
+import { checkShape, formatShape, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { empty, emptyFloat, floatData } from './create.js';
 import { record } from './tape.js';
-import { checkAxis, checkTensor, fail } from './validate.js';
+import { checkAxis, checkInt, checkTensor, fail } from './validate.js';
 
 /** The [outer, length, inner] view of x around one axis, the form the block kernels work on. */
 function around(x: Tensor, axis: number): { outer: number; length: number; inner: number } {
@@ -15,14 +15,14 @@ function around(x: Tensor, axis: number): { outer: number; length: number; inner
 export function padAxis(x: Tensor, axis: number, before: number, after: number): Tensor {
   checkTensor(x, 'padAxis', 'x');
   const a = checkAxis(axis, x.rank, 'padAxis');
-  if (!Number.isInteger(before) || !Number.isInteger(after) || before < 0 || after < 0) {
-    throw new Error(`padAxis: paddings must be non-negative integers, got [${before}, ${after}].`);
-  }
+  checkInt(before, 'padAxis', 'before', 0);
+  checkInt(after, 'padAxis', 'after', 0);
   if (before === 0 && after === 0) return x;
   const { outer, length, inner } = around(x, a);
   const outLength = length + before + after;
   const shape = x.shape.slice();
   shape[a] = outLength;
+  checkShape(shape, 'padAxis: the result');
   const y = empty(shape, x.dtype);
   getBackend().copyBlock(x.values, outer, length * inner, y.values, outLength * inner, before * inner);
   record([x], [y], ([dy]) => {
@@ -62,14 +62,16 @@ export function pad(x: Tensor, paddings: readonly (readonly [number, number])[])
 export function repeatElements(x: Tensor, axis: number, times: number): Tensor {
   checkTensor(x, 'repeatElements', 'x');
   const a = checkAxis(axis, x.rank, 'repeatElements');
-  if (!Number.isInteger(times) || times <= 0)
-    throw new Error(`repeatElements: times must be a positive integer, got ${times}.`);
+  checkInt(times, 'repeatElements', 'times', 1);
   if (times === 1) return x;
   const { outer, length, inner } = around(x, a);
   const rows = outer * length;
   const shape = x.shape.slice();
   shape[a] = length * times;
+  checkShape(shape, 'repeatElements: the result');
   const y = empty(shape, x.dtype);
+  // Nothing to copy: a loop over `times` empty copies could run for minutes.
+  if (y.size === 0) return y;
   for (let r = 0; r < times; r++) getBackend().copyBlock(x.values, rows, inner, y.values, times * inner, r * inner);
   record([x], [y], ([dy]) => {
     const { t: dx, data } = emptyFloat(x.shape);

@@ -40,10 +40,13 @@ export function checkInt(v: unknown, op: string, arg: string, min = 0, max = Num
   return v;
 }
 
-/** A pair of integers ≥ min (strides, dilations, pool sizes). */
+/** The largest value a window geometry may hold: the native kernels receive it as int32. */
+export const MAX_INT32 = 2 ** 31 - 1;
+
+/** A pair of integers in [min, 2^31 − 1] (strides, dilations, pool sizes). */
 export function checkIntPair(v: unknown, op: string, arg: string, min = 1): [number, number] {
   if (!Array.isArray(v) || v.length !== 2) fail(op, `${arg} must be a pair [h, w], got ${describeValue(v)}.`);
-  return [checkInt(v[0], op, `${arg}[0]`, min), checkInt(v[1], op, `${arg}[1]`, min)];
+  return [checkInt(v[0], op, `${arg}[0]`, min, MAX_INT32), checkInt(v[1], op, `${arg}[1]`, min, MAX_INT32)];
 }
 
 export function checkNumber(v: unknown, op: string, arg: string): number {

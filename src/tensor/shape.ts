@@ -5,10 +5,13 @@ export type Shape = readonly number[];
 /** A symbolic shape: `null` marks a dimension unknown until data arrives (the batch, a sequence length). */
 export type SymbolicShape = readonly (number | null)[];
 
+/** The most elements a typed array holds in V8 (2^32): no tensor can be larger. */
+export const MAX_ELEMENTS = 2 ** 32;
+
 /**
- * Refuses anything but a list of non-negative integers: a negative, fractional or NaN dimension
- * gives a size no buffer has, and kernels loop over dimensions (a -2 once made one loop for ever).
- * O(rank), so every tensor construction can afford it.
+ * Refuses anything but a list of non-negative integers holding at most MAX_ELEMENTS elements: a
+ * negative, fractional or NaN dimension gives a size no buffer has, and kernels loop over
+ * dimensions (a -2 once made one loop for ever). O(rank), so every tensor construction can afford it.
  */
 export function checkShape(shape: unknown, where: string): asserts shape is Shape {
   if (!Array.isArray(shape)) {
@@ -21,6 +24,10 @@ export function checkShape(shape: unknown, where: string): asserts shape is Shap
         `${where}: shape ${describeValue(shape)} has ${describeValue(d)} at axis ${i}; every dimension must be a non-negative integer.`,
       );
     }
+  }
+  const size = sizeOf(shape);
+  if (size > MAX_ELEMENTS) {
+    throw new Error(`${where}: shape ${formatShape(shape)} has ${size} elements; a tensor holds at most 2^32.`);
   }
 }
 
