@@ -1,5 +1,6 @@
-import type { LossFn, LossId } from './losses.js';
-import { Loss, resolveLoss } from './loss_classes.js';
+import type { LossFn } from './losses.js';
+import { Loss, type Reduction } from './loss_classes.js';
+import { type LossId, resolveLoss } from './loss_registry.js';
 import { type Metric, type MetricId, createMetric } from './metrics.js';
 import { type Optimizer, type OptimizerId, getOptimizer } from './optimizers.js';
 import type { Slot } from './data.js';
@@ -38,7 +39,10 @@ export const COMPILE_OPTIONS = optionNames<CompileArgs>({
 /** Everything `compile` resolved, per output. */
 export interface CompiledOutput {
   name: string;
+  /** The loss of each sample, before weighting and reduction. */
   loss: LossFn | null;
+  /** How the weighted per-sample losses reduce to the output's loss. */
+  reduction: Exclude<Reduction, 'none'>;
   weight: number;
   /** Factories: metrics are created against the shapes of the first batch's targets. */
   metrics: MetricSpec[];
@@ -85,13 +89,15 @@ export function resolveCompile(args: CompileArgs, outputs: readonly Slot[]): Com
   const names = outputs.map((o) => o.name);
   const losses = byOutput(args.loss, names, 'loss', isLoss);
   const weights = byOutput(args.lossWeights, names, 'lossWeights', isNumber);
+  const resolved = losses.map((l, i) => (l === undefined ? null : resolveLoss(l, names[i])));
   const metrics = resolveMetrics(args.metrics, names, 'metrics');
   const weightedMetrics = resolveMetrics(args.weightedMetrics, names, 'weightedMetrics');
   return {
     optimizer: getOptimizer(args.optimizer ?? 'rmsprop'),
     outputs: names.map((name, i) => ({
       name,
-      loss: losses[i] === undefined ? null : resolveLoss(losses[i]!),
+      loss: resolved[i]?.fn ?? null,
+      reduction: resolved[i]?.reduction ?? 'sum_over_batch_size',
       weight: weights[i] ?? 1,
       metrics: metrics[i],
       weightedMetrics: weightedMetrics[i],

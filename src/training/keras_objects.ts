@@ -5,8 +5,8 @@
  * Dendrite's own is not one Keras (or a later load) could rebuild.
  */
 import { describeValue, optionFromKeras, optionToKeras } from '../layers/options.js';
-import { LOSS_CLASSES, type Loss } from './loss_classes.js';
-import type { LossId } from './losses.js';
+import type { Loss } from './loss_classes.js';
+import { LOSS_CLASSES, LOSS_FUNCTION_NAMES, type LossFunctionName } from './loss_registry.js';
 import type { LearningRateSchedule } from './schedule_base.js';
 import * as schedules from './schedules.js';
 
@@ -28,19 +28,6 @@ const SCHEDULE_CLASSES: Readonly<Record<string, Ctor<LearningRateSchedule>>> = {
   CosineDecay: schedules.CosineDecay,
   CosineDecayRestarts: schedules.CosineDecayRestarts,
 };
-
-/** The loss names Keras may write as a serialized function (`{"class_name": "function", "config": "mse"}`). */
-const LOSS_FUNCTIONS: readonly LossId[] = [
-  'mse',
-  'mean_squared_error',
-  'mae',
-  'mean_absolute_error',
-  'binary_crossentropy',
-  'categorical_crossentropy',
-  'sparse_categorical_crossentropy',
-  'huber',
-  'cosine_similarity',
-];
 
 /** Whether an object is one of Keras's own classes here (not a user's subclass), so it can be saved. */
 function isBuiltin(obj: LearningRateSchedule | Loss, classes: Readonly<Record<string, Ctor<unknown>>>): boolean {
@@ -93,10 +80,10 @@ export function scheduleFromKeras(v: unknown): LearningRateSchedule {
 }
 
 /** A loss object from its Keras form; a serialized built-in loss function comes back as its name. */
-export function lossFromKeras(v: unknown): Loss | LossId {
+export function lossFromKeras(v: unknown): Loss | LossFunctionName {
   const obj = v as Partial<KerasObjectConfig> | null;
-  if (obj?.class_name === 'function' && LOSS_FUNCTIONS.includes(obj.config as unknown as LossId))
-    return obj.config as unknown as LossId;
+  if (obj?.class_name === 'function' && LOSS_FUNCTION_NAMES.includes(obj.config as unknown as LossFunctionName))
+    return obj.config as unknown as LossFunctionName;
   // Keras's loss dtype is where it computes; Dendrite computes in float32.
   return fromKeras('loss', v, LOSS_CLASSES, (k, value) => k === 'dtype' && (value === null || value === 'float32'));
 }

@@ -1,52 +1,98 @@
 /**
- * Keras 3's loss classes (`keras.losses.SparseCategoricalCrossentropy(from_logits=True)` and the
- * rest) for the losses Dendrite has: each holds its options and Keras's config, so a model
- * compiled with one is saved with its compile settings and reloads compiled, here or in Keras.
+ * Keras 3's `Loss` base class, its reductions, and the regression losses as classes
+ * (`keras.losses.MeanSquaredError()` and the rest). A loss object holds its options and Keras's
+ * config, so a model compiled with one is saved with its compile settings and reloads compiled,
+ * here or in Keras. Subclass `Loss` and implement `call` for a loss of your own.
  */
 import * as ops from '../ops/index.js';
-import type { Tensor } from '../tensor/tensor.js';
-import { checkOptions, describeValue } from '../layers/options.js';
+import { type Tensor, type TensorLike, tensor } from '../tensor/tensor.js';
+import { checkOptions, describeValue, toSnakeCase } from '../layers/options.js';
 import {
-  type LossFn,
-  type LossId,
-  binaryCrossentropy,
-  categoricalCrossentropy,
+  type CosineSimilarityOptions,
+  type HuberOptions,
+  POSITIVE,
   cosineSimilarity,
-  getLoss,
   huber,
+  lastAxis,
+  logCosh,
   meanAbsoluteError,
+  meanAbsolutePercentageError,
   meanSquaredError,
-  sparseCategoricalCrossentropy,
+  meanSquaredLogarithmicError,
+  numberOption,
 } from './losses.js';
 
 /**
- * How a loss reduces its per-sample values to one number. `sum_over_batch_size` and `mean` average
- * (weighted by sample weights), `sum` adds up. Keras's `none` and `mean_with_sample_weight` are not
- * offered: compile trains on one number, averaged over the batch's samples.
+ * How a loss reduces its values to what `apply` returns, as Keras's reductions:
+ * `sum_over_batch_size` (and its alias `mean`) divides the weighted sum by the number of values,
+ * `sum` adds up, `mean_with_sample_weight` divides by the sum of the sample weights, `none` keeps
+ * every value. Compile trains on one number per output, so it takes every reduction but `none`.
  */
-export type Reduction = 'sum_over_batch_size' | 'mean' | 'sum';
-const REDUCTIONS: readonly string[] = ['sum_over_batch_size', 'mean', 'sum'];
+export type Reduction = 'sum_over_batch_size' | 'mean' | 'sum' | 'mean_with_sample_weight' | 'none';
+const REDUCTIONS: readonly (string | null)[] = [
+  'sum_over_batch_size',
+  'mean',
+  'sum',
+  'mean_with_sample_weight',
+  'none',
+];
 
 export interface LossArgs {
-  /** Default 'sum_over_batch_size'. */
-  reduction?: Reduction;
+  /** Default 'sum_over_batch_size'. Keras's `None` is written `'none'` (null is taken too). */
+  reduction?: Reduction | null;
   /** Default: Keras's name for the loss (`mean_squared_error`, `huber_loss`, ...). */
   name?: string;
 }
 
-/** The base of the loss classes: a per-sample loss with a name and a reduction, and Keras's config. */
+/**
+ * Weights per-sample loss values by `sampleWeight` (one per sample, broadcast over the other
+ * axes; a single value for the batch is spread over its samples) and reduces them as Keras's
+ * `reduce_weighted_values` does.
+ */
+export function reduceLoss(values: Tensor, sampleWeight: Tensor | null, reduction: Reduction | null): Tensor {
+  let v = values;
+  if (sampleWeight) {
+    const sw = sampleWeight.dtype === 'float32' ? sampleWeight : sampleWeight.cast('float32');
+    if (v.rank === 0) v = ops.mul(sw.reshape([sw.size]), v);
+    else {
+      if (sw.size !== v.shape[0])
+        throw new Error(
+          `The loss has ${v.shape[0]} samples but ${sw.size} sample weights were given: give one weight per sample.`,
+        );
+      v = ops.mul(v, sw.reshape([v.shape[0], ...v.shape.slice(1).map(() => 1)]));
+    }
+  }
+  if (reduction === 'none' || reduction === null || v.rank === 0) return v;
+  const total = ops.sum(v);
+  if (reduction === 'sum') return total;
+  let divisor = v.size;
+  if (reduction === 'mean_with_sample_weight' && sampleWeight) {
+    divisor = 0;
+    for (const w of sampleWeight.values) divisor += w;
+  }
+  // Keras's divide_no_nan: an empty batch, or weights that sum to zero, give 0.
+  return divisor === 0 ? ops.scale(total, 0) : ops.div(total, divisor);
+}
+
+/** The base of the loss classes: per-sample values from `call`, with a name and a reduction. */
 export abstract class Loss {
+  /** Keras's class name, which saved files record; a subclass declares its own. */
   static readonly className: string = 'Loss';
   readonly name: string;
-  readonly reduction: Reduction;
+  readonly reduction: Reduction | null;
 
-  constructor(args: LossArgs | undefined, allowed: readonly string[], defaultName: string) {
+  /**
+   * A subclass passes its options on. Dendrite's own classes also pass the option names they
+   * take, so that a misspelt option is an error, and Keras's default name for the loss.
+   */
+  constructor(args: LossArgs = {}, allowed?: readonly string[], defaultName?: string) {
     const className = this.className;
-    checkOptions(className, args, ['reduction', 'name', ...allowed]);
-    const { reduction = 'sum_over_batch_size', name = defaultName } = args ?? {};
+    if (allowed) checkOptions(className, args, ['reduction', 'name', ...allowed]);
+    else checkOptions(className, args, Object.keys(args ?? {}));
+    const { reduction = 'sum_over_batch_size', name = defaultName ?? toSnakeCase(className) } = args ?? {};
     if (!REDUCTIONS.includes(reduction))
       throw new Error(
-        `${className}: reduction must be one of ${REDUCTIONS.join(', ')}, got ${describeValue(reduction)}. Dendrite trains on the batch's mean or sum.`,
+        `${className}: reduction must be one of ${REDUCTIONS.join(', ')}, got ${describeValue(reduction)}.`,
       );
     if (typeof name !== 'string')
       throw new TypeError(`${className}: name must be a string, got ${describeValue(name)}.`);
@@ -54,19 +100,18 @@ export abstract class Loss {
     this.reduction = reduction;
   }
 
-  /** The loss of each sample (shape [batch] or [batch, ...]), before any reduction. */
+  /** The loss of each sample (shape [batch] or [batch, ...]), before weighting and reduction. */
   abstract call(yTrue: Tensor, yPred: Tensor): Tensor;
 
-  /**
-   * The loss as compile runs it: per-sample values that the trainer weights and averages. For a
-   * `sum`, each value is scaled by their count, so that the average is the sum.
-   */
-  asLossFn(): LossFn {
-    if (this.reduction !== 'sum') return (yTrue, yPred) => this.call(yTrue, yPred);
-    return (yTrue, yPred) => {
-      const values = this.call(yTrue, yPred);
-      return ops.scale(values, values.size);
-    };
+  /** The loss as Keras's `loss(y_true, y_pred, sample_weight)`: weighted, then reduced. */
+  apply(yTrue: TensorLike, yPred: TensorLike, sampleWeight?: TensorLike | null): Tensor {
+    const p = tensor(yPred);
+    const values = this.call(tensor(yTrue), p.dtype === 'float32' ? p : p.cast('float32'));
+    return reduceLoss(
+      values,
+      sampleWeight === undefined || sampleWeight === null ? null : tensor(sampleWeight),
+      this.reduction,
+    );
   }
 
   /** The constructor's options, camelCase, in the order of Keras's `get_config`. */
@@ -78,27 +123,6 @@ export abstract class Loss {
     const ctor = this.constructor as typeof Loss;
     return Object.hasOwn(ctor, 'className') ? ctor.className : ctor.name;
   }
-}
-
-/** Dendrite's losses reduce over the last axis only, as Keras does by default. */
-function lastAxis(className: string, axis: unknown): -1 {
-  if (axis !== undefined && axis !== -1)
-    throw new Error(
-      `${className}: Dendrite computes this loss over the last axis (axis -1) only, got axis ${describeValue(axis)}.`,
-    );
-  return -1;
-}
-
-function flag(className: string, key: string, v: unknown): boolean {
-  if (typeof v !== 'boolean')
-    throw new TypeError(`${className}: ${key} must be true or false, got ${describeValue(v)}.`);
-  return v;
-}
-
-function smoothing(className: string, v: unknown): number {
-  if (typeof v !== 'number' || !(v >= 0 && v <= 1))
-    throw new Error(`${className}: labelSmoothing must be a number in [0, 1], got ${describeValue(v)}.`);
-  return v;
 }
 
 export class MeanSquaredError extends Loss {
@@ -121,115 +145,54 @@ export class MeanAbsoluteError extends Loss {
   }
 }
 
-export interface CrossentropyArgs extends LossArgs {
-  /** Predictions are logits rather than probabilities. Default false. */
-  fromLogits?: boolean;
-  /** Moves this much of each target's weight evenly onto every class. Default 0. */
-  labelSmoothing?: number;
-  /** Only -1 (the last axis), Keras's default. */
-  axis?: number;
-}
-
-export class BinaryCrossentropy extends Loss {
-  static override readonly className = 'BinaryCrossentropy';
-  readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
-  readonly axis: -1;
-  constructor(args: CrossentropyArgs = {}) {
-    super(args, ['fromLogits', 'labelSmoothing', 'axis'], 'binary_crossentropy');
-    this.fromLogits = flag('BinaryCrossentropy', 'fromLogits', args.fromLogits ?? false);
-    this.labelSmoothing = smoothing('BinaryCrossentropy', args.labelSmoothing ?? 0);
-    this.axis = lastAxis('BinaryCrossentropy', args.axis);
+export class MeanAbsolutePercentageError extends Loss {
+  static override readonly className = 'MeanAbsolutePercentageError';
+  constructor(args: LossArgs = {}) {
+    super(args, [], 'mean_absolute_percentage_error');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
-    const s = this.labelSmoothing;
-    const t = s === 0 ? yTrue : ops.add(ops.scale(floats(yTrue), 1 - s), 0.5 * s);
-    return binaryCrossentropy(t, yPred, this.fromLogits);
-  }
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
+    return meanAbsolutePercentageError(yTrue, yPred);
   }
 }
 
-export class CategoricalCrossentropy extends Loss {
-  static override readonly className = 'CategoricalCrossentropy';
-  readonly fromLogits: boolean;
-  readonly labelSmoothing: number;
-  readonly axis: -1;
-  constructor(args: CrossentropyArgs = {}) {
-    super(args, ['fromLogits', 'labelSmoothing', 'axis'], 'categorical_crossentropy');
-    this.fromLogits = flag('CategoricalCrossentropy', 'fromLogits', args.fromLogits ?? false);
-    this.labelSmoothing = smoothing('CategoricalCrossentropy', args.labelSmoothing ?? 0);
-    this.axis = lastAxis('CategoricalCrossentropy', args.axis);
+export class MeanSquaredLogarithmicError extends Loss {
+  static override readonly className = 'MeanSquaredLogarithmicError';
+  constructor(args: LossArgs = {}) {
+    super(args, [], 'mean_squared_logarithmic_error');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
-    const s = this.labelSmoothing;
-    const classes = yPred.shape[yPred.rank - 1];
-    const t = s === 0 ? yTrue : ops.add(ops.scale(floats(yTrue), 1 - s), s / classes);
-    return categoricalCrossentropy(t, yPred, this.fromLogits);
-  }
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
+    return meanSquaredLogarithmicError(yTrue, yPred);
   }
 }
 
-export interface SparseCategoricalCrossentropyArgs extends LossArgs {
-  /** Predictions are logits rather than probabilities. Default false. */
-  fromLogits?: boolean;
-  /** Only null: Dendrite does not leave a class out of the loss. */
-  ignoreClass?: null;
-  /** Only -1 (the last axis), Keras's default. */
-  axis?: number;
-}
-
-export class SparseCategoricalCrossentropy extends Loss {
-  static override readonly className = 'SparseCategoricalCrossentropy';
-  readonly fromLogits: boolean;
-  readonly axis: -1;
-  constructor(args: SparseCategoricalCrossentropyArgs = {}) {
-    super(args, ['fromLogits', 'ignoreClass', 'axis'], 'sparse_categorical_crossentropy');
-    this.fromLogits = flag('SparseCategoricalCrossentropy', 'fromLogits', args.fromLogits ?? false);
-    if (args.ignoreClass !== undefined && args.ignoreClass !== null)
-      throw new Error(
-        `SparseCategoricalCrossentropy: ignoreClass is not supported by Dendrite (got ${describeValue(args.ignoreClass)}); leave it null.`,
-      );
-    this.axis = lastAxis('SparseCategoricalCrossentropy', args.axis);
-  }
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return sparseCategoricalCrossentropy(yTrue, yPred, this.fromLogits);
-  }
-  override getConfig(): Record<string, unknown> {
-    return { ...super.getConfig(), fromLogits: this.fromLogits, ignoreClass: null, axis: this.axis };
-  }
-}
-
-export interface HuberArgs extends LossArgs {
-  /** Where the loss turns from quadratic to linear. Default 1. */
-  delta?: number;
-}
+export interface HuberArgs extends LossArgs, HuberOptions {}
 
 export class Huber extends Loss {
   static override readonly className = 'Huber';
   readonly delta: number;
   constructor(args: HuberArgs = {}) {
     super(args, ['delta'], 'huber_loss');
-    const delta = args.delta ?? 1;
-    if (typeof delta !== 'number' || !Number.isFinite(delta) || delta <= 0)
-      throw new Error(`Huber: delta must be a positive number, got ${describeValue(delta)}.`);
-    this.delta = delta;
+    this.delta = numberOption('Huber', 'delta', args.delta, 1, POSITIVE, 'a positive number');
   }
   call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return huber(yTrue, yPred, this.delta);
+    return huber(yTrue, yPred, { delta: this.delta });
   }
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), delta: this.delta };
   }
 }
 
-export interface CosineSimilarityArgs extends LossArgs {
-  /** Only -1 (the last axis), Keras's default. */
-  axis?: number;
+export class LogCosh extends Loss {
+  static override readonly className = 'LogCosh';
+  constructor(args: LossArgs = {}) {
+    super(args, [], 'log_cosh');
+  }
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return logCosh(yTrue, yPred);
+  }
 }
+
+export interface CosineSimilarityArgs extends LossArgs, CosineSimilarityOptions {}
 
 export class CosineSimilarity extends Loss {
   static override readonly className = 'CosineSimilarity';
@@ -244,24 +207,4 @@ export class CosineSimilarity extends Loss {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), axis: this.axis };
   }
-}
-
-function floats(t: Tensor): Tensor {
-  return t.dtype === 'float32' ? t : t.cast('float32');
-}
-
-/** The loss classes by Keras's class name, for loading them from a config. */
-export const LOSS_CLASSES: Readonly<Record<string, new (args: Record<string, unknown>) => Loss>> = {
-  MeanSquaredError,
-  MeanAbsoluteError,
-  BinaryCrossentropy,
-  CategoricalCrossentropy,
-  SparseCategoricalCrossentropy,
-  Huber,
-  CosineSimilarity,
-};
-
-/** What compile runs for a loss given by name, function or object. */
-export function resolveLoss(spec: LossId | LossFn | Loss): LossFn {
-  return spec instanceof Loss ? spec.asLossFn() : getLoss(spec);
 }

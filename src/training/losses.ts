@@ -1,6 +1,12 @@
+/**
+ * Keras 3's loss functions for regression (`keras.losses.mean_squared_error` and the rest), and
+ * what every family of loss functions shares: target alignment, option checks, Keras's epsilon.
+ * Each returns one value per sample (the last axis reduced) and is built from differentiable ops.
+ */
 import * as ops from '../ops/index.js';
 import { formatShape } from '../tensor/shape.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { checkOptions, describeValue } from '../layers/options.js';
 
 /**
  * A loss maps targets and predictions to one value per sample (shape [batch] or [batch, ...]);
@@ -8,36 +14,64 @@ import { Tensor } from '../tensor/tensor.js';
  */
 export type LossFn = (yTrue: Tensor, yPred: Tensor) => Tensor;
 
-export type LossId =
-  | 'mse'
-  | 'mean_squared_error'
-  | 'mae'
-  | 'mean_absolute_error'
-  | 'binary_crossentropy'
-  | 'categorical_crossentropy'
-  | 'sparse_categorical_crossentropy'
-  | 'huber'
-  | 'cosine_similarity';
+/** Keras's `backend.epsilon()`: the clipping bound of logs and divisions. */
+export const EPSILON = 1e-7;
 
-const EPSILON = 1e-7;
+export function floats(t: Tensor): Tensor {
+  return t.dtype === 'float32' ? t : t.cast('float32');
+}
 
-function sameShape(name: string, yTrue: Tensor, yPred: Tensor): void {
+/** Keras's squeeze_or_expand_to_same_rank, strict: equal shapes, or [batch] targets for a [batch, 1] output. */
+export function alignTargets(name: string, yTrue: Tensor, yPred: Tensor): Tensor {
   const a = yTrue.shape;
   const b = yPred.shape;
   const ok =
     a.length === b.length
       ? a.every((d, i) => d === b[i])
       : a.length === b.length - 1 && b[b.length - 1] === 1 && a.every((d, i) => d === b[i]);
-  if (!ok) {
+  if (!ok)
     throw new Error(`${name}: targets of shape ${formatShape(a)} do not match predictions of shape ${formatShape(b)}.`);
-  }
+  const t = floats(yTrue);
+  return t.rank === yPred.rank ? t : t.reshape(yPred.shape);
 }
 
-/** Targets as float32 in the predictions' shape ([batch] targets for a [batch, 1] output are fine). */
-function alignTargets(name: string, yTrue: Tensor, yPred: Tensor): Tensor {
-  sameShape(name, yTrue, yPred);
-  const t = yTrue.dtype === 'float32' ? yTrue : yTrue.cast('float32');
-  return t.rank === yPred.rank ? t : t.reshape(yPred.shape);
+/** Reads one options object of a loss function, refusing what it does not know. */
+export function lossOptions<T extends object>(name: string, options: T | undefined, allowed: readonly string[]): T {
+  checkOptions(name, options, allowed);
+  return options ?? ({} as T);
+}
+
+export function flagOption(name: string, key: string, v: unknown, fallback: boolean): boolean {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') throw new TypeError(`${name}: ${key} must be true or false, got ${describeValue(v)}.`);
+  return v;
+}
+
+/** A finite number that passes `ok`, described by `what` ("a number in [0, 1]") when it does not. */
+export function numberOption(
+  name: string,
+  key: string,
+  v: unknown,
+  fallback: number,
+  ok: (n: number) => boolean = () => true,
+  what = 'a number',
+): number {
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isFinite(v) || !ok(v))
+    throw new Error(`${name}: ${key} must be ${what}, got ${describeValue(v)}.`);
+  return v;
+}
+
+export const POSITIVE = (n: number): boolean => n > 0;
+export const UNIT = (n: number): boolean => n >= 0 && n <= 1;
+
+/** Dendrite computes these losses over the last axis only, as Keras does by default. */
+export function lastAxis(name: string, axis: unknown): -1 {
+  if (axis !== undefined && axis !== -1)
+    throw new Error(
+      `${name}: Dendrite computes this loss over the last axis (axis -1) only, got axis ${describeValue(axis)}.`,
+    );
+  return -1;
 }
 
 export function meanSquaredError(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -50,79 +84,58 @@ export function meanAbsoluteError(yTrue: Tensor, yPred: Tensor): Tensor {
   return ops.mean(ops.abs(ops.sub(yPred, t)), -1);
 }
 
-export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits = false): Tensor {
-  const t = alignTargets('categorical_crossentropy', yTrue, yPred);
-  if (yPred.shape[yPred.rank - 1] === 1) {
-    throw new Error(
-      `categorical_crossentropy expects one column per class, got predictions of shape ${formatShape(yPred.shape)}; for a single sigmoid output use binary_crossentropy.`,
-    );
-  }
-  const logits = fromLogits ? yPred : ops.sourceLogits(yPred, 'softmax');
-  if (logits) return ops.softmaxCrossEntropyWithLogits(t, logits);
-  // Probabilities: renormalise and clip as Keras does before taking the log.
-  const p = ops.clip(ops.div(yPred, ops.sum(yPred, -1, true)), EPSILON, 1 - EPSILON);
-  return ops.neg(ops.sum(ops.mul(t, ops.log(p)), -1));
+/** 100 · mean(|t − p| / max(|t|, ε)): targets near zero are held at ε rather than dividing by zero. */
+export function meanAbsolutePercentageError(yTrue: Tensor, yPred: Tensor): Tensor {
+  const t = alignTargets('mean_absolute_percentage_error', yTrue, yPred);
+  const diff = ops.abs(ops.div(ops.sub(t, yPred), ops.maximum(ops.abs(t), EPSILON)));
+  return ops.scale(ops.mean(diff, -1), 100);
 }
 
-export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits = false): Tensor {
-  const classes = yPred.shape[yPred.rank - 1];
-  const lead = yPred.shape.slice(0, -1);
-  const labels = yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1 ? yTrue.reshape(lead) : yTrue;
-  if (labels.shape.join() !== lead.join()) {
-    throw new Error(
-      `sparse_categorical_crossentropy: integer targets of shape ${formatShape(yTrue.shape)} do not match predictions of shape ${formatShape(yPred.shape)} (expected ${formatShape(lead)}).`,
-    );
-  }
-  const oneHot = new Float32Array(yPred.size);
-  for (let i = 0; i < labels.size; i++) {
-    const c = labels.values[i];
-    if (!Number.isInteger(c) || c < 0 || c >= classes) {
-      throw new Error(`sparse_categorical_crossentropy: target ${c} is not a class index in [0, ${classes}).`);
-    }
-    oneHot[i * classes + c] = 1;
-  }
-  return categoricalCrossentropy(new Tensor(oneHot, yPred.shape, 'float32'), yPred, fromLogits);
+/** Both sides are floored at ε before log(1 + x), so negative values do not reach the log. */
+export function meanSquaredLogarithmicError(yTrue: Tensor, yPred: Tensor): Tensor {
+  const t = alignTargets('mean_squared_logarithmic_error', yTrue, yPred);
+  const logOf = (x: Tensor): Tensor => ops.log(ops.add(ops.maximum(x, EPSILON), 1));
+  return ops.mean(ops.square(ops.sub(logOf(yPred), logOf(t))), -1);
 }
 
-export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, fromLogits = false): Tensor {
-  const t = alignTargets('binary_crossentropy', yTrue, yPred);
-  const logits = fromLogits ? yPred : ops.sourceLogits(yPred, 'sigmoid');
-  if (logits) return ops.mean(ops.sigmoidCrossEntropyWithLogits(t, logits), -1);
-  const p = ops.clip(yPred, EPSILON, 1 - EPSILON);
-  const pos = ops.mul(t, ops.log(p));
-  const negTerm = ops.mul(ops.sub(1, t), ops.log(ops.sub(1, p)));
-  return ops.neg(ops.mean(ops.add(pos, negTerm), -1));
+export interface HuberOptions {
+  /** Where the loss turns from quadratic to linear. Default 1. */
+  delta?: number;
 }
 
-export function huber(yTrue: Tensor, yPred: Tensor, delta = 1): Tensor {
+export function huber(yTrue: Tensor, yPred: Tensor, options?: HuberOptions): Tensor {
+  const { delta: d } = lossOptions('huber', options, ['delta']);
+  const delta = numberOption('huber', 'delta', d, 1, POSITIVE, 'a positive number');
   const t = alignTargets('huber', yTrue, yPred);
   const err = ops.abs(ops.sub(yPred, t));
+  // Split at delta: the part below is squared, the part above counts linearly.
   const quad = ops.minimum(err, delta);
   const lin = ops.sub(err, quad);
   return ops.mean(ops.add(ops.scale(ops.square(quad), 0.5), ops.scale(lin, delta)), -1);
 }
 
-export function cosineSimilarity(yTrue: Tensor, yPred: Tensor): Tensor {
-  const t = alignTargets('cosine_similarity', yTrue, yPred);
-  const l2 = (x: Tensor): Tensor => ops.div(x, ops.sqrt(ops.maximum(ops.sum(ops.square(x), -1, true), 1e-12)));
-  return ops.neg(ops.sum(ops.mul(l2(t), l2(yPred)), -1));
+/** log(cosh(x)) as x + softplus(−2x) − log 2, which does not overflow for large |x|. */
+export function logCosh(yTrue: Tensor, yPred: Tensor): Tensor {
+  const t = alignTargets('log_cosh', yTrue, yPred);
+  const x = ops.sub(yPred, t);
+  const softplus = ops.unary('softplus', ops.scale(x, -2));
+  return ops.mean(ops.sub(ops.add(x, softplus), Math.LN2), -1);
 }
 
-const registry: Record<LossId, LossFn> = {
-  mse: meanSquaredError,
-  mean_squared_error: meanSquaredError,
-  mae: meanAbsoluteError,
-  mean_absolute_error: meanAbsoluteError,
-  binary_crossentropy: (a, b) => binaryCrossentropy(a, b),
-  categorical_crossentropy: (a, b) => categoricalCrossentropy(a, b),
-  sparse_categorical_crossentropy: (a, b) => sparseCategoricalCrossentropy(a, b),
-  huber: (a, b) => huber(a, b),
-  cosine_similarity: cosineSimilarity,
-};
+export interface CosineSimilarityOptions {
+  /** Only -1 (the last axis), Keras's default. */
+  axis?: number;
+}
 
-export function getLoss(id: LossId | LossFn): LossFn {
-  if (typeof id === 'function') return id;
-  const fn = registry[id];
-  if (!fn) throw new Error(`Unknown loss '${String(id)}'. Known: ${Object.keys(registry).join(', ')}.`);
-  return fn;
+/** The negated cosine of the angle between targets and predictions: −1 when they point the same way. */
+export function cosineSimilarity(yTrue: Tensor, yPred: Tensor, options?: CosineSimilarityOptions): Tensor {
+  const { axis } = lossOptions('cosine_similarity', options, ['axis']);
+  lastAxis('cosine_similarity', axis);
+  const t = alignTargets('cosine_similarity', yTrue, yPred);
+  return ops.neg(ops.sum(ops.mul(l2Normalize(t), l2Normalize(yPred)), -1));
+}
+
+/** x / ‖x‖ over the last axis, with the norm floored so that a zero vector stays zero. */
+export function l2Normalize(x: Tensor): Tensor {
+  return ops.div(x, ops.sqrt(ops.maximum(ops.sum(ops.square(x), -1, true), 1e-12)));
 }

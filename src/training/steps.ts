@@ -9,6 +9,7 @@ import type { Variable } from '../layers/variable.js';
 import type { Batch, LossTracker } from './batching.js';
 import type { Logs } from './callbacks.js';
 import { type BuiltMetric, type Compiled, buildMetrics } from './compile_config.js';
+import { reduceLoss } from './loss_classes.js';
 
 /** What a step needs of the model. */
 export interface StepModel {
@@ -37,7 +38,8 @@ export class StepRunner {
 
   /**
    * Σ weightᵢ · lossᵢ over the outputs, plus the model's own losses (regularization, `addLoss`), and
-   * each output's unweighted loss. Sample weights scale per-sample losses before the batch mean.
+   * each output's unweighted loss. Sample weights scale per-sample losses before each loss's
+   * reduction (the batch mean by default).
    */
   computeLoss(
     ys: readonly Tensor[],
@@ -46,14 +48,10 @@ export class StepRunner {
   ): { total: Tensor; each: Tensor[] } {
     const each: Tensor[] = [];
     let total: Tensor | null = null;
+    const weights = sw ? new Tensor(sw, [sw.length], 'float32') : null;
     this.compiled.outputs.forEach((o, i) => {
       if (!o.loss) return;
-      let values = o.loss(ys[i], preds[i]);
-      if (sw) {
-        const shape = [values.shape[0], ...values.shape.slice(1).map(() => 1)];
-        values = ops.mul(values, new Tensor(sw, shape, 'float32'));
-      }
-      const l = ops.mean(values);
+      const l = reduceLoss(o.loss(ys[i], preds[i]), weights, o.reduction);
       each.push(l);
       const weighted = o.weight === 1 ? l : ops.scale(l, o.weight);
       total = total ? ops.add(total, weighted) : weighted;
