@@ -10,6 +10,8 @@ const OPTIMIZER = ['learning_rate', 'weight_decay', 'clipnorm', 'global_clipnorm
 const ADAM = [...OPTIMIZER, 'beta_1', 'beta_2', 'epsilon'];
 const RNN = ['dropout', 'recurrent_dropout'];
 const CROSSENTROPY = ['label_smoothing'];
+const FOCAL = [...CROSSENTROPY, 'alpha', 'gamma'];
+const THRESHOLDS = ['thresholds'];
 
 const FLOAT_FIELDS: Record<string, readonly string[]> = {
   // Optimizers.
@@ -28,10 +30,29 @@ const FLOAT_FIELDS: Record<string, readonly string[]> = {
   InverseTimeDecay: ['initial_learning_rate', 'decay_rate'],
   CosineDecay: ['initial_learning_rate', 'alpha', 'warmup_target'],
   CosineDecayRestarts: ['initial_learning_rate', 't_mul', 'm_mul', 'alpha'],
-  // Losses.
+  // Losses (and the metrics of the same names).
   BinaryCrossentropy: CROSSENTROPY,
   CategoricalCrossentropy: CROSSENTROPY,
+  BinaryFocalCrossentropy: FOCAL,
+  CategoricalFocalCrossentropy: FOCAL,
   Huber: ['delta'],
+  Tversky: ['alpha', 'beta'],
+  // Metrics (FBetaScore checks that beta and threshold are floats).
+  FBetaScore: ['beta', 'threshold'],
+  F1Score: ['threshold'],
+  BinaryAccuracy: ['threshold'],
+  BinaryIoU: ['threshold'],
+  TruePositives: THRESHOLDS,
+  FalsePositives: THRESHOLDS,
+  TrueNegatives: THRESHOLDS,
+  FalseNegatives: THRESHOLDS,
+  Precision: THRESHOLDS,
+  Recall: THRESHOLDS,
+  AUC: [...THRESHOLDS, 'label_weights'],
+  SensitivityAtSpecificity: ['specificity'],
+  SpecificityAtSensitivity: ['sensitivity'],
+  PrecisionAtRecall: ['recall'],
+  RecallAtPrecision: ['precision'],
   // Layers.
   Dropout: ['rate'],
   BatchNormalization: ['momentum', 'epsilon', 'renorm_momentum'],
