@@ -45,7 +45,7 @@ export type { SymbolicStructure } from './models/functional.js';
 export type { SummaryArgs } from './models/summary.js';
 
 export * as losses from './api/losses.js';
-export * as metrics from './training/metrics.js';
+export * as metrics from './api/metrics.js';
 export * as optimizers from './api/optimizers.js';
 export * as callbacks from './api/callbacks.js';
 export {

@@ -1,10 +1,10 @@
-// Every loss of tables.json (Keras 3.15.1) against Dendrite, to 1e-6 relative.
+// Every loss and stateful metric of tables.json (Keras 3.15.1) against Dendrite, to 1e-6 relative.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Tensor, losses, ops, tensor } from '../src/index.js';
-import { lossFromKeras } from '../src/training/keras_objects.js';
+import { type Tensor, losses, metrics, ops, tensor } from '../src/index.js';
+import { lossFromKeras, metricFromKeras } from '../src/training/keras_objects.js';
 import { FIXTURES } from './helpers/fixtures.js';
 
 interface LossRow {
@@ -15,11 +15,22 @@ interface LossRow {
   value: number;
   value_weighted: number;
 }
+interface MetricRow {
+  class_name: string;
+  config: Record<string, unknown>;
+  y_true: string;
+  y_pred: string;
+  protocol: string;
+  after_first: number;
+  value: number;
+}
 const TABLES = JSON.parse(readFileSync(join(FIXTURES, 'tables.json'), 'utf8')) as {
   arrays: Record<string, number[] | number[][]>;
   losses: LossRow[];
+  metrics: MetricRow[];
 };
 const array = (name: string): Tensor => tensor(TABLES.arrays[name]);
+const rows = (name: string, from: number, to: number): Tensor => ops.rowRange(array(name), from, to);
 const TOLERANCE = 1e-6;
 
 function relativeError(got: number, want: number): number {
@@ -81,4 +92,32 @@ test("every loss of tables.json, as a class and as a function, gives Keras's val
     }
   }
   t.diagnostic(`losses: ${TABLES.losses.length} rows, worst relative error ${worst.toExponential(2)}`);
+});
+
+test("every stateful metric of tables.json gives Keras's result after each of two updates", (t) => {
+  assert.equal(TABLES.metrics.length, 20);
+  let worst = 0;
+  for (const row of TABLES.metrics) {
+    const what = `${row.class_name} ${JSON.stringify(row.config)}`;
+    assert.match(row.protocol, /update\(rows 0-2\).*update\(rows 3-5, sample_weight\[3:\]\)/);
+    const metric = metricFromKeras({ class_name: row.class_name, config: row.config });
+    assert.ok(metric instanceof metrics.Metric, what);
+    metric.updateState(rows(row.y_true, 0, 3), rows(row.y_pred, 0, 3));
+    const first = metric.result();
+    metric.updateState(rows(row.y_true, 3, 6), rows(row.y_pred, 3, 6), rows('sample_weight', 3, 6));
+    const second = metric.result();
+    for (const [kind, got, want] of [
+      ['after_first', first, row.after_first],
+      ['value', second, row.value],
+    ] as const) {
+      assert.equal(typeof got, 'number', `${what} ${kind}: ${String(got)}`);
+      const err = relativeError(got as number, want);
+      worst = Math.max(worst, err);
+      assert.ok(err <= TOLERANCE, `${what} ${kind}: ${String(got)}, Keras ${want} (relative error ${err})`);
+    }
+    metric.resetState();
+    metric.updateState(rows(row.y_true, 0, 3), rows(row.y_pred, 0, 3));
+    assert.equal(metric.result(), first, `${what}: resetState starts over`);
+  }
+  t.diagnostic(`metrics: ${TABLES.metrics.length} rows, worst relative error ${worst.toExponential(2)}`);
 });

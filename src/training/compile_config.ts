@@ -1,10 +1,11 @@
 import type { LossFn } from './losses.js';
 import { Loss, type Reduction } from './loss_classes.js';
 import { type LossId, resolveLoss } from './loss_registry.js';
-import { type Metric, type MetricId, createMetric } from './metrics.js';
+import { type MetricId, checkLoggable, checkMetricId, createMetric } from './metrics.js';
+import { Metric } from './metrics/base.js';
 import { type Optimizer, type OptimizerId, getOptimizer } from './optimizers.js';
 import type { Slot } from './data.js';
-import { checkOptions, optionNames } from '../layers/options.js';
+import { checkOptions, describeValue, optionNames } from '../layers/options.js';
 
 /** A loss by name, as a function, or as a loss object (`new losses.Huber({ delta: 2 })`, which saves with the model). */
 export type LossSpec = LossId | LossFn | Loss;
@@ -16,7 +17,10 @@ export interface CompileArgs {
   loss: LossSpec | readonly LossSpec[] | Readonly<Record<string, LossSpec>>;
   /** Weights of each output's loss in the total: in output order or by name (default 1). */
   lossWeights?: readonly number[] | Readonly<Record<string, number>>;
-  /** Metrics for every output, per output in order, or by output name. They ignore sample and class weights. */
+  /**
+   * Metrics for every output, per output in order, or by output name: Keras's names or metric
+   * objects (`new metrics.AUC()`). They ignore sample and class weights.
+   */
   metrics?: MetricsSpec;
   /** Metrics that `sampleWeight` and `classWeight` weight, as Keras's `weighted_metrics`. */
   weightedMetrics?: MetricsSpec;
@@ -92,6 +96,7 @@ export function resolveCompile(args: CompileArgs, outputs: readonly Slot[]): Com
   const resolved = losses.map((l, i) => (l === undefined ? null : resolveLoss(l, names[i])));
   const metrics = resolveMetrics(args.metrics, names, 'metrics');
   const weightedMetrics = resolveMetrics(args.weightedMetrics, names, 'weightedMetrics');
+  checkMetricSpecs([...metrics.flat(), ...weightedMetrics.flat()]);
   return {
     optimizer: getOptimizer(args.optimizer ?? 'rmsprop'),
     outputs: names.map((name, i) => ({
@@ -105,8 +110,31 @@ export function resolveCompile(args: CompileArgs, outputs: readonly Slot[]): Com
   };
 }
 
+/**
+ * Refuses, at compile time, what would fail only after the first training step: a name that is no
+ * metric, a metric that reports several numbers, and one metric object given twice (its state
+ * would count the batches of both places).
+ */
+function checkMetricSpecs(specs: readonly MetricSpec[]): void {
+  const seen = new Set<Metric>();
+  for (const spec of specs) {
+    if (spec instanceof Metric) {
+      if (seen.has(spec))
+        throw new Error(
+          `compile: the metric object '${spec.name}' (${spec.className}) is given more than once (for several outputs, or in both metrics and weightedMetrics); create one object for each place.`,
+        );
+      seen.add(spec);
+      checkLoggable(spec, 'compile');
+    } else checkMetricId(spec, 'compile');
+  }
+}
+
 function resolveMetrics(spec: MetricsSpec | undefined, names: readonly string[], what: string): MetricSpec[][] {
   if (spec === undefined) return names.map(() => []);
+  if (typeof spec !== 'object' || spec === null || spec instanceof Metric)
+    throw new TypeError(
+      `compile: ${what} must be a list of metrics (['accuracy']), a list per output, or a record by output name; got ${spec instanceof Metric ? `the metric '${spec.name}' alone: put it in a list` : describeValue(spec)}.`,
+    );
   if (Array.isArray(spec)) {
     const nested = spec.length > 0 && spec.every((m) => Array.isArray(m));
     if (nested)

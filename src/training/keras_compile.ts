@@ -1,17 +1,22 @@
 /**
  * `compile_config` in a Keras 3 config.json: the optimizer (with its learning-rate schedule),
- * losses, loss weights and metrics, so that a loaded model trains on as it was compiled. Losses
- * by name or as Keras's loss classes, and metrics by name, can be written; a model compiled with
- * plain functions (or subclasses of its own) is saved without a compile config, and loads uncompiled.
+ * losses, loss weights, metrics and weighted metrics, so that a loaded model trains on as it was
+ * compiled. Losses and metrics by name or as Keras's classes can be written; a model compiled
+ * with plain functions (or subclasses of its own) is saved without a compile config, and loads
+ * uncompiled.
  */
-import type { CompileArgs, LossSpec } from './compile_config.js';
+import type { CompileArgs, LossSpec, MetricsSpec } from './compile_config.js';
 import { Loss } from './loss_classes.js';
+import { Metric } from './metrics/base.js';
 import { LearningRateSchedule } from './schedule_base.js';
 import {
   isKerasLoss,
+  isKerasMetric,
   isKerasSchedule,
   lossFromKeras,
   lossToKeras,
+  metricFromKeras,
+  metricToKeras,
   scheduleFromKeras,
   scheduleToKeras,
 } from './keras_objects.js';
@@ -42,39 +47,38 @@ const NEUTRAL: Record<string, (v: unknown) => boolean> = {
   global_clipnorm: (v) => v === null,
 };
 
-function isNamed(v: unknown): boolean {
-  if (typeof v === 'string') return true;
-  if (Array.isArray(v)) return v.every(isNamed);
-  if (v && typeof v === 'object') return !('class_name' in v) && Object.values(v).every(isNamed);
-  return v === undefined || v === null;
-}
-
-/** Losses as Keras writes them: names as they are, loss objects serialized; null when one is a function. */
-function lossesToKeras(v: unknown): unknown {
+/**
+ * Losses or metrics as Keras writes them, in lists and records by output: names as they are,
+ * Keras's own objects serialized; undefined when one is a function or a user's class.
+ */
+function objectsToKeras(v: unknown): unknown {
   if (v === undefined || v === null || typeof v === 'string') return v ?? null;
   if (v instanceof Loss) return isKerasLoss(v) ? lossToKeras(v) : undefined;
-  if (typeof v === 'function') return undefined;
-  const entries = Object.entries(v as Record<string, unknown>).map(([k, item]) => [k, lossesToKeras(item)] as const);
+  if (v instanceof Metric) return isKerasMetric(v) ? metricToKeras(v) : undefined;
+  if (typeof v === 'function' || typeof v !== 'object') return undefined;
+  const entries = Object.entries(v as Record<string, unknown>).map(([k, item]) => [k, objectsToKeras(item)] as const);
   if (entries.some(([, item]) => item === undefined)) return undefined;
   return Array.isArray(v) ? entries.map(([, item]) => item) : Object.fromEntries(entries);
 }
 
-/** Losses from a compile_config: names as they are, Keras loss objects rebuilt, in lists and records by output. */
-function lossesFromKeras(v: unknown): unknown {
+/** Losses or metrics from a compile_config: names as they are, Keras objects rebuilt by `build`. */
+function objectsFromKeras(v: unknown, what: string, build: (obj: object) => unknown): unknown {
   if (v === null || v === undefined || typeof v === 'string') return v;
-  if (Array.isArray(v)) return v.map(lossesFromKeras);
-  if (typeof v === 'object' && 'class_name' in v) return lossFromKeras(v);
+  if (Array.isArray(v)) return v.map((item) => objectsFromKeras(item, what, build));
+  if (typeof v === 'object' && 'class_name' in v) return build(v);
   if (typeof v === 'object')
     return Object.fromEntries(
-      Object.entries(v as Record<string, unknown>).map(([k, item]) => [k, lossesFromKeras(item)]),
+      Object.entries(v as Record<string, unknown>).map(([k, item]) => [k, objectsFromKeras(item, what, build)]),
     );
-  throw new Error(`the loss is ${JSON.stringify(v)}; expected a name or a Keras loss object`);
+  throw new Error(`the ${what} is ${JSON.stringify(v)}; expected a name or a Keras ${what} object`);
 }
 
 /** The compile_config Keras writes for these compile arguments, or null when they hold what a file cannot. */
 export function compileToKeras(args: CompileArgs, live?: Optimizer): Record<string, unknown> | null {
-  const loss = lossesToKeras(args.loss);
-  if (loss === undefined || !isNamed(args.metrics ?? null)) return null;
+  const loss = objectsToKeras(args.loss);
+  const metrics = objectsToKeras(args.metrics ?? null);
+  const weightedMetrics = objectsToKeras(args.weightedMetrics ?? null);
+  if (loss === undefined || metrics === undefined || weightedMetrics === undefined) return null;
   // The model's own optimizer when it has one: its rate may have moved since compile.
   const optimizer = live ?? getOptimizer(args.optimizer ?? 'rmsprop');
   const config: Record<string, unknown> = {};
@@ -88,8 +92,8 @@ export function compileToKeras(args: CompileArgs, live?: Optimizer): Record<stri
     optimizer: { module: 'keras.optimizers', class_name: optimizer.name, config, registered_name: null },
     loss,
     loss_weights: args.lossWeights ?? null,
-    metrics: args.metrics ?? null,
-    weighted_metrics: null,
+    metrics,
+    weighted_metrics: weightedMetrics,
     run_eagerly: false,
     steps_per_execution: 1,
     jit_compile: false,
@@ -121,16 +125,13 @@ export function compileFromKeras(config: Record<string, unknown>): CompileArgs {
     }
     optimizer = new ctor(options);
   }
-  if (config.weighted_metrics !== null && config.weighted_metrics !== undefined)
-    throw new Error('weighted_metrics are not supported');
-  if (!isNamed(config.metrics ?? null))
-    throw new Error(
-      `the metrics are ${JSON.stringify(config.metrics).slice(0, 120)}; only metrics named by string can be loaded`,
-    );
+  const metrics = (v: unknown): MetricsSpec | undefined =>
+    (objectsFromKeras(v ?? null, 'metric', metricFromKeras) ?? undefined) as MetricsSpec | undefined;
   return {
     optimizer,
-    loss: lossesFromKeras(config.loss ?? null) as LossSpec,
+    loss: objectsFromKeras(config.loss ?? null, 'loss', lossFromKeras) as LossSpec,
     lossWeights: (config.loss_weights ?? undefined) as CompileArgs['lossWeights'],
-    metrics: (config.metrics ?? undefined) as CompileArgs['metrics'],
+    metrics: metrics(config.metrics),
+    weightedMetrics: metrics(config.weighted_metrics),
   };
 }

@@ -10,6 +10,7 @@ import type { Batch, LossTracker } from './batching.js';
 import type { Logs } from './callbacks.js';
 import { type BuiltMetric, type Compiled, buildMetrics } from './compile_config.js';
 import { reduceLoss } from './loss_classes.js';
+import { metricValue } from './metrics/base.js';
 
 /** What a step needs of the model. */
 export interface StepModel {
@@ -105,15 +106,16 @@ export class StepRunner {
     tracker.add(result.loss, result.each, size);
     const metrics = this.ensureMetrics(batch.ys, result.preds);
     // Keras weights only `weightedMetrics` by sample and class weights; `metrics` see every sample alike.
-    for (const m of metrics) m.metric.update(batch.ys[m.output], result.preds[m.output], m.weighted ? batch.sw : null);
+    const sw = batch.sw ? new Tensor(batch.sw, [batch.sw.length], 'float32') : null;
+    for (const m of metrics) m.metric.updateState(batch.ys[m.output], result.preds[m.output], m.weighted ? sw : null);
     const logs = tracker.logs();
-    for (const m of metrics) logs[m.key] = m.metric.result();
+    for (const m of metrics) logs[m.key] = metricValue(m.metric);
     return logs;
   }
 
   /** Metrics restart at each epoch and each evaluation. */
   resetMetrics(): void {
-    for (const m of this.metrics ?? []) m.metric.reset();
+    for (const m of this.metrics ?? []) m.metric.resetState();
   }
 
   /** Runs `fn` with fresh metric state, and puts the previous state back after (evaluation inside fit). */
