@@ -181,15 +181,16 @@ export class BinaryIoU extends IoU {
   }
 }
 
+/** Class ids 0 .. n − 1 (one id for an invalid n, which the IoU constructor then refuses, naming it). */
+function everyClass(n: number): number[] {
+  return Array.from({ length: Number.isInteger(n) && n > 0 ? n : 1 }, (_, i) => i);
+}
+
 /** The mean IoU over every class. */
 export class MeanIoU extends IoU {
   static override readonly className: string = 'MeanIoU';
   constructor(numClasses: number, args: IoUArgs = {}) {
-    super(
-      numClasses,
-      Array.from({ length: Number.isInteger(numClasses) && numClasses > 0 ? numClasses : 1 }, (_, i) => i),
-      args,
-    );
+    super(numClasses, everyClass(numClasses), args);
   }
   override getConfig(): Record<string, unknown> {
     const { numClasses, name, dtype, ignoreClass, sparseYTrue, sparseYPred, axis } = this;
@@ -199,16 +200,19 @@ export class MeanIoU extends IoU {
 
 export type OneHotIoUArgs = Omit<IoUArgs, 'sparseYTrue'>;
 
+const ONE_HOT_OPTIONS = ['name', 'dtype', 'ignoreClass', 'sparseYPred', 'axis'];
+
+/** One-hot targets always; predictions as scores unless told they are class indices. */
+function oneHot(args: OneHotIoUArgs): IoUArgs {
+  return { sparseYPred: false, ...args, sparseYTrue: false };
+}
+
 /** IoU for one-hot targets (and, unless `sparseYPred`, scores as predictions). */
 export class OneHotIoU extends IoU {
   static override readonly className: string = 'OneHotIoU';
   constructor(numClasses: number, targetClassIds: readonly number[], args: OneHotIoUArgs = {}) {
-    super(numClasses, targetClassIds, { sparseYPred: false, ...args, sparseYTrue: false }, [
-      'ignoreClass',
-      'sparseYPred',
-      'axis',
-      'sparseYTrue',
-    ]);
+    checkOptions('OneHotIoU', args, ONE_HOT_OPTIONS);
+    super(numClasses, targetClassIds, oneHot(args), [...ONE_HOT_OPTIONS, 'sparseYTrue']);
   }
   override getConfig(): Record<string, unknown> {
     const { numClasses, targetClassIds, name, dtype, ignoreClass, sparseYPred, axis } = this;
@@ -220,13 +224,8 @@ export class OneHotIoU extends IoU {
 export class OneHotMeanIoU extends IoU {
   static override readonly className: string = 'OneHotMeanIoU';
   constructor(numClasses: number, args: OneHotIoUArgs = {}) {
-    const ids = Array.from({ length: Number.isInteger(numClasses) && numClasses > 0 ? numClasses : 1 }, (_, i) => i);
-    super(numClasses, ids, { sparseYPred: false, ...args, sparseYTrue: false }, [
-      'ignoreClass',
-      'sparseYPred',
-      'axis',
-      'sparseYTrue',
-    ]);
+    checkOptions('OneHotMeanIoU', args, ONE_HOT_OPTIONS);
+    super(numClasses, everyClass(numClasses), oneHot(args), [...ONE_HOT_OPTIONS, 'sparseYTrue']);
   }
   override getConfig(): Record<string, unknown> {
     const { numClasses, name, dtype, ignoreClass, sparseYPred, axis } = this;
