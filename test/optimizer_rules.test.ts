@@ -64,3 +64,20 @@ test("every exported optimizer is found by its lower-case id, as compile's strin
     /Unknown optimizer the string "adamm"\. Known: adadelta, adagrad, adam/,
   );
 });
+
+test('a model compiled with a newer rule saves and reloads with it, its options and weight decay', async () => {
+  const { Input, Model, layers, loadModel } = await import('../src/index.js');
+  const { mkdtempSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const x = Input({ shape: [2] });
+  const model = new Model(x, new layers.Dense(1).apply(x));
+  model.compile({ optimizer: new optimizers.Lion({ learningRate: 0.01, beta2: 0.95, weightDecay: 0.1 }), loss: 'mse' });
+  const path = join(mkdtempSync(join(tmpdir(), 'dendrite-lion-')), 'lion.keras');
+  await model.save(path);
+  const again = await loadModel(path);
+  const lion = again.optimizer as InstanceType<typeof optimizers.Lion>;
+  assert.equal(lion.className, 'Lion');
+  assert.equal(lion.beta2, 0.95);
+  assert.ok(Math.abs(lion.weightDecay - 0.1) < 1e-9);
+});

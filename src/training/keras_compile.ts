@@ -21,16 +21,10 @@ import {
   scheduleToKeras,
 } from './keras_objects.js';
 import { optionFromKeras, optionToKeras } from '../layers/options.js';
-import { Adagrad, Adam, AdamW, type Optimizer, RMSprop, SGD, getOptimizer } from './optimizers.js';
+import { type Optimizer, getOptimizer, optimizerClasses } from './optimizers.js';
 
+/** Every optimizer rule Dendrite exports, constructed from Keras's options (camelCased). */
 type Ctor = new (args: Record<string, unknown>) => Optimizer;
-const OPTIMIZERS: Record<string, Ctor> = {
-  SGD: SGD as Ctor,
-  RMSprop: RMSprop as Ctor,
-  Adam: Adam as Ctor,
-  AdamW: AdamW as Ctor,
-  Adagrad: Adagrad as Ctor,
-};
 
 /** Keras optimizer options that change nothing at these values. */
 const NEUTRAL: Record<string, (v: unknown) => boolean> = {
@@ -106,10 +100,10 @@ export function compileFromKeras(config: Record<string, unknown>): CompileArgs {
   let optimizer: CompileArgs['optimizer'];
   if (typeof opt === 'string') optimizer = opt.toLowerCase() as CompileArgs['optimizer'];
   else if (opt && typeof opt.class_name === 'string') {
-    const ctor = OPTIMIZERS[opt.class_name];
+    const ctor = optimizerClasses().get(opt.class_name) as Ctor | undefined;
     if (!ctor)
       throw new Error(
-        `the optimizer ${opt.class_name} is not one Dendrite has (${Object.keys(OPTIMIZERS).join(', ')})`,
+        `the optimizer ${opt.class_name} is not one Dendrite has (${[...optimizerClasses().keys()].join(', ')})`,
       );
     const options: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(opt.config ?? {})) {
