@@ -149,6 +149,9 @@ export interface LambdaCallbackArgs {
   onTrainEnd?: (logs?: Logs) => void | Promise<void>;
   onEpochBegin?: (epoch: number, logs?: Logs) => void | Promise<void>;
   onEpochEnd?: (epoch: number, logs?: Logs) => void | Promise<void>;
+  /** Keras's on_train_batch_begin; `onBatchBegin` is its older alias. */
+  onTrainBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
+  onTrainBatchEnd?: (batch: number, logs?: Logs) => void | Promise<void>;
   onBatchBegin?: (batch: number, logs?: Logs) => void | Promise<void>;
   onBatchEnd?: (batch: number, logs?: Logs) => void | Promise<void>;
 }
@@ -165,6 +168,8 @@ export class LambdaCallback extends Callback {
         onTrainEnd: true,
         onEpochBegin: true,
         onEpochEnd: true,
+        onTrainBatchBegin: true,
+        onTrainBatchEnd: true,
         onBatchBegin: true,
         onBatchEnd: true,
       }),
@@ -183,10 +188,10 @@ export class LambdaCallback extends Callback {
     return this.fns.onEpochEnd?.(e, logs);
   }
   override onTrainBatchBegin(b: number, logs?: Logs): void | Promise<void> {
-    return this.fns.onBatchBegin?.(b, logs);
+    return (this.fns.onTrainBatchBegin ?? this.fns.onBatchBegin)?.(b, logs);
   }
   override onTrainBatchEnd(b: number, logs?: Logs): void | Promise<void> {
-    return this.fns.onBatchEnd?.(b, logs);
+    return (this.fns.onTrainBatchEnd ?? this.fns.onBatchEnd)?.(b, logs);
   }
 }
 
