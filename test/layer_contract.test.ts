@@ -59,6 +59,12 @@ const CASES: Record<string, ContractCase> = {
   SimpleRNN: { make: (e) => new layers.SimpleRNN(2, o(e)), inputs: [[3, 2]] },
   Bidirectional: { make: (e) => new layers.Bidirectional(new layers.LSTM(2), o(e)), inputs: [[3, 2]] },
   TimeDistributed: { make: (e) => new layers.TimeDistributed(new layers.Dense(2), o(e)), inputs: [[3, 2]] },
+  // A threshold makes ReLU jump (from 0 to the threshold); its own tests check that case exactly.
+  ReLU: { make: (e) => new layers.ReLU(o(e, { maxValue: 0.8, negativeSlope: 0.1 })), inputs: [[4]] },
+  LeakyReLU: { make: (e) => new layers.LeakyReLU(o(e)), inputs: [[4]] },
+  PReLU: { make: (e) => new layers.PReLU(o(e, { sharedAxes: [1] })), inputs: [[3, 2]] },
+  ELU: { make: (e) => new layers.ELU(o(e, { alpha: 0.5 })), inputs: [[4]] },
+  Softmax: { make: (e) => new layers.Softmax(o(e, { axis: [1, 2] })), inputs: [[2, 3]] },
 };
 
 /** Exported classes that are no layer to call alone: the input itself, the abstract bases, and a Lambda (no config). */

@@ -54,6 +54,11 @@ const samples: Layer[] = [
   new layers.UnitNormalization({ axis: [1, 2] }),
   new layers.TimeDistributed(new layers.Dense(3)),
   new layers.Bidirectional(new layers.GRU(4, { returnSequences: true }), { mergeMode: 'sum' }),
+  new layers.ReLU({ maxValue: 6, negativeSlope: 0.1 }),
+  new layers.LeakyReLU({ negativeSlope: 0.1 }),
+  new layers.PReLU({ sharedAxes: [1, 2], alphaRegularizer: 'l2' }),
+  new layers.ELU({ alpha: 0.7 }),
+  new layers.Softmax({ axis: [1, 2] }),
 ];
 
 test('every layer rebuilds from its config with the same config', () => {

@@ -88,3 +88,8 @@ export { deserializeLayer, serializeLayer, layerClassFor } from './serialization
 export { GroupNormalization, type GroupNormalizationArgs } from './group_normalization.js';
 export { UnitNormalization, type UnitNormalizationArgs } from './unit_normalization.js';
 export { Lambda, type LambdaArgs, type LambdaFn } from './lambda.js';
+export { ReLU, type ReLUArgs } from './relu.js';
+export { LeakyReLU, type LeakyReLUArgs } from './leaky_relu.js';
+export { PReLU, type PReLUArgs } from './prelu.js';
+export { ELU, type ELUArgs } from './elu.js';
+export { Softmax, type SoftmaxArgs } from './softmax.js';
