@@ -65,6 +65,16 @@ const CASES: Record<string, ContractCase> = {
   PReLU: { make: (e) => new layers.PReLU(o(e, { sharedAxes: [1] })), inputs: [[3, 2]] },
   ELU: { make: (e) => new layers.ELU(o(e, { alpha: 0.5 })), inputs: [[4]] },
   Softmax: { make: (e) => new layers.Softmax(o(e, { axis: [1, 2] })), inputs: [[2, 3]] },
+  Identity: { make: (e) => new layers.Identity(o(e)), inputs: [[4]] },
+  GaussianNoise: { make: (e) => new layers.GaussianNoise(0.1, o(e)), inputs: [[4]] },
+  GaussianDropout: { make: (e) => new layers.GaussianDropout(0.2, o(e, { seed: 3 })), inputs: [[4]] },
+  AlphaDropout: { make: (e) => new layers.AlphaDropout(0.2, o(e, { noiseShape: [null, 1, null] })), inputs: [[3, 2]] },
+  SpatialDropout1D: { make: (e) => new layers.SpatialDropout1D(0.3, o(e)), inputs: [[3, 2]] },
+  SpatialDropout2D: { make: (e) => new layers.SpatialDropout2D(0.3, o(e)), inputs: [[2, 2, 3]] },
+  ActivityRegularization: {
+    make: (e) => new layers.ActivityRegularization(o(e, { l1: 0.01, l2: 0.02 })),
+    inputs: [[4]],
+  },
 };
 
 /** Exported classes that are no layer to call alone: the input itself, the abstract bases, and a Lambda (no config). */

@@ -59,6 +59,13 @@ const samples: Layer[] = [
   new layers.PReLU({ sharedAxes: [1, 2], alphaRegularizer: 'l2' }),
   new layers.ELU({ alpha: 0.7 }),
   new layers.Softmax({ axis: [1, 2] }),
+  new layers.Identity(),
+  new layers.GaussianNoise(0.2, { seed: 7 }),
+  new layers.GaussianDropout(0.4),
+  new layers.AlphaDropout(0.1, { noiseShape: [null, 1, 4] }),
+  new layers.SpatialDropout1D(0.25, { seed: 1 }),
+  new layers.SpatialDropout2D(0.5, { dataFormat: 'channels_last' }),
+  new layers.ActivityRegularization({ l1: 0.001, l2: 0.01 }),
 ];
 
 test('every layer rebuilds from its config with the same config', () => {
