@@ -20,6 +20,7 @@ export { nativeInfo } from './backend/native/loader.js';
 
 export * as layers from './layers/index.js';
 export * as applications from './applications/index.js';
+export * as utils from './utils/index.js';
 export { Input, InputLayer } from './layers/input.js';
 export {
   Layer,

@@ -1,8 +1,6 @@
 import type { SymbolicShape } from '../tensor/shape.js';
-import { allocData } from '../tensor/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 import * as ops from '../ops/index.js';
-import type { KerasTensor } from '../layers/keras_tensor.js';
 import { Layer } from '../layers/layer.js';
 import type { CustomObjects } from '../layers/serialization.js';
 import type { History, Logs } from '../training/callbacks.js';
@@ -22,67 +20,29 @@ import { WindowTooLargeError } from '../layers/length_inverse.js';
 import { explainTooShort } from './too_short.js';
 import { verbosity, wholeNumber } from '../training/arg_checks.js';
 import { type CallSlots, runOwnCall, slotsFromFirstCall, tensorsOf } from './subclassed.js';
-import { type SummaryArgs, summary } from './summary.js';
-import { checkOptions, optionNames, toSnakeCase } from '../layers/options.js';
+import { summary } from './summary.js';
+import {
+  BATCH_OPTIONS,
+  type BatchArgs,
+  type ConcreteOutputs,
+  EVALUATE_OPTIONS,
+  type EvaluateDictArgs,
+  MODEL_OPTIONS,
+  type ModelArgs,
+  PREDICT_OPTIONS,
+  type PredictArgs,
+  SUMMARY_OPTIONS,
+  flattenLogs,
+  noExtraArguments,
+} from './model_args.js';
+import type { SummaryArgs } from './summary.js';
+import { requireCodec } from './config_codec.js';
+import { validateLayerInputs } from './input_validation.js';
+import { inferInBatches } from './inference.js';
+import { checkOptions, toSnakeCase } from '../layers/options.js';
 import { kerasClassName } from '../layers/naming.js';
 
-/** The concrete counterpart of a model's symbolic outputs: `predict` returns this. */
-export type ConcreteOutputs<S> = S extends KerasTensor
-  ? Tensor
-  : S extends readonly KerasTensor[]
-    ? Tensor[]
-    : { [K in keyof S]: Tensor };
-
-export interface PredictArgs {
-  batchSize?: number;
-  verbose?: 0 | 1 | 2;
-}
-
-export interface BatchArgs {
-  sampleWeight?: FitArgs['sampleWeight'];
-}
-
-export interface EvaluateDictArgs extends EvaluateArgs {
-  returnDict: true;
-}
-
-/** Reading and writing Keras model configs, installed by model_config.ts (which depends on this file). */
-export interface ModelConfigCodec {
-  toConfig(model: Functional): Record<string, unknown>;
-  fromConfig(className: string, config: Record<string, unknown>, customObjects?: CustomObjects): Model;
-}
-let configCodec: ModelConfigCodec | undefined;
-export function installModelConfigCodec(codec: ModelConfigCodec): void {
-  configCodec = codec;
-}
-function requireCodec(): ModelConfigCodec {
-  if (!configCodec) throw new Error('Model configs need the dendrite package entry point (it installs the reader).');
-  return configCodec;
-}
-
-export interface ModelArgs {
-  name?: string;
-  trainable?: boolean;
-}
-
-const MODEL_OPTIONS = optionNames<ModelArgs>({ name: true, trainable: true });
-const EVALUATE_OPTIONS = optionNames<EvaluateArgs & { returnDict?: boolean }>({
-  batchSize: true,
-  verbose: true,
-  sampleWeight: true,
-  callbacks: true,
-  returnDict: true,
-});
-const PREDICT_OPTIONS = optionNames<PredictArgs>({ batchSize: true, verbose: true });
-const BATCH_OPTIONS = optionNames<BatchArgs & { returnDict?: boolean }>({ sampleWeight: true, returnDict: true });
-const SUMMARY_OPTIONS = optionNames<SummaryArgs>({ printFn: true, lineLength: true, positions: true });
-
-/** Refuses arguments past the last one a method takes, which JavaScript would silently drop. */
-function noExtraArguments(method: string, extra: readonly unknown[], takes: string): void {
-  if (extra.length > 0 && extra.some((a) => a !== undefined)) {
-    throw new TypeError(`${method} takes ${takes}; it got ${extra.length} more argument(s), which it does not accept.`);
-  }
-}
+export type { ConcreteOutputs, PredictArgs, BatchArgs, EvaluateDictArgs, ModelArgs } from './model_args.js';
 
 /**
  * A functional model with Keras's training API. Generic in its outputs, so that `predict` of a
@@ -267,35 +227,11 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
     return this.structure(this.inferInBatches(xs, Math.max(xs[0].shape[0], 1)));
   }
 
-  /**
-   * Inference over all rows, batch by batch. Each batch runs with the inference buffer pool, so its
-   * working memory is reused by the next one (fresh arrays for every activation cost more in page
-   * faults and garbage collection than a small model's arithmetic); only the predictions are copied
-   * out, into arrays allocated once.
-   */
+  /** Inference over all rows, batch by batch, reusing one buffer pool (see inference.ts). */
   private inferInBatches(xs: Tensor[], batchSize: number): Tensor[] {
-    const n = xs[0].shape[0];
-    if (n === 0) return this.predictStep(xs);
-    // Predictions with one row per sample go straight into arrays for all n rows; any other
-    // output (a custom layer that reshapes across the batch) is copied per batch and concatenated.
-    let results: Tensor[] | null = null;
-    const chunks: Tensor[][] = this.outputSlots().map(() => []);
-    for (let start = 0; start < n; start += batchSize) {
-      const end = Math.min(start + batchSize, n);
-      ops.withBufferPool(this.inferencePool, () => {
-        const outs = this.predictStep(xs.map((t) => ops.rowRange(t, start, end)));
-        if (start === 0 && outs.every((o) => o.rank > 0 && o.shape[0] === end)) {
-          results = outs.map(
-            (o) => new Tensor(allocData(o.dtype, n * (o.size / end)), [n, ...o.shape.slice(1)], o.dtype),
-          );
-        }
-        outs.forEach((o, i) => {
-          if (results) results[i].values.set(o.values, start * (o.size / (end - start)));
-          else chunks[i].push(new Tensor(o.values.slice(), o.shape, o.dtype));
-        });
-      });
-    }
-    return results ?? chunks.map((c) => (c.length === 1 ? c[0] : ops.concat(c, 0)));
+    return inferInBatches(xs, batchSize, this.outputSlots().length, this.inferencePool, (batch) =>
+      this.predictStep(batch),
+    );
   }
 
   /** One training step on one batch; returns the loss, or `[loss, ...metrics]`. */
@@ -422,34 +358,5 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
     if (this.outputKind === 'single') return outs[0] as ConcreteOutputs<S>;
     if (this.outputKind === 'list') return outs as ConcreteOutputs<S>;
     return Object.fromEntries(this.outputNames.map((n, i) => [n, outs[i]])) as ConcreteOutputs<S>;
-  }
-}
-
-/** Keras's return shape for evaluate: the loss alone, or `[loss, ...]` when more was logged. */
-function flattenLogs(logs: Logs): number | number[] {
-  const values = Object.values(logs);
-  return values.length === 1 ? values[0] : values;
-}
-
-/**
- * Layers that can only check their data once it arrives (an Embedding's indices) expose
- * `validateInput`; it runs on the whole dataset before the first step.
- */
-interface DataValidator {
-  validateInput(t: Tensor): void;
-}
-function hasValidator(layer: Layer): layer is Layer & DataValidator {
-  return typeof (layer as Partial<DataValidator>).validateInput === 'function';
-}
-
-function validateLayerInputs(layer: Layer, model: Functional, inputs: readonly Tensor[]): void {
-  if (!hasValidator(layer)) return;
-  // Only layers fed directly by a model input can be checked without running the model.
-  for (const node of layer.inboundNodes) {
-    if (!model.nodes.has(node)) continue;
-    node.inputs.forEach((t) => {
-      const i = model.inputs.indexOf(t);
-      if (i >= 0) layer.validateInput(inputs[i]);
-    });
   }
 }

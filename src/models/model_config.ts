@@ -8,7 +8,8 @@ import type { CustomObjects, LayerClass } from '../layers/serialization.js';
 import { describeValue } from '../layers/options.js';
 import type { Functional } from './functional.js';
 import { modelFromKeras, modelToKeras } from './keras_config.js';
-import { type Model, installModelConfigCodec } from './model.js';
+import type { Model } from './model.js';
+import { installModelConfigCodec } from './config_codec.js';
 
 // The Model class reaches these through an installed codec: keras_config.ts imports the model
 // classes, so they cannot import it back.
