@@ -83,6 +83,20 @@ export function setSeed(seed: number): void {
   spareNormal = null;
 }
 
+/**
+ * A generator of its own, seeded: a dataset's shuffle with an explicit seed draws from one, so its
+ * order does not depend on how many other draws happened before.
+ */
+export function seededUniform(seed: number): () => number {
+  const g = new Xoshiro128(seed);
+  return () => g.next();
+}
+
+/** A fresh seed drawn from the global generator, so that `setSeed` fixes it too. */
+export function drawSeed(): number {
+  return generator.nextUint32();
+}
+
 /** Uniform in [0, 1). */
 export function nextUniform(): number {
   return generator.next();
