@@ -6,6 +6,27 @@ import type { CustomObjects } from '../layers/serialization.js';
 import type { History, Logs } from '../training/callbacks.js';
 import { COMPILE_OPTIONS, type CompileArgs } from '../training/compile_config.js';
 import type { Data, Slot } from '../training/data.js';
+import {
+  type StreamEvaluateArgs,
+  type StreamFitArgs,
+  type StreamPredictArgs,
+  copyOut,
+  evaluatePass,
+  fitStream,
+  planStreamEvaluate,
+  planStreamFit,
+  planStreamPredict,
+  predictPass,
+  streamOptions,
+} from '../training/stream_loops.js';
+import {
+  type BatchSource,
+  BatchReader,
+  type PredictBatch,
+  type StreamBatch,
+  isBatchSource,
+  unpackBatch,
+} from '../training/streams.js';
 import type { Optimizer } from '../training/optimizers.js';
 import {
   type EvaluateArgs,
@@ -175,8 +196,11 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
     return this.trainer;
   }
 
+  /** Trains on a Dataset, a Sequence or a generator of `[x, y]` or `[x, y, sampleWeight]` batches. */
+  fit(data: BatchSource<StreamBatch>, args?: StreamFitArgs): Promise<History>;
   /** Trains for `epochs` passes over the data and returns the History (also logged live). */
-  fit(x: Data, y: Data, args: FitArgs = {}): Promise<History> {
+  fit(x: Data, y: Data, args?: FitArgs): Promise<History>;
+  fit(x: Data | BatchSource<StreamBatch>, y?: Data | StreamFitArgs, args?: FitArgs): Promise<History> {
     // Two fits interleaving their steps would train on a mix of both; predict and evaluate during
     // a fit (from a callback) are fine, since they change no weight.
     if (this.fitting) {
@@ -186,11 +210,12 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
     }
     try {
       this.fitting = true;
-      return this.requireCompiled('fit', x)
-        .fit(x, y, args)
-        .finally(() => {
-          this.fitting = false;
-        });
+      const run = isBatchSource(x)
+        ? this.fitStream(x, y, args)
+        : this.requireCompiled('fit', x).fit(x, y as Data, args ?? {});
+      return run.finally(() => {
+        this.fitting = false;
+      });
     } catch (e) {
       this.fitting = false;
       return Promise.reject(e);
@@ -200,24 +225,103 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   /** Whether a fit() is running on this model. */
   private fitting = false;
 
+  // ---- streams of batches (training/stream_loops.ts runs the loops) -------------------------
+
+  /**
+   * Reads a stream's first batch, after the checks that need no data, and builds the model from it
+   * (a Sequential without an input shape, a subclassed model), as arrays build it.
+   */
+  private async firstBatch(reader: BatchReader<unknown>, method: string, needsCompile: boolean): Promise<Data> {
+    if (needsCompile && !this.compileArgs) this.requireCompiled(method, []);
+    const first = await reader.peek();
+    if (first === undefined) throw new Error(`${method}: the data gave no batches (an empty dataset or generator).`);
+    const x = unpackBatch(first, `${method} (batch 0)`).x;
+    this.buildFromData(x);
+    return x;
+  }
+
+  private async fitStream(source: BatchSource<unknown>, second: unknown, third: unknown): Promise<History> {
+    const args = streamOptions('fit', second, third) as StreamFitArgs;
+    const reader = new BatchReader(source, 'fit', args.shuffle !== false);
+    const plan = planStreamFit(args, reader);
+    try {
+      const trainer = this.requireCompiled('fit', await this.firstBatch(reader, 'fit', true));
+      return await fitStream(trainer, this, reader, plan);
+    } finally {
+      await reader.close();
+    }
+  }
+
+  private async evaluateStream(
+    source: BatchSource<unknown>,
+    second: unknown,
+    third: unknown,
+  ): Promise<number | number[] | Record<string, number>> {
+    const args = streamOptions('evaluate', second, third) as StreamEvaluateArgs & { returnDict?: boolean };
+    const reader = new BatchReader(source, 'evaluate');
+    const plan = planStreamEvaluate(args, reader);
+    try {
+      const trainer = this.requireCompiled('evaluate', await this.firstBatch(reader, 'evaluate', true));
+      const logs = await evaluatePass(trainer, this, reader, plan.steps, plan.verbose, 'evaluate');
+      return plan.returnDict ? logs : flattenLogs(logs);
+    } finally {
+      await reader.close();
+    }
+  }
+
+  private async predictStream(source: BatchSource<unknown>, args: unknown): Promise<ConcreteOutputs<S>> {
+    const reader = new BatchReader(source, 'predict');
+    const steps = planStreamPredict(args, reader);
+    try {
+      await this.firstBatch(reader, 'predict', false);
+      const outs = await predictPass(
+        reader,
+        steps,
+        (x, where) => this.adaptInputs(x, where),
+        (xs) => ops.withBufferPool(this.inferencePool, () => copyOut(this.predictStep(xs))),
+      );
+      return this.structure(outs);
+    } finally {
+      await reader.close();
+    }
+  }
+
   /** The loss (and metrics) on data: a number, a list `[loss, ...metrics]`, or a record with `returnDict`. */
   evaluate(x: Data, y: Data, args: EvaluateDictArgs): Promise<Record<string, number>>;
   evaluate(x: Data, y: Data, args?: EvaluateArgs & { returnDict?: false }): Promise<number | number[]>;
+  /** Evaluates on a Dataset, a Sequence or a generator of `[x, y]` or `[x, y, sampleWeight]` batches. */
+  evaluate(
+    data: BatchSource<StreamBatch>,
+    args: StreamEvaluateArgs & { returnDict: true },
+  ): Promise<Record<string, number>>;
+  evaluate(
+    data: BatchSource<StreamBatch>,
+    args?: StreamEvaluateArgs & { returnDict?: false },
+  ): Promise<number | number[]>;
   async evaluate(
-    x: Data,
-    y: Data,
-    args: EvaluateArgs & { returnDict?: boolean } = {},
+    x: Data | BatchSource<StreamBatch>,
+    y?: Data | (StreamEvaluateArgs & { returnDict?: boolean }),
+    third?: EvaluateArgs & { returnDict?: boolean },
   ): Promise<number | number[] | Record<string, number>> {
+    if (isBatchSource(x)) return this.evaluateStream(x, y, third);
+    const args = third ?? {};
     checkOptions('evaluate', args, EVALUATE_OPTIONS);
     const { returnDict, ...rest } = args;
-    const logs = this.requireCompiled('evaluate', x).evaluateData(x, y, rest);
+    const logs = this.requireCompiled('evaluate', x).evaluateData(x, y as Data, rest);
     return returnDict ? logs : flattenLogs(logs);
   }
 
   /** Runs the model in inference mode over data in batches. */
-  predict(x: Data, args: PredictArgs = {}): ConcreteOutputs<S> {
+  predict(x: Data, args?: PredictArgs): ConcreteOutputs<S>;
+  /** Predicts over a Dataset, a Sequence or a generator of batches (x, or `[x, ...]`), resolving once all are read. */
+  predict(data: BatchSource<PredictBatch>, args?: StreamPredictArgs): Promise<ConcreteOutputs<S>>;
+  predict(
+    x: Data | BatchSource<PredictBatch>,
+    args: PredictArgs | StreamPredictArgs = {},
+  ): ConcreteOutputs<S> | Promise<ConcreteOutputs<S>> {
+    if (isBatchSource(x)) return this.predictStream(x, args);
     checkOptions('predict', args, PREDICT_OPTIONS);
-    const batchSize = wholeNumber('predict', 'batchSize', args.batchSize, 32);
+    const batchSize = wholeNumber('predict', 'batchSize', (args as PredictArgs).batchSize, 32);
     verbosity('predict', args.verbose, 0);
     return this.structure(this.inferInBatches(this.adaptInputs(x, 'predict'), batchSize));
   }

@@ -18,7 +18,8 @@ export interface CallbackModel {
 
 export interface TrainParams {
   epochs: number;
-  steps: number;
+  /** Batches per epoch; null when the data's length is unknown (a generator), as Keras's None. */
+  steps: number | null;
   verbose: 0 | 1 | 2;
 }
 

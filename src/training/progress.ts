@@ -31,13 +31,13 @@ function formatDuration(seconds: number): string {
   return `${Math.round(seconds)}s`;
 }
 
-function perSample(seconds: number, samples: number): string {
-  const t = seconds / Math.max(samples, 1);
+function perUnit(seconds: number, count: number, unit: 'sample' | 'step'): string {
+  const t = seconds / Math.max(count, 1);
   return t >= 1
-    ? `${t.toFixed(0)}s/sample`
+    ? `${t.toFixed(0)}s/${unit}`
     : t >= 1e-3
-      ? `${(t * 1e3).toFixed(0)}ms/sample`
-      : `${(t * 1e6).toFixed(0)}us/sample`;
+      ? `${(t * 1e3).toFixed(0)}ms/${unit}`
+      : `${(t * 1e6).toFixed(0)}us/${unit}`;
 }
 
 /**
@@ -50,27 +50,37 @@ export class ProgressBar {
   private lastDraw = 0;
   private readonly out = stdout();
   private readonly live: boolean;
+  /** The count reached so far: the total once done when the length was unknown. */
+  private seen = 0;
 
+  /**
+   * `total` counts samples (arrays) or steps (a stream of batches, `unit: 'step'`); null when a
+   * generator's length is unknown, shown as Keras shows it: `12/Unknown`.
+   */
   constructor(
-    private readonly total: number,
+    private readonly total: number | null,
     private readonly verbose: 0 | 1 | 2,
+    private readonly unit: 'sample' | 'step' = 'sample',
     private readonly width = 30,
   ) {
     this.live = verbose === 1 && !!this.out?.isTTY;
   }
 
   update(seen: number, logs: Logs): void {
+    this.seen = seen;
     if (!this.live) return;
     const now = Date.now();
-    if (seen < this.total && now - this.lastDraw < 50) return;
+    const total = this.total;
+    if ((total === null || seen < total) && now - this.lastDraw < 50) return;
     this.lastDraw = now;
     const elapsed = (now - this.start) / 1000;
-    const done = seen >= this.total;
-    const tail = done
-      ? `${formatDuration(elapsed)} ${perSample(elapsed, seen)}`
-      : `ETA: ${formatDuration((elapsed / Math.max(seen, 1)) * (this.total - seen))}`;
+    const tail =
+      total === null || seen >= total
+        ? `${formatDuration(elapsed)} ${perUnit(elapsed, seen, this.unit)}`
+        : `ETA: ${formatDuration((elapsed / Math.max(seen, 1)) * (total - seen))}`;
     const metrics = formatLogs(logs);
-    this.out!.write(`\r${this.bar(seen)} - ${tail}${metrics ? ` - ${metrics}` : ''}\x1b[K`);
+    const head = total === null ? `${seen}/Unknown` : this.bar(seen, total);
+    this.out!.write(`\r${head} - ${tail}${metrics ? ` - ${metrics}` : ''}\x1b[K`);
   }
 
   finish(logs: Logs): void {
@@ -81,17 +91,19 @@ export class ProgressBar {
       emit(` - ${formatDuration(elapsed)} - ${metrics}\n`, this.out);
       return;
     }
-    const line = `${this.bar(this.total)} - ${formatDuration(elapsed)} ${perSample(elapsed, this.total)}${metrics ? ` - ${metrics}` : ''}`;
+    // A stream that ended early (or whose length was unknown) shows the count it reached.
+    const total = this.unit === 'step' ? this.seen : (this.total ?? this.seen);
+    const line = `${this.bar(total, total)} - ${formatDuration(elapsed)} ${perUnit(elapsed, total, this.unit)}${metrics ? ` - ${metrics}` : ''}`;
     emit(this.live ? `\r${line}\x1b[K\n` : `${line}\n`, this.out);
   }
 
-  private bar(seen: number): string {
-    const digits = String(this.total).length;
-    const filled = Math.floor((this.width * Math.min(seen, this.total)) / Math.max(this.total, 1));
-    const arrow = seen < this.total && filled > 0 ? '>' : '';
-    const eq = '='.repeat(seen >= this.total ? this.width : Math.max(filled - 1, 0) + (filled > 0 ? 0 : 0));
+  private bar(seen: number, total: number): string {
+    const digits = String(total).length;
+    const filled = Math.floor((this.width * Math.min(seen, total)) / Math.max(total, 1));
+    const arrow = seen < total && filled > 0 ? '>' : '';
+    const eq = '='.repeat(seen >= total ? this.width : Math.max(filled - 1, 0));
     const body = (eq + arrow).padEnd(this.width, '.').slice(0, this.width);
-    return `${String(seen).padStart(digits)}/${this.total} [${body}]`;
+    return `${String(seen).padStart(digits)}/${total} [${body}]`;
   }
 }
 

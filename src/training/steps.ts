@@ -129,6 +129,17 @@ export class StepRunner {
     }
   }
 
+  /** `withFreshMetrics` for an evaluation that awaits its batches. */
+  async withFreshMetricsAsync<T>(fn: () => Promise<T>): Promise<T> {
+    const saved = this.metrics;
+    this.metrics = null;
+    try {
+      return await fn();
+    } finally {
+      this.metrics = saved;
+    }
+  }
+
   private ensureMetrics(ys: readonly Tensor[], preds: readonly Tensor[]): BuiltMetric[] {
     this.metrics ??= buildMetrics(
       this.compiled.outputs,

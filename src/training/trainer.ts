@@ -10,7 +10,9 @@ import { type Compiled, type CompileArgs, resolveCompile } from './compile_confi
 import { StepRunner } from './steps.js';
 import { type Data, type Slot, adaptData, sampleCount } from './data.js';
 import { ProgressBar, emit } from './progress.js';
-import { LossTracker, makeBatch } from './batching.js';
+import { type Batch, LossTracker, makeBatch } from './batching.js';
+import { type BatchSource, BatchReader, type StreamBatch, isBatchSource } from './streams.js';
+import { evaluatePass, requireEnd } from './stream_loops.js';
 
 /** What the trainer needs of a model; `models/` implements it, so training never imports models. */
 export interface TrainableModel extends CallbackModel {
@@ -49,7 +51,10 @@ export interface FitArgs {
   verbose?: 0 | 1 | 2;
   shuffle?: boolean;
   validationSplit?: number;
-  validationData?: readonly [Data, Data] | readonly [Data, Data, Data];
+  /** `[x, y]`, `[x, y, sampleWeight]`, or a Dataset, Sequence or generator of such batches. */
+  validationData?: readonly [Data, Data] | readonly [Data, Data, Data] | BatchSource<StreamBatch>;
+  /** Batches per validation when validationData is a stream (all of it when omitted). */
+  validationSteps?: number;
   callbacks?: readonly Callback[];
   initialEpoch?: number;
   sampleWeight?: Tensor | Float32Array | readonly number[];
@@ -70,6 +75,7 @@ const FIT_OPTIONS = optionNames<FitArgs>({
   shuffle: true,
   validationSplit: true,
   validationData: true,
+  validationSteps: true,
   callbacks: true,
   initialEpoch: true,
   sampleWeight: true,
@@ -117,11 +123,12 @@ export class Trainer {
     return adaptInputs(this.model, x, where);
   }
 
-  private targets(y: Data, where: string): Tensor[] {
+  /** Targets for the outputs; `checkLoss` runs each loss on one row first (a stream checks its first batch only). */
+  targets(y: Data, where: string, checkLoss = true): Tensor[] {
     const slots = this.model.outputSlots();
     const ys = adaptData(y, slots, 'output', where, this.model.unsortedRecordKeys('output'));
     this.compiled.outputs.forEach((o, i) => {
-      if (!o.loss) return;
+      if (!o.loss || !checkLoss) return;
       // Run the loss on one row now: a target that does not fit its loss fails here, before training.
       const pred = new Tensor(
         new Float32Array(slots[i].shape.slice(1).reduce<number>((p, d) => p * (d ?? 1), 1)),
@@ -142,7 +149,7 @@ export class Trainer {
     return ys;
   }
 
-  private sampleWeights(
+  sampleWeights(
     n: number,
     sampleWeight: FitArgs['sampleWeight'],
     classWeight: FitArgs['classWeight'],
@@ -192,7 +199,13 @@ export class Trainer {
     let sw = this.sampleWeights(n, args.sampleWeight, args.classWeight, ys, 'fit');
 
     let val: { xs: Tensor[]; ys: Tensor[]; sw: Float32Array | null } | null = null;
-    if (args.validationData) {
+    let valStream: BatchReader<unknown> | null = null;
+    const validationSteps =
+      args.validationSteps === undefined ? undefined : wholeNumber('fit', 'validationSteps', args.validationSteps, 1);
+    if (args.validationData !== undefined && isBatchSource(args.validationData)) {
+      valStream = new BatchReader(args.validationData, 'fit validationData');
+      requireEnd('fit validationData', valStream, validationSteps, 'validationSteps');
+    } else if (args.validationData) {
       const [vx, vy, vsw] = args.validationData;
       const vxs = this.inputs(vx, 'fit validationData');
       const vys = this.targets(vy, 'fit validationData');
@@ -261,14 +274,69 @@ export class Trainer {
       if (val) {
         const valLogs = this.runEvaluation(val.xs, val.ys, val.sw, batchSize, 0);
         for (const [k, v] of Object.entries(valLogs)) logs[`val_${k}`] = v;
+      } else if (valStream) {
+        const valLogs = await evaluatePass(this, this.model, valStream, validationSteps, 0, 'fit validationData');
+        if (validationSteps === undefined) await valStream.close();
+        for (const [k, v] of Object.entries(valLogs)) logs[`val_${k}`] = v;
       }
       bar.finish(logs);
       for (const cb of callbacks) await cb.onEpochEnd(epoch, logs);
       // Let I/O and timers run between epochs (progress output, user callbacks).
       await yieldToEventLoop();
     }
+    await valStream?.close();
     for (const cb of callbacks) await cb.onTrainEnd();
     return history;
+  }
+
+  // ---- pieces of the streaming loops (stream_loops.ts) ---------------------------------------
+
+  /** Running losses and metrics start afresh, as at the start of each epoch. */
+  startEpoch(): void {
+    this.steps.resetMetrics();
+    this.tracker = this.newTracker();
+  }
+
+  /** One training step on a prepared batch, logged into the epoch's running means. */
+  trainBatch(batch: Batch, vars: readonly Variable[], frozen: readonly Variable[]): Logs {
+    const own = this.model.ownTrainStep;
+    const size = batch.xs[0].shape[0];
+    return ops.withBufferPool(this.pool, () => {
+      if (own) return own({ x: batch.xs, y: batch.ys, sampleWeight: batch.sw });
+      return this.steps.record(this.tracker, this.steps.train(batch, vars, frozen), batch, size);
+    });
+  }
+
+  /** One test step on a prepared batch, logged into the evaluation's running means. */
+  testBatch(batch: Batch): Logs {
+    const own = this.model.ownTestStep;
+    const size = batch.xs[0].shape[0];
+    return ops.withBufferPool(this.pool, () => {
+      if (own) return own({ x: batch.xs, y: batch.ys, sampleWeight: batch.sw });
+      return this.steps.record(this.tracker, this.steps.test(batch), batch, size);
+    });
+  }
+
+  /** Runs an evaluation with fresh losses and metrics, and puts training's running state back after. */
+  async withEvaluation<T>(fn: () => Promise<T>): Promise<T> {
+    const trainingTracker = this.tracker;
+    this.tracker = this.newTracker();
+    try {
+      return await this.steps.withFreshMetricsAsync(fn);
+    } finally {
+      this.tracker = trainingTracker;
+    }
+  }
+
+  /** Validation on arrays during a fit over a stream (batches of 32, as Keras's default). */
+  evaluateArrays(data: readonly [Data, Data] | readonly [Data, Data, Data], where: string): Logs {
+    const [vx, vy, vsw] = data;
+    const xs = this.inputs(vx, where);
+    const ys = this.targets(vy, where);
+    const names = [...this.model.inputSlots(), ...this.model.outputSlots()].map((s) => s.name);
+    const n = sampleCount([...xs, ...ys], names, where);
+    const sw = vsw === undefined ? null : this.sampleWeights(n, vsw as Tensor, undefined, ys, where);
+    return this.runEvaluation(xs, ys, sw, 32, 0);
   }
 
   runEvaluation(xs: Tensor[], ys: Tensor[], sw: Float32Array | null, batchSize: number, verbose: 0 | 1 | 2): Logs {
