@@ -114,7 +114,10 @@ test('streams are refused with clear errors, and a failed call changes nothing',
   await assert.rejects(m.fit(ds.take(0), { verbose: 0 }), /fit: the data gave no batches/);
   await assert.rejects(m.evaluate(ds.repeat()), /steps is required/);
   await assert.rejects(m.predict(ds.repeat()), /steps is required/);
-  await assert.rejects(m.fit(Dataset.fromTensorSlices(X).batch(4), { verbose: 0 }), /the batch has no targets/);
+  await assert.rejects(
+    m.fit(Dataset.fromTensorSlices(X).batch(4) as never, { verbose: 0 }),
+    /the batch has no targets/,
+  );
   const wrong = Dataset.fromTensorSlices([random.normal([8, 5]), random.normal([8, 1])]).batch(4);
   await assert.rejects(
     m.fit(wrong, { verbose: 0 }),
