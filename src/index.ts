@@ -63,3 +63,6 @@ export { ModelCheckpoint, type ModelCheckpointArgs } from './node/model_checkpoi
 export type { CompileArgs } from './training/compile_config.js';
 export type { FitArgs, EvaluateArgs, StepData } from './training/trainer.js';
 export type { Data, ArrayLike } from './training/data.js';
+export { Dataset, Sequence, type Element, type BatchArgs, type ShuffleArgs } from './data/index.js';
+export type { StreamFitArgs, StreamEvaluateArgs, StreamPredictArgs } from './training/stream_loops.js';
+export type { StreamBatch, PredictBatch, BatchSource } from './training/streams.js';
