@@ -40,11 +40,17 @@ export class Node {
      * that flow with the inputs; null when the call takes the inputs' own masks.
      */
     readonly masks: readonly (KerasTensor | null)[] | null = null,
+    /**
+     * The layer's own call options given with the call (`useCausalMask: true`, an `attentionMask`
+     * tensor), replayed each time the graph runs; null when none was given.
+     */
+    readonly options: Readonly<Record<string, unknown>> | null = null,
   ) {}
 
-  /** Every tensor the call reads: its inputs, then its explicit masks. */
+  /** Every tensor the call reads: its inputs, then its explicit masks, then tensors among its options. */
   get sources(): KerasTensor[] {
-    return [...this.inputs, ...(this.masks ?? []).filter((m) => m !== null)];
+    const optionTensors = Object.values(this.options ?? {}).filter((v): v is KerasTensor => v instanceof KerasTensor);
+    return [...this.inputs, ...(this.masks ?? []).filter((m) => m !== null), ...optionTensors];
   }
 
   /** Nodes whose outputs feed this one. */

@@ -5,10 +5,19 @@ import { type Initializer, getInitializer, type InitializerId } from './initiali
 import { KerasTensor, Node } from './keras_tensor.js';
 import { checkOptions, toSnakeCase } from './options.js';
 import { callMasks } from './call_masks.js';
+import { callOptionsOf } from './call_options.js';
 import { Variable } from './variable.js';
 import { type Regularizer, type RegularizerFn, getRegularizer, penalty } from './regularizers.js';
 import { getConstraint } from './constraints.js';
-import type { AddWeightArgs, CallContext, EagerCallArgs, LayerArgs, ShapeArg, SymbolicCallArgs } from './layer_args.js';
+import type {
+  AddWeightArgs,
+  CallContext,
+  CallOptions,
+  EagerCallArgs,
+  LayerArgs,
+  ShapeArg,
+  SymbolicCallArgs,
+} from './layer_args.js';
 import { kerasClassName, uniqueName } from './naming.js';
 import { nodeAt, onlyNode, single } from './layer_nodes.js';
 import { trackedChildren } from './tracking.js';
@@ -19,6 +28,7 @@ export type {
   LayerArgs,
   AddWeightArgs,
   CallContext,
+  CallOptions,
   MaskArg,
   SymbolicCallArgs,
   EagerCallArgs,
@@ -45,6 +55,19 @@ export abstract class Layer {
    * options object leaves it empty.
    */
   static readonly positional: readonly string[] = [];
+  /**
+   * The names of the layer's own call options beyond `mask` and `training`, as Keras's extra `call`
+   * arguments (`['attentionMask', 'useCausalMask']`): `apply` accepts them, a symbolic call records
+   * them in its node (and `model.save` writes them as the node's kwargs), and `call` finds the
+   * given ones in `ctx.options`, tensors made concrete.
+   */
+  static readonly callOptions: readonly string[] = [];
+  /**
+   * Keras's names of the call's tensor arguments for a layer whose Keras `call` takes its inputs as
+   * separate arguments (`call(query, value, key)`), not as one list; null for one list. Saved nodes
+   * write such inputs as positional arguments, and loading also takes them by name.
+   */
+  static readonly inputArgs: readonly string[] | null = null;
 
   /**
    * Rebuilds a layer from `getConfig()`, as Keras's `from_config`: the positional keys as
@@ -100,16 +123,25 @@ export abstract class Layer {
   /**
    * The output shape for given input shapes; throws a clear error for inputs the layer cannot take.
    * A layer that does not define it gets its shapes by running `call` on small inputs (see
-   * shape_inference.ts), with unknown sizes kept unknown.
+   * shape_inference.ts), with unknown sizes kept unknown. `options` are the call's own options
+   * (see `callOptions`), for a layer whose outputs depend on them.
    */
-  computeOutputShape(inputShape: ShapeArg): ShapeArg {
+  computeOutputShape(inputShape: ShapeArg, options: CallOptions = {}): ShapeArg {
     const shapes = isShapeList(inputShape) ? inputShape : [inputShape];
-    const key = JSON.stringify([shapes, this.inputDTypesSeen]);
+    // Tensors among the options cannot be probed; the plain ones run along.
+    const plain = Object.fromEntries(
+      Object.entries(options).filter(([, v]) => !(v instanceof Tensor || v instanceof KerasTensor)),
+    );
+    const key = JSON.stringify([shapes, this.inputDTypesSeen, plain]);
     let out = this.inferredShapes.get(key);
     if (!out) {
       const dtypes = shapes.map((_, i) => this.inputDTypesSeen[i] ?? 'float32');
       const list = inferOutputShapes(`${this.className} layer '${this.name}'`, shapes, dtypes, (inputs) => {
-        const outs = this.invoke(inputs, { training: false });
+        // A call context as user code passes it on (`sub.apply(x, ctx)`): options only when there are some.
+        const outs = this.invoke(
+          inputs,
+          Object.keys(plain).length > 0 ? { training: false, options: plain } : { training: false },
+        );
         this.clearLosses();
         return outs;
       });
@@ -347,7 +379,8 @@ export abstract class Layer {
     return this.applyAll(inputs, opts);
   }
 
-  private applyAll(
+  /** Both call forms; `opts` may hold the layer's own call options (see `callOptions`). */
+  protected applyAll(
     inputs: KerasTensor | Tensor | readonly (KerasTensor | Tensor)[],
     opts: SymbolicCallArgs | EagerCallArgs,
   ): KerasTensor[] | Tensor[] {
@@ -356,12 +389,15 @@ export abstract class Layer {
     const symbolic = list.every((t) => t instanceof KerasTensor);
     if (!symbolic && !list.every((t) => t instanceof Tensor))
       throw new Error(`Layer '${this.name}' was called on a mix of symbolic and concrete tensors.`);
+    const own = (this.constructor as typeof Layer).callOptions;
     // Training is a property of a run, which a symbolic call only describes.
-    checkOptions(`${this.className} layer '${this.name}': apply`, opts, symbolic ? ['mask'] : ['training', 'mask']);
+    const common = symbolic ? ['mask'] : ['training', 'mask'];
+    checkOptions(`${this.className} layer '${this.name}': apply`, opts, [...common, ...own]);
     const masks = callMasks(this, list, opts.mask);
-    if (symbolic) return this.symbolicCall(list as KerasTensor[], masks as (KerasTensor | null)[] | null);
+    const options = callOptionsOf(this, opts, own, symbolic ? KerasTensor : Tensor);
+    if (symbolic) return this.symbolicCall(list as KerasTensor[], masks as (KerasTensor | null)[] | null, options);
     const training = (opts as EagerCallArgs).training ?? false;
-    return this.eagerCall(list as Tensor[], training, masks as (Tensor | null)[] | null);
+    return this.eagerCall(list as Tensor[], training, masks as (Tensor | null)[] | null, options);
   }
 
   /** Shape(s) in the form `build` and `computeOutputShape` take: one shape for one input. */
@@ -369,29 +405,41 @@ export abstract class Layer {
     return shapes.length === 1 ? shapes[0] : shapes;
   }
 
-  private symbolicCall(inputs: KerasTensor[], masks: (KerasTensor | null)[] | null): KerasTensor[] {
+  private symbolicCall(
+    inputs: KerasTensor[],
+    masks: (KerasTensor | null)[] | null,
+    options: CallOptions | null,
+  ): KerasTensor[] {
     const shapeArg = Layer.shapeArg(inputs.map((t) => t.shape));
     this.inputDTypesSeen = inputs.map((t) => t.dtype);
     if (!this.built) this.build(shapeArg);
-    const outShapes = this.computeOutputShape(shapeArg);
+    const outShapes = this.computeOutputShape(shapeArg, options ?? {});
     const shapeList = isShapeList(outShapes) ? outShapes : [outShapes as SymbolicShape];
     const dtype = this.computeOutputDType(inputs.map((t) => t.dtype));
-    const node = new Node(this, inputs, masks);
+    const node = new Node(this, inputs, masks, options);
     const nodeIndex = this.inboundNodes.length;
     this.inboundNodes.push(node);
     shapeList.forEach((s, i) => node.outputs.push(new KerasTensor(s, dtype, this, nodeIndex, i)));
     return node.outputs;
   }
 
-  private eagerCall(inputs: Tensor[], training: boolean, masks: (Tensor | null)[] | null): Tensor[] {
+  private eagerCall(
+    inputs: Tensor[],
+    training: boolean,
+    masks: (Tensor | null)[] | null,
+    options: CallOptions | null,
+  ): Tensor[] {
     const shapeArg = Layer.shapeArg(inputs.map((t) => [null, ...t.shape.slice(1)]));
     if (!this.built) this.build(shapeArg);
     // A layer's own computeOutputShape checks the inputs; an inferred one would only run call twice more.
     if (this.computeOutputShape !== Layer.prototype.computeOutputShape) {
-      this.computeOutputShape(Layer.shapeArg(inputs.map((t) => t.shape)));
+      this.computeOutputShape(Layer.shapeArg(inputs.map((t) => t.shape)), options ?? {});
     }
     this.clearLosses();
-    return this.invoke(inputs, masks ? { training, masks } : { training });
+    const ctx: CallContext = { training };
+    if (masks) ctx.masks = masks;
+    if (options) ctx.options = options;
+    return this.invoke(inputs, ctx);
   }
 
   /**

@@ -41,7 +41,18 @@ export interface CallContext {
    * tensor marking real time steps, as produced by `Embedding({ maskZero: true })`.
    */
   masks?: readonly (Tensor | null)[];
+  /**
+   * The layer's own call options that were given (`useCausalMask` for MultiHeadAttention), by the
+   * names its class lists in `callOptions`; tensors among them are concrete here.
+   */
+  options?: CallOptions;
 }
+
+/**
+ * A layer's own call options, as Keras's extra `call` arguments (`use_causal_mask=True`): symbolic
+ * tensors in a symbolic call, concrete ones when it runs. Only those given are present.
+ */
+export type CallOptions = Readonly<Record<string, unknown>>;
 
 /**
  * Masks given with a call, as Keras's `layer(x, mask=m)`: one mask for a layer of one input, or a

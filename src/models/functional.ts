@@ -231,10 +231,14 @@ export class Functional extends Layer {
         ? node.masks.map((m) => (m ? (values.get(m) ?? null) : null))
         : node.inputs.map((t) => masks.get(t) ?? null);
       const hasMask = inMasks.some((m) => m !== null);
-      const outs = node.layer.invoke(
-        args,
-        hasMask ? { training: ctx.training, masks: inMasks } : { training: ctx.training },
-      );
+      const call: CallContext = hasMask ? { training: ctx.training, masks: inMasks } : { training: ctx.training };
+      // The call's own options, its symbolic tensors (an attention mask) replaced by their values.
+      if (node.options) {
+        call.options = Object.fromEntries(
+          Object.entries(node.options).map(([k, v]) => [k, v instanceof KerasTensor ? values.get(v) : v]),
+        );
+      }
+      const outs = node.layer.invoke(args, call);
       // Every layer is asked: some (Embedding with maskZero) create a mask from unmasked inputs.
       const outMasks = node.layer.computeMask(args, inMasks);
       node.outputs.forEach((o, i) => {
@@ -256,7 +260,8 @@ export class Functional extends Layer {
     for (const node of this.graph.nodes) {
       if (node.isInput) continue;
       const ins = node.inputs.map((t) => shapes.get(t)!);
-      const out = node.layer.computeOutputShape(ins.length === 1 ? ins[0] : ins);
+      const shapeArg = ins.length === 1 ? ins[0] : ins;
+      const out = node.layer.computeOutputShape(shapeArg, node.options ?? {});
       const list = isShapeList(out) ? out : [out as SymbolicShape];
       node.outputs.forEach((o, i) => shapes.set(o, list[i]));
     }

@@ -19,12 +19,10 @@ import {
   operationToKeras,
 } from '../layers/keras_config.js';
 import { Operation } from '../layers/operations.js';
+import { type History, callOptionsToKeras, inputArgsToKeras, readKwargs } from './call_kwargs.js';
 import { Functional, type StructureKind } from './functional.js';
 import { Model } from './model.js';
 import { Sequential } from './sequential.js';
-
-/** `[layer name, node index, tensor index]`: where a tensor comes from, counted within one model. */
-type History = [string, number, number];
 
 // ---------------------------------------------------------------------------------------------
 // Writing
@@ -81,16 +79,18 @@ function layerEntry(layer: Layer, model: Functional, index: (layer: Layer, i: nu
 }
 
 /**
- * One call: its tensors as `args`, and in `kwargs` the masks it was given, if any. A call that takes
- * its inputs' own masks writes none, and Keras recomputes those masks when it loads the file.
+ * One call: its tensors as `args`, and in `kwargs` the layer's own call options and the masks it
+ * was given, if any. A call that takes its inputs' own masks writes none, and Keras recomputes
+ * those masks when it loads the file.
  */
 function nodeToKeras(n: Node, index: (layer: Layer, i: number) => number): { args: unknown[]; kwargs: object } {
   const ts = n.inputs.map((t) => tensorToKeras(t, index));
-  const args = n.layer instanceof Operation ? n.layer.callArgs(ts) : ts.length === 1 ? ts : [ts];
-  if (!n.masks) return { args, kwargs: {} };
+  const args = n.layer instanceof Operation ? n.layer.callArgs(ts) : inputArgsToKeras(n.layer, ts);
+  const kwargs = callOptionsToKeras(n, (t) => tensorToKeras(t, index));
+  if (!n.masks) return { args, kwargs };
   const masks = n.masks.map((m) => (m ? tensorToKeras(m, index) : null));
   // `mask: null` would tell Keras to take the input's own mask, so an explicit "none" stays a list.
-  return { args, kwargs: { mask: masks.length === 1 && masks[0] ? masks[0] : masks } };
+  return { args, kwargs: { ...kwargs, mask: masks.length === 1 && masks[0] ? masks[0] : masks } };
 }
 
 /** A layer's or a nested model's Keras entry (a wrapper may hold either). */
@@ -276,17 +276,23 @@ function functionalFromKeras(config: Record<string, unknown>): Model {
         const args = node.args ?? [];
         const layer = layers.get(p.name)!;
         const histories = tensorsIn(args, layer instanceof Functional ? layer.inputNames : undefined);
-        const inputs = histories.map(resolve);
         const { mask: maskKwarg, ...kwargs } = node.kwargs ?? {};
-        const masks = maskHistories(maskKwarg)?.map((h) => (h ? resolve(h) : null)) ?? null;
-        if (inputs.some((t) => t === undefined) || masks?.includes(undefined)) break;
-        for (const [k, v] of Object.entries(kwargs)) {
-          if (tensorsIn(v).length > 0)
-            fail(modelName, `layer '${p.name}' is called with a tensor for '${k}', which Dendrite does not support`);
+        let read: ReturnType<typeof readKwargs>;
+        try {
+          read = readKwargs(layer, kwargs, args.length, (v) => tensorsIn(v));
+        } catch (e) {
+          fail(modelName, (e as Error).message);
         }
-        // A recorded `training` (false while Keras built the graph) gives way to each run's own, as in Keras.
+        const inputs = [...histories, ...read.namedInputs].map(resolve);
+        const masks = maskHistories(maskKwarg)?.map((h) => (h ? resolve(h) : null)) ?? null;
+        const options = read.options.map((o) => ['tensor' in o ? resolve(o.tensor) : o.value, o] as const);
+        const waiting = options.some(([v, o]) => 'tensor' in o && v === undefined);
+        if (inputs.some((t) => t === undefined) || masks?.includes(undefined) || waiting) break;
         const ts = inputs as KerasTensor[];
-        const given = masks ? { mask: masks as (KerasTensor | null)[] } : {};
+        const given = {
+          ...Object.fromEntries(options.map(([v, o]) => [o.key, v])),
+          ...(masks ? { mask: masks as (KerasTensor | null)[] } : {}),
+        };
         calls.get(p.name)!.push(layer.applyMulti(isListCall(args) ? ts : ts.length === 1 ? ts[0] : ts, given));
         p.nodes.shift();
         progress = true;

@@ -11,6 +11,7 @@ import type { Variable } from '../layers/variable.js';
 import { toSnakeCase } from '../layers/options.js';
 import { Operation } from '../layers/operations.js';
 import { RecurrentLayer } from '../layers/recurrent/base.js';
+import { savesSublayers } from '../layers/saved_sublayers.js';
 import { Bidirectional, TimeDistributed } from '../layers/wrappers.js';
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
@@ -29,13 +30,16 @@ interface VarsSlot {
 function slots(layer: Layer, path: string[], visited: Set<Layer>, out: VarsSlot[]): void {
   if (visited.has(layer)) return;
   visited.add(layer);
+  // Sublayers Keras saves under their attribute names, in the order its walk meets them (sorted).
+  const named = savesSublayers(layer) ? [...layer.savedSublayers].sort(([a], [b]) => (a < b ? -1 : 1)) : [];
+  const theirs = new Set(named.flatMap(([, l]) => l?.weights ?? []));
   const own =
     layer instanceof Functional ||
     layer instanceof RecurrentLayer ||
     layer instanceof Bidirectional ||
     layer instanceof TimeDistributed
       ? []
-      : layer.weights;
+      : layer.weights.filter((w) => !theirs.has(w));
   out.push({ path: [...path, 'vars'], name: layer.name, layer, variables: own });
   if (layer instanceof Functional) {
     const used = new Map<string, number>();
@@ -59,6 +63,10 @@ function slots(layer: Layer, path: string[], visited: Set<Layer>, out: VarsSlot[
     slots(layer.forwardLayer, [...path, 'forward_layer'], visited, out);
   } else if (layer instanceof TimeDistributed) {
     slots(layer.layer, [...path, 'layer'], visited, out);
+  }
+  for (const [name, child] of named) {
+    if (child) slots(child, [...path, name], visited, out);
+    else out.push({ path: [...path, name, 'vars'], name, layer, variables: [] });
   }
 }
 
