@@ -17,3 +17,5 @@ export { BufferPool, withBufferPool } from './create.js';
 export * from './spatial.js';
 export * from './recurrent.js';
 export { embeddingLookup, sparseGradientSquares } from './embedding.js';
+export { einsum } from './einsum.js';
+export { maskedSoftmax, type MaskedSoftmaxOptions } from './masked_softmax.js';
