@@ -140,7 +140,9 @@ export function renderDoc(r: BenchResult): string {
         .map((e) => e.label)
         .join(', ') || 'none'
     }`,
-    `- Protocol: warm-up of at least ${r.protocol.warmup} epoch (or predict pass) and ${r.protocol.warmupSeconds} s (at most ${MAX_WARMUP} epochs), then the median of ${r.protocol.measured}; a measurement estimated above ${r.protocol.budgetSeconds} s per epoch (or pass) is skipped`,
+    `- Protocol: warm-up of at least ${r.protocol.warmup} epoch (or predict pass) and ` +
+      `${r.protocol.warmupSeconds} s (at most ${MAX_WARMUP} epochs), then the median of ${r.protocol.measured}; a ` +
+      `measurement estimated above ${r.protocol.budgetSeconds} s per epoch (or pass) is skipped`,
     '',
     renderTables(r),
     '',

@@ -118,10 +118,19 @@ test('metric and loss objects are saved in compile_config as Keras writes them, 
   const archive = unzipSync(new Uint8Array(readFileSync(path)));
   const text = strFromU8(archive['config.json']);
   for (const part of [
-    '"probs": [{"module": "keras.metrics", "class_name": "TopKCategoricalAccuracy", "config": {"name": "top_k_categorical_accuracy", "dtype": "float32", "k": 2}, "registered_name": null}, {"module": "keras.metrics", "class_name": "F1Score", "config": {"name": "f1", "dtype": "float32", "average": "macro", "threshold": null}, "registered_name": null}]',
-    '"score": ["accuracy", {"module": "keras.metrics", "class_name": "AUC", "config": {"name": "pr_auc", "dtype": "float32", "num_thresholds": 200, "curve": "PR", "summation_method": "interpolation", "multi_label": false, "num_labels": null, "label_weights": null, "from_logits": false}, "registered_name": null}]',
-    '"weighted_metrics": {"score": [{"module": "keras.metrics", "class_name": "Precision", "config": {"name": "p30", "dtype": "float32", "thresholds": 0.3, "top_k": null, "class_id": null}, "registered_name": null}]}',
-    '"class_name": "CategoricalFocalCrossentropy", "config": {"name": "categorical_focal_crossentropy", "reduction": "sum_over_batch_size", "from_logits": false, "label_smoothing": 0.0, "axis": -1, "alpha": 0.25, "gamma": 1.5}',
+    '"probs": [{"module": "keras.metrics", "class_name": "TopKCategoricalAccuracy", "config": {"name": ' +
+      '"top_k_categorical_accuracy", "dtype": "float32", "k": 2}, "registered_name": null}, {"module": ' +
+      '"keras.metrics", "class_name": "F1Score", "config": {"name": "f1", "dtype": "float32", "average": "macro", ' +
+      '"threshold": null}, "registered_name": null}]',
+    '"score": ["accuracy", {"module": "keras.metrics", "class_name": "AUC", "config": {"name": "pr_auc", ' +
+      '"dtype": "float32", "num_thresholds": 200, "curve": "PR", "summation_method": "interpolation", ' +
+      '"multi_label": false, "num_labels": null, "label_weights": null, "from_logits": false}, "registered_name": ' +
+      'null}]',
+    '"weighted_metrics": {"score": [{"module": "keras.metrics", "class_name": "Precision", "config": {"name": ' +
+      '"p30", "dtype": "float32", "thresholds": 0.3, "top_k": null, "class_id": null}, "registered_name": null}]}',
+    '"class_name": "CategoricalFocalCrossentropy", "config": {"name": "categorical_focal_crossentropy", ' +
+      '"reduction": "sum_over_batch_size", "from_logits": false, "label_smoothing": 0.0, "axis": -1, "alpha": ' +
+      '0.25, "gamma": 1.5}',
   ])
     assert.ok(text.includes(part), `${part}\n--- not in ---\n${text.slice(text.indexOf('"compile_config"'))}`);
 

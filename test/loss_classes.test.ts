@@ -83,7 +83,11 @@ test("a model compiled with loss objects saves them as Keras's compile_config wr
   const text = strFromU8(unzipSync(new Uint8Array(readFileSync(path)))['config.json']);
   assert.ok(
     text.includes(
-      '"loss": {"logits": {"module": "keras.losses", "class_name": "SparseCategoricalCrossentropy", "config": {"name": "sparse_categorical_crossentropy", "reduction": "sum_over_batch_size", "from_logits": true, "ignore_class": null, "axis": -1}, "registered_name": null}, "score": {"module": "keras.losses", "class_name": "Huber", "config": {"name": "my_huber", "reduction": "sum_over_batch_size", "delta": 2.0}, "registered_name": null}}',
+      '"loss": {"logits": {"module": "keras.losses", "class_name": "SparseCategoricalCrossentropy", "config": ' +
+        '{"name": "sparse_categorical_crossentropy", "reduction": "sum_over_batch_size", "from_logits": true, ' +
+        '"ignore_class": null, "axis": -1}, "registered_name": null}, "score": {"module": "keras.losses", ' +
+        '"class_name": "Huber", "config": {"name": "my_huber", "reduction": "sum_over_batch_size", "delta": 2.0}, ' +
+        '"registered_name": null}}',
     ),
     text.slice(text.indexOf('"loss"'), text.indexOf('"loss"') + 600),
   );

@@ -71,7 +71,9 @@ const CASES: [name: string, body: string, expected: RegExp][] = [
   ],
   [
     'conv2d with a dilation far wider than the input',
-    `be.conv2d(f(4), f(2), null, f(4), { batch: 1, inH: 2, inW: 2, inC: 1, outH: 2, outW: 2, outC: 1, kH: 2, kW: 1, strideH: 1, strideW: 1, dilationH: ${2 ** 30}, dilationW: 1, padTop: ${2 ** 29}, padLeft: 0, groups: 1 }, 'linear')`,
+    `be.conv2d(f(4), f(2), null, f(4), { batch: 1, inH: 2, inW: 2, inC: 1, outH: 2, outW: 2, outC: 1, kH: 2, kW: ` +
+      `1, strideH: 1, strideW: 1, dilationH: ${2 ** 30}, dilationW: 1, padTop: ${2 ** 29}, padLeft: 0, groups: 1 ` +
+      `}, 'linear')`,
     /^RETURNED/,
   ],
 ];

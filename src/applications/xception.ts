@@ -42,7 +42,8 @@ export function Xception(args: XceptionArgs): Model<KerasTensor> {
   if (weights === 'imagenet') {
     throw new Error(
       "Xception: weights 'imagenet' cannot be downloaded here (no access to the Keras weight store). " +
-        'Build with weights: null, or pass the path of a local Keras weights file once Dendrite can read .weights.h5 files (not supported yet).',
+        'Build with weights: null, or pass the path of a local Keras weights file once Dendrite can read ' +
+        '.weights.h5 files (not supported yet).',
     );
   }
   if (weights !== null) {

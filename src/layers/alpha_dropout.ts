@@ -55,7 +55,8 @@ export class AlphaDropout extends Layer {
     const fits = noise.length === shape.length && out.every((d, i) => d === 1 || shape[i] === null || d === shape[i]);
     if (!fits) {
       throw new Error(
-        `AlphaDropout layer '${this.name}': noiseShape ${formatShape(noise)} does not broadcast to input shape ${formatShape(shape)} (each size 1, null or the input's).`,
+        `AlphaDropout layer '${this.name}': noiseShape ${formatShape(noise)} does not broadcast to input shape ` +
+          `${formatShape(shape)} (each size 1, null or the input's).`,
       );
     }
     return out;

@@ -17,7 +17,8 @@ export function callMasks(
   const list: unknown[] = Array.isArray(mask) ? [...mask] : [mask];
   if (list.length !== inputs.length) {
     throw new Error(
-      `${where} got ${list.length} mask${list.length === 1 ? '' : 's'} for ${inputs.length} input${inputs.length === 1 ? '' : 's'}; give one mask per input (null for none).`,
+      `${where} got ${list.length} mask${list.length === 1 ? '' : 's'} for ${inputs.length} ` +
+        `input${inputs.length === 1 ? '' : 's'}; give one mask per input (null for none).`,
     );
   }
   const kind = inputs[0] instanceof KerasTensor ? KerasTensor : Tensor;

@@ -110,7 +110,8 @@ abstract class BaseConv extends Layer implements LengthInverse {
     const c = knownChannels(this, s);
     if (c % this.groups !== 0) {
       throw new Error(
-        `${this.className} layer '${this.name}': its ${c} input channels are not divisible by groups = ${this.groups} (input shape ${formatShape(s)}).`,
+        `${this.className} layer '${this.name}': its ${c} input channels are not divisible by groups = ` +
+          `${this.groups} (input shape ${formatShape(s)}).`,
       );
     }
     return c;
@@ -136,7 +137,8 @@ abstract class BaseConv extends Layer implements LengthInverse {
     const c = this.inputChannels(s);
     if (this.kernel && this.kernel.shape[this.window.rank] * this.groups !== c) {
       throw new Error(
-        `${this.className} layer '${this.name}' was built for ${this.kernel.shape[this.window.rank] * this.groups} input channels, got input shape ${formatShape(s)}.`,
+        `${this.className} layer '${this.name}' was built for ` +
+          `${this.kernel.shape[this.window.rank] * this.groups} input channels, got input shape ${formatShape(s)}.`,
       );
     }
     return this.window.outputShape(this, s, this.filters);

@@ -87,7 +87,8 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
     this.outputPadding?.forEach((p, i) => {
       if (p >= this.window.strides[i]) {
         throw new Error(
-          `${className}: outputPadding must be less than strides on every axis, got outputPadding ${JSON.stringify(op)} with strides ${JSON.stringify(this.window.strides)}.`,
+          `${className}: outputPadding must be less than strides on every axis, got outputPadding ` +
+            `${JSON.stringify(op)} with strides ${JSON.stringify(this.window.strides)}.`,
         );
       }
     });
@@ -138,7 +139,10 @@ abstract class BaseConvTranspose extends Layer implements LengthInverse {
       length
     ) {
       throw new Error(
-        `${this.className} layer '${this.name}': outputPadding ${JSON.stringify(this.outputPadding)} gives an output length ${out} that a ${w.kernel}-wide window with stride ${w.stride} and padding '${w.padding}' does not map back to the input length ${length} (input shape ${formatShape(shape)}); choose another outputPadding.`,
+        `${this.className} layer '${this.name}': outputPadding ${JSON.stringify(this.outputPadding)} gives an ` +
+          `output length ${out} that a ${w.kernel}-wide window with stride ${w.stride} and padding '${w.padding}' ` +
+          `does not map back to the input length ${length} (input shape ${formatShape(shape)}); choose another ` +
+          `outputPadding.`,
       );
     }
     return out;

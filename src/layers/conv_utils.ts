@@ -139,7 +139,8 @@ export class SlidingWindow {
   ) {
     if (strides.some((s) => s > 1) && dilationRate.some((d) => d > 1)) {
       throw new Error(
-        `${className}: strides > 1 cannot be combined with dilationRate > 1 (got strides ${JSON.stringify(strides)}, dilationRate ${JSON.stringify(dilationRate)}).`,
+        `${className}: strides > 1 cannot be combined with dilationRate > 1 (got strides ` +
+          `${JSON.stringify(strides)}, dilationRate ${JSON.stringify(dilationRate)}).`,
       );
     }
     this.axes = kernelSize.map((kernel, i) => ({ kernel, stride: strides[i], dilation: dilationRate[i], padding }));

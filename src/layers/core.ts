@@ -63,7 +63,8 @@ export class Dense extends Layer {
     const last = inputShape[inputShape.length - 1];
     if (inputShape.length < 2 || last === null || last === undefined) {
       throw new Error(
-        `Dense layer '${this.name}' needs a known last dimension, got input shape ${formatShape(inputShape)}. Give the input a fixed size on its last axis (for example with Flatten or a fixed Input shape).`,
+        `Dense layer '${this.name}' needs a known last dimension, got input shape ${formatShape(inputShape)}. ` +
+          `Give the input a fixed size on its last axis (for example with Flatten or a fixed Input shape).`,
       );
     }
     return last;

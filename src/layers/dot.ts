@@ -72,7 +72,8 @@ export class Dot extends Layer {
     const [s1, s2] = shapes;
     if (s1[a0] !== null && s2[a1] !== null && s1[a0] !== s2[a1]) {
       throw new Error(
-        `Dot layer '${this.name}' cannot take the dot product of axis ${a0} of size ${s1[a0]} with axis ${a1} of size ${s2[a1]}: shapes ${listOfShapes(shapes)}.`,
+        `Dot layer '${this.name}' cannot take the dot product of axis ${a0} of size ${s1[a0]} with axis ${a1} of ` +
+          `size ${s2[a1]}: shapes ${listOfShapes(shapes)}.`,
       );
     }
     const rest = [...s1.slice(1).filter((_, i) => i + 1 !== a0), ...s2.slice(1).filter((_, i) => i + 1 !== a1)];

@@ -87,7 +87,8 @@ export class Embedding extends Layer {
         );
       }
       throw new Error(
-        `Embedding layer '${this.name}' received index ${x} at ${where} of its input, outside the valid range [0, ${n}) (inputDim = ${n}). Raise inputDim or fix the data.`,
+        `Embedding layer '${this.name}' received index ${x} at ${where} of its input, outside the valid range ` +
+          `[0, ${n}) (inputDim = ${n}). Raise inputDim or fix the data.`,
       );
     }
   }

@@ -83,7 +83,8 @@ export class GroupNormalization extends Layer {
     const groups = this.groups === -1 ? channels : this.groups;
     if (channels % groups !== 0 || groups > channels) {
       throw new Error(
-        `GroupNormalization layer '${this.name}': ${channels} channels do not divide into ${groups} groups (input shape ${formatShape(s)}).`,
+        `GroupNormalization layer '${this.name}': ${channels} channels do not divide into ${groups} groups ` +
+          `(input shape ${formatShape(s)}).`,
       );
     }
     return { channels, groups };

@@ -179,7 +179,8 @@ export function layerFromKeras(
       const mismatch = isKerasObject(backward) ? backwardMismatch(inner, backward) : null;
       if (mismatch) {
         throw new Error(
-          `its backward layer is not the forward layer reversed in time: ${mismatch}. Dendrite derives the backward layer from the forward one`,
+          `its backward layer is not the forward layer reversed in time: ${mismatch}. Dendrite derives the ` +
+            `backward layer from the forward one`,
         );
       }
       return new Bidirectional(recurrent, { ...options, mergeMode: mergeMode as 'concat' });
@@ -221,7 +222,8 @@ export function layerToKeras(layer: Layer, wrapped: WrappedToKeras = (l) => laye
     const name = config[key];
     if (name !== undefined && (typeof name !== 'string' || !isActivationId(name))) {
       throw new Error(
-        `Layer '${layer.name}' uses a custom activation function (${String(name)}), which a .keras file cannot hold; use a named activation.`,
+        `Layer '${layer.name}' uses a custom activation function (${String(name)}), which a .keras file cannot ` +
+          `hold; use a named activation.`,
       );
     }
   }
@@ -271,7 +273,8 @@ export function operationFromKeras(entry: KerasObject): Operation {
         const constants = operationConstants(entry, name);
         if (constants.length !== 1 || typeof constants[0] !== 'number') {
           throw new Error(
-            `Dendrite loads not_equal when it compares a tensor with a number, the mask Keras's layers make; its call passes ${JSON.stringify(constants)} beside its tensors`,
+            `Dendrite loads not_equal when it compares a tensor with a number, the mask Keras's layers make; its ` +
+              `call passes ${JSON.stringify(constants)} beside its tensors`,
           );
         }
         // The config goes through the constructor's checks, so an option Dendrite lacks is refused.

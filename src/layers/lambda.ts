@@ -40,7 +40,8 @@ export class Lambda extends Layer {
 
   override getConfig(): Record<string, unknown> {
     throw new Error(
-      `Lambda layer '${this.name}' holds a JavaScript function, which a config cannot hold; write it as a Layer subclass and register it with registerSerializable.`,
+      `Lambda layer '${this.name}' holds a JavaScript function, which a config cannot hold; write it as a Layer ` +
+        `subclass and register it with registerSerializable.`,
     );
   }
 

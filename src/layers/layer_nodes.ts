@@ -11,7 +11,8 @@ export function onlyNode(layer: Layer, what: string): Node {
   }
   if (layer.inboundNodes.length > 1) {
     throw new Error(
-      `${layer.className} layer '${layer.name}' has been called ${layer.inboundNodes.length} times, so it has several ${what}s; use get${what === 'input' ? 'Input' : 'Output'}At(i).`,
+      `${layer.className} layer '${layer.name}' has been called ${layer.inboundNodes.length} times, so it has ` +
+        `several ${what}s; use get${what === 'input' ? 'Input' : 'Output'}At(i).`,
     );
   }
   return layer.inboundNodes[0];
@@ -31,7 +32,8 @@ export function nodeAt(layer: Layer, nodeIndex: number): Node {
 export function single(list: readonly KerasTensor[], layer: Layer, what: string, plural: string): KerasTensor {
   if (list.length !== 1) {
     throw new Error(
-      `${layer.className} layer '${layer.name}' has ${list.length} ${plural}; use get${what === 'input' ? 'Input' : 'Output'}At(0) for the list.`,
+      `${layer.className} layer '${layer.name}' has ${list.length} ${plural}; use ` +
+        `get${what === 'input' ? 'Input' : 'Output'}At(0) for the list.`,
     );
   }
   return list[0];

@@ -36,7 +36,8 @@ export class Masking extends Layer {
     const s = singleShape(this, inputShape);
     if (s.length < 2) {
       throw new Error(
-        `Masking layer '${this.name}' expects inputs with a batch axis and a features axis, such as (batch, timesteps, features), got shape ${formatShape(s)}.`,
+        `Masking layer '${this.name}' expects inputs with a batch axis and a features axis, such as (batch, ` +
+          `timesteps, features), got shape ${formatShape(s)}.`,
       );
     }
     return s;

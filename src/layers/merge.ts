@@ -105,7 +105,8 @@ export class Concatenate extends Layer {
     const a = this.axis < 0 ? this.axis + rank : this.axis;
     if (a < 0 || a >= rank) {
       throw new Error(
-        `Concatenate layer '${this.name}': axis ${this.axis} is out of range for inputs of rank ${rank} (shapes ${listOfShapes(shapes)}); use an axis from ${-rank} to ${rank - 1}.`,
+        `Concatenate layer '${this.name}': axis ${this.axis} is out of range for inputs of rank ${rank} (shapes ` +
+          `${listOfShapes(shapes)}); use an axis from ${-rank} to ${rank - 1}.`,
       );
     }
     return a;

@@ -14,7 +14,8 @@ export function mergeShapes(layer: Layer, inputShape: ShapeArg, min = 2, exact?:
   if (shapes.length < wanted || (exact !== undefined && shapes.length !== exact)) {
     const count = exact !== undefined ? `exactly ${exact}` : `at least ${min}`;
     throw new Error(
-      `${layer.className} layer '${layer.name}' should be called on a list of ${count} inputs, got ${shapes.length} (shapes ${listOfShapes(shapes)}).`,
+      `${layer.className} layer '${layer.name}' should be called on a list of ${count} inputs, got ` +
+        `${shapes.length} (shapes ${listOfShapes(shapes)}).`,
     );
   }
   return shapes;

@@ -148,7 +148,8 @@ export class BatchNormalization extends Layer {
     const n = this.features(s);
     if (this.movingMean && this.movingMean.shape[0] !== n) {
       throw new Error(
-        `BatchNormalization layer '${this.name}' was built for ${this.movingMean.shape[0]} features on axis ${this.axis}, got input shape ${formatShape(s)}.`,
+        `BatchNormalization layer '${this.name}' was built for ${this.movingMean.shape[0]} features on axis ` +
+          `${this.axis}, got input shape ${formatShape(s)}.`,
       );
     }
     return s;
@@ -165,7 +166,8 @@ export class BatchNormalization extends Layer {
       const mask = ctx.masks?.[0] ?? null;
       if (mask && mask.rank !== x.rank - 1) {
         throw new Error(
-          `BatchNormalization layer '${this.name}': a mask must have one axis less than its input, got mask ${formatShape(mask.shape)} for input ${formatShape(x.shape)}.`,
+          `BatchNormalization layer '${this.name}': a mask must have one axis less than its input, got mask ` +
+            `${formatShape(mask.shape)} for input ${formatShape(x.shape)}.`,
         );
       }
       ({ mean, variance } = mask ? maskedMoments(x, mask, axes) : moments(x, axes));
@@ -260,7 +262,8 @@ export class LayerNormalization extends Layer {
       const n = s[a];
       if (n === null)
         throw new Error(
-          `LayerNormalization layer '${this.name}' needs known sizes on axes ${JSON.stringify(this.axis)}, got input shape ${formatShape(s)}.`,
+          `LayerNormalization layer '${this.name}' needs known sizes on axes ${JSON.stringify(this.axis)}, got ` +
+            `input shape ${formatShape(s)}.`,
         );
       return n;
     });
@@ -287,7 +290,8 @@ export class LayerNormalization extends Layer {
     const built = (this.gamma ?? this.beta)?.shape;
     if (built && built.join() !== sizes.join()) {
       throw new Error(
-        `LayerNormalization layer '${this.name}' was built for sizes ${formatShape(built)} on axes ${JSON.stringify(this.axis)}, got input shape ${formatShape(s)}.`,
+        `LayerNormalization layer '${this.name}' was built for sizes ${formatShape(built)} on axes ` +
+          `${JSON.stringify(this.axis)}, got input shape ${formatShape(s)}.`,
       );
     }
     return s;

@@ -92,7 +92,8 @@ export class PReLU extends Layer {
     // An unshared axis must keep the size the weight was built for; a shared one may vary.
     if (have && (have.length !== want.length || have.some((d, i) => d !== want[i]))) {
       throw new Error(
-        `PReLU layer '${this.name}' was built for inputs of shape ${formatShape([null, ...have])} (1 on shared axes), got ${formatShape(s)}.`,
+        `PReLU layer '${this.name}' was built for inputs of shape ${formatShape([null, ...have])} (1 on shared ` +
+          `axes), got ${formatShape(s)}.`,
       );
     }
     return s;

@@ -48,7 +48,8 @@ export class Reshape extends Layer {
     const target = this.targetShape.map((d) => (d === -1 ? total / known : d));
     if (target.reduce((p, d) => p * d, 1) !== total || target.some((d) => !Number.isInteger(d))) {
       throw new Error(
-        `Reshape layer '${this.name}': cannot reshape input of shape ${formatShape(s)} (${total} values per sample) to ${formatShape(this.targetShape)}.`,
+        `Reshape layer '${this.name}': cannot reshape input of shape ${formatShape(s)} (${total} values per ` +
+          `sample) to ${formatShape(this.targetShape)}.`,
       );
     }
     return [s[0], ...target];
@@ -82,7 +83,8 @@ export class Permute extends Layer {
     const s = singleShape(this, inputShape);
     if (s.length !== this.dims.length + 1) {
       throw new Error(
-        `Permute layer '${this.name}': dims ${JSON.stringify(this.dims)} need an input of rank ${this.dims.length + 1}, got ${formatShape(s)}.`,
+        `Permute layer '${this.name}': dims ${JSON.stringify(this.dims)} need an input of rank ` +
+          `${this.dims.length + 1}, got ${formatShape(s)}.`,
       );
     }
     return [s[0], ...this.dims.map((d) => s[d])];

@@ -61,7 +61,8 @@ export class Softmax extends Layer {
     if (!mask) return this.softmax(x);
     if (mask.rank > x.rank || mask.shape.some((d, i) => d !== 1 && d !== x.shape[i])) {
       throw new Error(
-        `Softmax layer '${this.name}': a mask of shape ${formatShape(mask.shape)} does not cover the leading axes of input ${formatShape(x.shape)}.`,
+        `Softmax layer '${this.name}': a mask of shape ${formatShape(mask.shape)} does not cover the leading ` +
+          `axes of input ${formatShape(x.shape)}.`,
       );
     }
     // The mask covers leading axes; trailing 1s broadcast it over the rest.

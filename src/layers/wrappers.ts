@@ -91,7 +91,8 @@ export class Bidirectional extends Wrapper {
     super(args);
     if (!(layer instanceof RecurrentLayer)) {
       throw new Error(
-        `Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN), got ${String((layer as { className?: string }).className ?? layer)}.`,
+        `Bidirectional wraps a recurrent layer (LSTM, GRU, SimpleRNN), got ` +
+          `${String((layer as { className?: string }).className ?? layer)}.`,
       );
     }
     const mode = args.mergeMode === undefined ? 'concat' : args.mergeMode;

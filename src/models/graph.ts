@@ -84,7 +84,8 @@ export function mapGraph(inputs: readonly KerasTensor[], outputs: readonly Keras
     const other = names.get(layer.name);
     if (other && other !== layer) {
       throw new Error(
-        `The name '${layer.name}' is used by two layers in this model (${other.className} and ${layer.className}); layer names must be unique within a model.`,
+        `The name '${layer.name}' is used by two layers in this model (${other.className} and ` +
+          `${layer.className}); layer names must be unique within a model.`,
       );
     }
     names.set(layer.name, layer);

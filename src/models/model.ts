@@ -188,7 +188,8 @@ export class Model<S extends SymbolicStructure = SymbolicStructure> extends Func
   private requireCompiled(method: string, x: Data): Trainer {
     if (!this.compileArgs) {
       throw new Error(
-        `You must call compile() on model '${this.name}' before ${method}(), for example model.compile({ optimizer: 'rmsprop', loss: 'mse' }).`,
+        `You must call compile() on model '${this.name}' before ${method}(), for example model.compile({ ` +
+          `optimizer: 'rmsprop', loss: 'mse' }).`,
       );
     }
     this.buildFromData(x);

@@ -209,9 +209,11 @@ export async function plotModel(model: Functional, args: PlotModelArgs = {}): Pr
   const height = Math.ceil(tb ? cursor - GAP_ALONG + PAD : widest + 2 * PAD + extra);
 
   const out: string[] = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="${FONT}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ` +
+      `${height}" font-family="Helvetica, Arial, sans-serif" font-size="${FONT}">`,
     `<title>${escapeXml(model.name)}</title>`,
-    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#444"/></marker></defs>',
+    '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" ' +
+      'orient="auto-start-reverse"><path d="M 0 0 L 10 5 L 0 10 z" fill="#444"/></marker></defs>',
   ];
   // Each edge leaves its box's far side, runs straight through each rank it crosses, and curves
   // between ranks. Points are (along, across) until written out.

@@ -55,7 +55,9 @@ function systemFont(): { family: string; buffers: Uint8Array[] } {
     return { family, buffers: files.map((f) => new Uint8Array(readFileSync(f))) };
   }
   throw new Error(
-    `plotModel: a PNG needs a font for its labels, and none was found (looked for ${[...new Set(FONTS.map((f) => f[0]))].join(', ')} in the system's font folders). Install one (on Debian: apt-get install fonts-dejavu-core), or write an .svg file.`,
+    `plotModel: a PNG needs a font for its labels, and none was found (looked for ` +
+      `${[...new Set(FONTS.map((f) => f[0]))].join(', ')} in the system's font folders). Install one (on Debian: ` +
+      `apt-get install fonts-dejavu-core), or write an .svg file.`,
   );
 }
 

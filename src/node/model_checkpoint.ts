@@ -53,7 +53,8 @@ export class ModelCheckpoint extends Callback {
     const ext = args.saveWeightsOnly ? '.weights.h5' : '.keras';
     if (!filepath.endsWith(ext)) {
       throw new Error(
-        `ModelCheckpoint: with saveWeightsOnly ${args.saveWeightsOnly ? 'true' : 'false'}, the file path must end in ${ext}, got '${filepath}'.`,
+        `ModelCheckpoint: with saveWeightsOnly ${args.saveWeightsOnly ? 'true' : 'false'}, the file path must ` +
+          `end in ${ext}, got '${filepath}'.`,
       );
     }
     const freq = args.saveFreq ?? 'epoch';
@@ -97,7 +98,8 @@ export class ModelCheckpoint extends Callback {
       if (current === undefined) {
         // Keras warns and goes on: validation logs may come only with some epochs.
         console.warn(
-          `ModelCheckpoint: cannot save the best model by '${this.monitor}', which is not in the logs (available: ${Object.keys(logs).join(', ')}); skipping.`,
+          `ModelCheckpoint: cannot save the best model by '${this.monitor}', which is not in the logs ` +
+            `(available: ${Object.keys(logs).join(', ')}); skipping.`,
         );
         return;
       }
@@ -129,7 +131,8 @@ export function formatPath(template: string, epoch: number, logs: Logs): string 
     const value = name === 'epoch' ? epoch + 1 : logs[name];
     if (value === undefined) {
       throw new Error(
-        `ModelCheckpoint: the file path '${template}' names '${name}', which is not in the logs (available: epoch, ${Object.keys(logs).join(', ')}).`,
+        `ModelCheckpoint: the file path '${template}' names '${name}', which is not in the logs (available: ` +
+          `epoch, ${Object.keys(logs).join(', ')}).`,
       );
     }
     if (!spec) return String(value);

@@ -167,7 +167,8 @@ export function depthwiseConv2d(x: Tensor, kernel: Tensor, opts: Omit<Conv2DOpti
   if (kernel.shape[2] !== x.shape[3]) {
     fail(
       'depthwiseConv2d',
-      `kernel ${formatShape(kernel.shape)} expects ${kernel.shape[2]} input channels, but the input ${formatShape(x.shape)} has ${x.shape[3]}.`,
+      `kernel ${formatShape(kernel.shape)} expects ${kernel.shape[2]} input channels, but the input ` +
+        `${formatShape(x.shape)} has ${x.shape[3]}.`,
     );
   }
   checkOptionsObject(opts, 'depthwiseConv2d');

@@ -85,7 +85,8 @@ function transposedGeometry(x: Tensor, kernel: Tensor, opts: Conv2DTransposeOpti
   // TensorFlow requires the forward convolution of the output to give back the input's size.
   if (fh.length !== h || fw.length !== w) {
     throw new Error(
-      `conv2dTranspose: output ${outH}×${outW} is inconsistent with input ${h}×${w} for a ${kH}×${kW} kernel, strides ${strideH}×${strideW} and padding '${padding}'; adjust outputPadding.`,
+      `conv2dTranspose: output ${outH}×${outW} is inconsistent with input ${h}×${w} for a ${kH}×${kW} kernel, ` +
+        `strides ${strideH}×${strideW} and padding '${padding}'; adjust outputPadding.`,
     );
   }
   return fitsInt32('conv2dTranspose', {

@@ -58,7 +58,8 @@ export function softmaxCrossEntropyWithLogits(labels: Tensor, logits: Tensor): T
   checkRank(logits, 'softmaxCrossEntropyWithLogits', 'logits', 1, Number.POSITIVE_INFINITY);
   if (labels.rank !== logits.rank || labels.shape.some((d, i) => d !== logits.shape[i])) {
     throw new Error(
-      `categorical crossentropy: targets of shape ${formatShape(labels.shape)} do not match predictions of shape ${formatShape(logits.shape)}.`,
+      `categorical crossentropy: targets of shape ${formatShape(labels.shape)} do not match predictions of shape ` +
+        `${formatShape(logits.shape)}.`,
     );
   }
   const cols = logits.shape[logits.rank - 1];

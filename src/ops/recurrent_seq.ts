@@ -334,7 +334,8 @@ export function checkRecurrentWeights(
     );
   if (!ok(kernel, [x.shape[2], width])) {
     throw new Error(
-      `${what}: kernel ${formatShape(kernel.shape)} does not fit inputs with ${x.shape[2]} features and ${u} units (expected (${x.shape[2]}, ${width})).`,
+      `${what}: kernel ${formatShape(kernel.shape)} does not fit inputs with ${x.shape[2]} features and ${u} ` +
+        `units (expected (${x.shape[2]}, ${width})).`,
     );
   }
   if (bias && !ok(bias, biasShape(u)))

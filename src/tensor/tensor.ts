@@ -196,7 +196,8 @@ export function tensor(data: TensorLike, shape?: Shape, dtype?: DType): Tensor {
   if (data instanceof Tensor) {
     if (shape && sizeOf(shape) !== data.size) {
       throw new Error(
-        `tensor(): shape ${formatShape(shape)} (${sizeOf(shape)} values) does not match the given tensor of shape ${formatShape(data.shape)}.`,
+        `tensor(): shape ${formatShape(shape)} (${sizeOf(shape)} values) does not match the given tensor of ` +
+          `shape ${formatShape(data.shape)}.`,
       );
     }
     const reshaped = shape ? data.reshape(shape) : data;

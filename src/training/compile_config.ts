@@ -121,7 +121,8 @@ function checkMetricSpecs(specs: readonly MetricSpec[]): void {
     if (spec instanceof Metric) {
       if (seen.has(spec))
         throw new Error(
-          `compile: the metric object '${spec.name}' (${spec.className}) is given more than once (for several outputs, or in both metrics and weightedMetrics); create one object for each place.`,
+          `compile: the metric object '${spec.name}' (${spec.className}) is given more than once (for several ` +
+            `outputs, or in both metrics and weightedMetrics); create one object for each place.`,
         );
       seen.add(spec);
       checkLoggable(spec, 'compile');

@@ -63,7 +63,8 @@ function toTensor(v: ArrayLike, slot: Slot, what: string, where: string): Tensor
     const per = slot.shape.slice(1);
     if (per.some((d) => d === null)) {
       throw new Error(
-        `${where}: a flat typed array cannot be given for ${what} '${slot.name}' of shape ${formatShape(slot.shape)} (unknown dimensions); pass a tensor with its shape.`,
+        `${where}: a flat typed array cannot be given for ${what} '${slot.name}' of shape ` +
+          `${formatShape(slot.shape)} (unknown dimensions); pass a tensor with its shape.`,
       );
     }
     const size = (per as number[]).reduce((p, d) => p * d, 1);

@@ -138,7 +138,8 @@ export function resolveLoss(spec: LossId | LossFn | Loss, output: string): Resol
   const { reduction } = spec;
   if (reduction === 'none' || reduction === null)
     throw new Error(
-      `compile: the loss ${spec.className} of output '${output}' has reduction 'none'; training needs one number per output. Use 'sum_over_batch_size' (the default), 'sum' or 'mean_with_sample_weight'.`,
+      `compile: the loss ${spec.className} of output '${output}' has reduction 'none'; training needs one number ` +
+        `per output. Use 'sum_over_batch_size' (the default), 'sum' or 'mean_with_sample_weight'.`,
     );
   return { fn: (yTrue, yPred) => spec.call(yTrue, yPred), reduction };
 }

@@ -63,7 +63,8 @@ function requireClasses(name: string, yPred: Tensor): number {
   const classes = yPred.shape[yPred.rank - 1];
   if (classes === 1)
     throw new Error(
-      `${name} expects one column per class, got predictions of shape ${formatShape(yPred.shape)}; for a single sigmoid output use binary_crossentropy.`,
+      `${name} expects one column per class, got predictions of shape ${formatShape(yPred.shape)}; for a single ` +
+        `sigmoid output use binary_crossentropy.`,
     );
   return classes;
 }
@@ -149,7 +150,8 @@ export function oneHotTargets(name: string, yTrue: Tensor, yPred: Tensor): Tenso
   const labels = yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1 ? yTrue.reshape(lead) : yTrue;
   if (labels.shape.join() !== lead.join())
     throw new Error(
-      `${name}: integer targets of shape ${formatShape(yTrue.shape)} do not match predictions of shape ${formatShape(yPred.shape)} (expected ${formatShape(lead)}).`,
+      `${name}: integer targets of shape ${formatShape(yTrue.shape)} do not match predictions of shape ` +
+        `${formatShape(yPred.shape)} (expected ${formatShape(lead)}).`,
     );
   const oneHot = new Float32Array(yPred.size);
   for (let i = 0; i < labels.size; i++) {

@@ -116,7 +116,8 @@ export function checkMetricId(id: unknown, where: string): asserts id is MetricI
   const perClass = typeof id === 'string' && Object.hasOwn(PER_CLASS, id) ? PER_CLASS[id] : null;
   if (perClass)
     throw new Error(
-      `${where}: the metric '${String(id)}' reports one score per class by default, and a log holds one number per metric; use ${perClass}.`,
+      `${where}: the metric '${String(id)}' reports one score per class by default, and a log holds one number ` +
+        `per metric; use ${perClass}.`,
     );
   throw new Error(
     `${where}: unknown metric ${typeof id === 'string' ? `'${id}'` : String(id)}. Known: ${[...ACCURACY_IDS.slice(0, 2), ...Object.keys(BY_SNAKE_NAME)].join(', ')}, or a class name (${Object.keys(BY_NAME).join(', ')}), or a metrics.Metric object.`,
@@ -145,11 +146,14 @@ export function checkLoggable(metric: Metric, where: string): void {
     count = Number.POSITIVE_INFINITY;
   if (metric instanceof Mean || metric instanceof Sum)
     throw new Error(
-      `${where}: ${metric.className} averages values given to it, not targets and predictions; wrap a function of (yTrue, yPred) in new metrics.MeanMetricWrapper(fn) instead.`,
+      `${where}: ${metric.className} averages values given to it, not targets and predictions; wrap a function ` +
+        `of (yTrue, yPred) in new metrics.MeanMetricWrapper(fn) instead.`,
     );
   if (count > 1)
     throw new Error(
-      `${where}: the metric '${metric.name}' (${metric.className}) reports ${Number.isFinite(count) ? count : 'several'} numbers (one per ${Number.isFinite(count) ? 'threshold' : 'class'}); a log holds one number per metric.`,
+      `${where}: the metric '${metric.name}' (${metric.className}) reports ` +
+        `${Number.isFinite(count) ? count : 'several'} numbers (one per ` +
+        `${Number.isFinite(count) ? 'threshold' : 'class'}); a log holds one number per metric.`,
     );
 }
 

@@ -53,7 +53,8 @@ export function binaryAccuracy(yTrue: Tensor, yPred: Tensor, threshold = 0.5): T
 export function categoricalAccuracy(yTrue: Tensor, yPred: Tensor): Tensor {
   if (yTrue.shape.join() !== yPred.shape.join())
     throw new Error(
-      `categorical_accuracy: one-hot targets of shape ${formatShape(yTrue.shape)} do not match predictions of shape ${formatShape(yPred.shape)}.`,
+      `categorical_accuracy: one-hot targets of shape ${formatShape(yTrue.shape)} do not match predictions of ` +
+        `shape ${formatShape(yPred.shape)}.`,
     );
   const a = argmaxRows(yTrue);
   const b = argmaxRows(yPred);
@@ -70,7 +71,8 @@ function classIndices(name: string, yTrue: Tensor, yPred: Tensor): ArrayLike<num
   const shape = yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1 ? yTrue.shape.slice(0, -1) : yTrue.shape;
   if (shape.join() !== lead.join())
     throw new Error(
-      `${name}: integer targets of shape ${formatShape(yTrue.shape)} do not match predictions of shape ${formatShape(yPred.shape)} (expected ${formatShape(lead)}).`,
+      `${name}: integer targets of shape ${formatShape(yTrue.shape)} do not match predictions of shape ` +
+        `${formatShape(yPred.shape)} (expected ${formatShape(lead)}).`,
     );
   return yTrue.values;
 }
@@ -112,7 +114,8 @@ function topK(name: string, labels: ArrayLike<number>, yPred: Tensor, k: number)
 export function topKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, k = 5): Tensor {
   if (yTrue.shape.join() !== yPred.shape.join())
     throw new Error(
-      `top_k_categorical_accuracy: one-hot targets of shape ${formatShape(yTrue.shape)} do not match predictions of shape ${formatShape(yPred.shape)}.`,
+      `top_k_categorical_accuracy: one-hot targets of shape ${formatShape(yTrue.shape)} do not match predictions ` +
+        `of shape ${formatShape(yPred.shape)}.`,
     );
   return topK('top_k_categorical_accuracy', argmaxRows(yTrue), yPred, k);
 }

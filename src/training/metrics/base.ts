@@ -155,7 +155,8 @@ export function elementWeights(
   const rows = shape.length === 0 ? 1 : shape[0];
   if (w.length !== rows)
     throw new Error(
-      `${what}: ${w.length} sample weights for values of shape ${formatShape(shape)}: give one per sample (${rows}) or one per value (${size}).`,
+      `${what}: ${w.length} sample weights for values of shape ${formatShape(shape)}: give one per sample ` +
+        `(${rows}) or one per value (${size}).`,
     );
   const per = rows === 0 ? 0 : size / rows;
   const out = new Float32Array(size);

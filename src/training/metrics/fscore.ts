@@ -80,7 +80,8 @@ export class FBetaScore<A extends FScoreAverage | undefined = undefined> extends
     const yPred = asTensor(yPredLike);
     if (yPred.rank !== 2 || yTrue.rank !== 2 || yTrue.shape.join() !== yPred.shape.join())
       throw new Error(
-        `${this.className} expects targets and predictions of shape [batch, classes], got ${formatShape(yTrue.shape)} and ${formatShape(yPred.shape)}.`,
+        `${this.className} expects targets and predictions of shape [batch, classes], got ` +
+          `${formatShape(yTrue.shape)} and ${formatShape(yPred.shape)}.`,
       );
     const [rows, classes] = yPred.shape;
     const counts = this.build(classes);

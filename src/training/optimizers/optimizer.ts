@@ -73,7 +73,8 @@ export abstract class Optimizer {
       typeof lr !== 'function'
     )
       throw new TypeError(
-        `${kerasClassName(new.target)}: learningRate must be a finite number, a LearningRateSchedule or a function of the step, got ${describeValue(lr)}.`,
+        `${kerasClassName(new.target)}: learningRate must be a finite number, a LearningRateSchedule or a ` +
+          `function of the step, got ${describeValue(lr)}.`,
       );
     this.lr = lr;
     this.clip = { clipnorm: args.clipnorm, clipvalue: args.clipvalue, globalClipnorm: args.globalClipnorm };
@@ -205,7 +206,8 @@ export abstract class Optimizer {
     const vars = pairs ? (first as readonly (readonly [Tensor, Variable])[]).map((p) => p[1]) : second;
     if (grads.length !== vars.length || grads.some((g, i) => g.size !== vars[i].value.size)) {
       throw new Error(
-        `${this.className}.applyGradients: ${grads.length} gradients for ${vars.length} variables; each gradient must have its variable's shape.`,
+        `${this.className}.applyGradients: ${grads.length} gradients for ${vars.length} variables; each gradient ` +
+          `must have its variable's shape.`,
       );
     }
     const gs = this.clipped(grads);
