@@ -75,6 +75,32 @@ const CASES: Record<string, ContractCase> = {
     make: (e) => new layers.ActivityRegularization(o(e, { l1: 0.01, l2: 0.02 })),
     inputs: [[4]],
   },
+  EinsumDense: {
+    make: (e) => new layers.EinsumDense('abc,cde->abde', [null, 2, 3], o(e, { biasAxes: 'de' })),
+    inputs: [[3, 4]],
+  },
+  // Query and value of different lengths; masks, causal calls and scores have their own tests.
+  MultiHeadAttention: {
+    make: (e) => new layers.MultiHeadAttention(2, 3, o(e)),
+    inputs: [
+      [3, 4],
+      [5, 4],
+    ],
+  },
+  Attention: {
+    make: (e) => new layers.Attention(o(e, { useScale: true })),
+    inputs: [
+      [3, 4],
+      [5, 4],
+    ],
+  },
+  AdditiveAttention: {
+    make: (e) => new layers.AdditiveAttention(o(e)),
+    inputs: [
+      [3, 4],
+      [5, 4],
+    ],
+  },
 };
 
 /** Exported classes that are no layer to call alone: the input itself, the abstract bases, and a Lambda (no config). */

@@ -37,6 +37,8 @@ const MODELS = [
   'dual_camera',
   'masked_bidirectional',
   'regularized',
+  'transformer',
+  'attention',
 ];
 const CONV_STACKS = new Set(['social', 'inception', 'residual', 'dual_camera']);
 const dir = mkdtempSync(join(tmpdir(), 'dendrite-saving-'));

@@ -66,6 +66,16 @@ const samples: Layer[] = [
   new layers.SpatialDropout1D(0.25, { seed: 1 }),
   new layers.SpatialDropout2D(0.5, { dataFormat: 'channels_last' }),
   new layers.ActivityRegularization({ l1: 0.001, l2: 0.01 }),
+  new layers.EinsumDense('ab,bc->ac', 4, { biasAxes: 'c', activation: 'relu' }),
+  new layers.MultiHeadAttention(4, 16, {
+    valueDim: 8,
+    dropout: 0.1,
+    outputShape: 32,
+    attentionAxes: [1],
+    useBias: false,
+  }),
+  new layers.Attention({ useScale: true, scoreMode: 'concat', dropout: 0.2 }),
+  new layers.AdditiveAttention({ useScale: false }),
 ];
 
 test('every layer rebuilds from its config with the same config', () => {

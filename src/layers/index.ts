@@ -100,3 +100,12 @@ export { AlphaDropout, type AlphaDropoutArgs } from './alpha_dropout.js';
 export { SpatialDropout1D, type SpatialDropout1DArgs } from './spatial_dropout1d.js';
 export { SpatialDropout2D, type SpatialDropout2DArgs } from './spatial_dropout2d.js';
 export { ActivityRegularization, type ActivityRegularizationArgs } from './activity_regularization.js';
+export { EinsumDense, type EinsumDenseArgs } from './einsum_dense.js';
+export {
+  MultiHeadAttention,
+  type MultiHeadAttentionArgs,
+  type MultiHeadAttentionCallArgs,
+} from './attention/multi_head_attention.js';
+export { Attention, type AttentionArgs } from './attention/attention.js';
+export { AdditiveAttention, type AdditiveAttentionArgs } from './attention/additive_attention.js';
+export type { DenseAttention, DenseAttentionCallArgs } from './attention/dense_attention.js';
