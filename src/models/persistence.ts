@@ -2,8 +2,9 @@
  * `model.save`, `loadModel`, `model.saveWeights` and `model.loadWeights`: Keras 3's `.keras` and
  * `.weights.h5` files, so that a model moves between Python and TypeScript.
  */
-import { isZip, readKerasArchive, writeKerasArchive } from '../saving/archive.js';
-import { isHdf5, readHdf5, writeHdf5 } from '../saving/hdf5.js';
+import { isZip, openKerasArchive, writeKerasArchive } from '../saving/archive.js';
+import { isHdf5, openHdf5, writeHdf5 } from '../saving/hdf5.js';
+import { weightsEntryLimit } from '../saving/limits.js';
 import { checkOptions, describeValue } from '../layers/options.js';
 import { readBytes, writeBytes } from '../node/files.js';
 import { compileFromKeras, compileToKeras } from '../training/keras_compile.js';
@@ -11,7 +12,7 @@ import type { CompileArgs } from '../training/compile_config.js';
 import type { Functional } from './functional.js';
 import { modelFromKeras, modelToKeras } from './keras_config.js';
 import type { Model } from './model.js';
-import { assignOptimizerState, assignWeightsTree, weightsTree } from './weights_file.js';
+import { assignOptimizerState, assignWeights, weightsTree } from './weights_file.js';
 import type { Optimizer } from '../training/optimizers.js';
 
 /** A file path (Node.js), or a file's bytes (anywhere, the browser included). */
@@ -68,7 +69,12 @@ export interface LoadModelArgs {
   compile?: boolean;
 }
 
-/** Rebuilds a model from a `.keras` file: architecture, weights, and compile settings when it has them. */
+/**
+ * Rebuilds a model from a `.keras` file: architecture, weights, and compile settings when it has
+ * them. Reads config.json, metadata.json and model.weights.h5 and nothing else in the archive,
+ * each within a limit that follows from the file's size (see docs/security.md), and runs no code
+ * from the file.
+ */
 export async function loadModel(source: FileSource, args: LoadModelArgs = {}): Promise<Model> {
   checkOptions('loadModel', args, ['compile']);
   if (args.compile !== undefined && typeof args.compile !== 'boolean')
@@ -78,21 +84,28 @@ export async function loadModel(source: FileSource, args: LoadModelArgs = {}): P
     throw new Error(
       `${what} is a weights file (HDF5), not a .keras model: build the model, then call model.loadWeights on it.`,
     );
-  const archive = readKerasArchive(bytes, what);
-  const model = modelFromKeras(archive.config);
-  const weights = await readHdf5(archive.weights, `${what} (model.weights.h5)`);
-  assignWeightsTree(model, weights, what);
-  const compile = archive.config.compile_config;
-  if (args.compile !== false && compile && typeof compile === 'object' && Object.keys(compile).length > 0) {
-    try {
-      model.compile(compileFromKeras(compile as Record<string, unknown>));
-    } catch (e) {
-      throw new Error(
-        `${what}: cannot restore the compile settings of model '${model.name}': ${(e as Error).message}. Load it with { compile: false } and compile it yourself.`,
-      );
+  const archive = openKerasArchive(bytes, what);
+  const config = archive.json('config.json');
+  // Dendrite needs nothing in metadata.json, but a .keras file without a sound one is damaged.
+  archive.json('metadata.json');
+  const entry = weightsEntryLimit(archive.weightsSizes.compressedSize);
+  const weights = archive.weights(entry.limit, entry.why);
+  const model = modelFromKeras(config);
+  await openHdf5(weights, `${what} (model.weights.h5)`, (file) => {
+    assignWeights(model, file, what);
+    const compile = config.compile_config;
+    if (args.compile !== false && compile && typeof compile === 'object' && Object.keys(compile).length > 0) {
+      try {
+        model.compile(compileFromKeras(compile as Record<string, unknown>));
+      } catch (e) {
+        throw new Error(
+          `${what}: cannot restore the compile settings of model '${model.name}': ${(e as Error).message}. ` +
+            'Load it with { compile: false } and compile it yourself.',
+        );
+      }
+      if (model.optimizer) assignOptimizerState(model, model.optimizer, file, what);
     }
-    if (model.optimizer) assignOptimizerState(model, model.optimizer, weights, what);
-  }
+  });
   return model;
 }
 
@@ -101,17 +114,24 @@ export async function saveWeights(model: Functional, path: string): Promise<void
   await writeBytes(path, await writeHdf5(weightsTree(model)));
 }
 
-/** Loads a `.weights.h5` file, or the weights inside a `.keras` file (as Keras's `load_weights` does), told apart by their bytes. */
+/**
+ * Loads a `.weights.h5` file, or the weights inside a `.keras` file (as Keras's `load_weights`
+ * does), told apart by their bytes. Reads only the datasets the model's weights need.
+ */
 export async function loadWeights(model: Functional, source: FileSource): Promise<void> {
   const { bytes, what } = await bytesOf(source, 'model.loadWeights');
+  let weights = bytes;
+  let where = what;
   if (isZip(bytes)) {
-    const weights = readKerasArchive(bytes, what).weights;
-    assignWeightsTree(model, await readHdf5(weights, `${what} (model.weights.h5)`), what);
-    return;
-  }
-  if (!isHdf5(bytes))
+    const archive = openKerasArchive(bytes, what);
+    const params = model.weights.reduce((n, w) => n + w.value.size, 0);
+    const entry = weightsEntryLimit(archive.weightsSizes.compressedSize, params);
+    weights = archive.weights(entry.limit, `${entry.why}, the model's`);
+    where = `${what} (model.weights.h5)`;
+  } else if (!isHdf5(bytes)) {
     throw new Error(
       `${what} is neither a .weights.h5 file (HDF5) nor a .keras file (zip): it starts with neither's signature.`,
     );
-  assignWeightsTree(model, await readHdf5(bytes, what), what);
+  }
+  await openHdf5(weights, where, (file) => assignWeights(model, file, what));
 }

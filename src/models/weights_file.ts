@@ -15,7 +15,7 @@ import { savesSublayers } from '../layers/saved_sublayers.js';
 import { Bidirectional, TimeDistributed } from '../layers/wrappers.js';
 import { Tensor } from '../tensor/tensor.js';
 import { formatShape } from '../tensor/shape.js';
-import { type H5Array, type H5Group, emptyGroup } from '../saving/hdf5.js';
+import { type H5Array, type H5Dataset, type H5Group, type H5Reader, emptyGroup } from '../saving/hdf5.js';
 import { Functional } from './functional.js';
 import type { Optimizer } from '../training/optimizers.js';
 
@@ -76,12 +76,12 @@ function weightSlots(model: Functional): VarsSlot[] {
   return out;
 }
 
-function groupAt(root: H5Group, path: readonly string[], create: boolean): H5Group | undefined {
-  let g: H5Group | undefined = root;
+/** The group at `path`, created with any groups above it that are missing. */
+function groupAt(root: H5Group, path: readonly string[]): H5Group {
+  let g = root;
   for (const key of path) {
-    if (!g) return undefined;
-    let next: H5Group | undefined = g.groups.get(key);
-    if (!next && create) {
+    let next = g.groups.get(key);
+    if (!next) {
       next = emptyGroup();
       g.groups.set(key, next);
     }
@@ -99,7 +99,7 @@ export function weightsTree(model: Functional, optimizer?: Optimizer): H5Group {
   const root = emptyGroup();
   if (optimizer) {
     const { iterations, learningRate, slots } = optimizer.kerasState(model.trainableWeights);
-    const vars = groupAt(root, ['optimizer', 'vars'], true)!;
+    const vars = groupAt(root, ['optimizer', 'vars']);
     vars.attrs.name = optimizer.name;
     const stored: H5Array[] = [
       { shape: [], values: Float32Array.of(iterations), exact: Float64Array.of(iterations), int64: true },
@@ -110,7 +110,7 @@ export function weightsTree(model: Functional, optimizer?: Optimizer): H5Group {
     stored.forEach((a, i) => vars.arrays.set(String(i), a));
   }
   for (const slot of weightSlots(model)) {
-    const vars = groupAt(root, slot.path, true)!;
+    const vars = groupAt(root, slot.path);
     vars.attrs.name = slot.name;
     slot.variables.forEach((v, i) =>
       vars.arrays.set(String(i), { shape: [...v.shape], values: (v.value.values as Float32Array).slice() }),
@@ -120,17 +120,18 @@ export function weightsTree(model: Functional, optimizer?: Optimizer): H5Group {
 }
 
 /**
- * Sets every weight of `model` from a Keras 3 weights tree. Checks everything before assigning
- * anything, so a file that does not fit leaves the model as it was, and says which layer and
- * which shapes disagree.
+ * Sets every weight of `model` from a Keras 3 weights file. Reads only the datasets the model's
+ * weights need, each after its declared shape and type are checked against the weight it fills,
+ * so nothing else in the file is visited and nothing larger than the model is read. Checks
+ * everything before assigning anything, so a file that does not fit leaves the model as it was,
+ * and says which layer and which shapes disagree.
  */
-export function assignWeightsTree(model: Functional, root: H5Group, what: string): void {
-  const assignments: [Variable, Tensor][] = [];
+export function assignWeights(model: Functional, file: H5Reader, what: string): void {
+  const found: [Variable, H5Dataset][] = [];
   const problems: string[] = [];
   for (const slot of weightSlots(model)) {
     const where = slot.path.join('/');
-    const vars = groupAt(root, slot.path, false);
-    const stored = vars ? [...vars.arrays.keys()].length : 0;
+    const stored = datasetCount(file, slot.path);
     if (stored !== slot.variables.length) {
       problems.push(
         `layer '${slot.layer.name}' (${slot.layer.className}) has ${slot.variables.length} weights, ${what} has ${stored} at ${where}`,
@@ -138,19 +139,23 @@ export function assignWeightsTree(model: Functional, root: H5Group, what: string
       continue;
     }
     slot.variables.forEach((v, i) => {
-      const arr = vars!.arrays.get(String(i));
-      if (!arr) {
+      const dataset = file.dataset([...slot.path, String(i)]);
+      if (!dataset) {
         problems.push(`${what} has no ${where}/${i} for ${v.path}`);
         return;
       }
-      const same = arr.shape.length === v.shape.length && arr.shape.every((d, k) => d === v.shape[k]);
+      const same = dataset.shape.length === v.shape.length && dataset.shape.every((d, k) => d === v.shape[k]);
       if (!same) {
         problems.push(
-          `${v.path} of layer '${slot.layer.name}' (${slot.layer.className}) has shape ${formatShape(v.shape)}, ${what} has ${formatShape(arr.shape)} at ${where}/${i}`,
+          `${v.path} of layer '${slot.layer.name}' (${slot.layer.className}) has shape ${formatShape(v.shape)}, ${what} has ${formatShape(dataset.shape)} at ${where}/${i}`,
         );
         return;
       }
-      assignments.push([v, new Tensor(arr.values, v.shape, 'float32')]);
+      if (dataset.unreadable) {
+        problems.push(`${what}'s dataset ${where}/${i}, for ${v.path}, ${dataset.unreadable}`);
+        return;
+      }
+      found.push([v, dataset]);
     });
   }
   if (problems.length > 0) {
@@ -158,21 +163,48 @@ export function assignWeightsTree(model: Functional, root: H5Group, what: string
       `The weights in ${what} do not fit model '${model.name}'; nothing was loaded:\n  ${problems.join('\n  ')}`,
     );
   }
-  for (const [v, t] of assignments) v.assign(t);
+  // Every read succeeds before any weight changes: a damaged dataset leaves the model as it was.
+  const values = found.map(([v, dataset]): [Variable, Tensor] => [
+    v,
+    new Tensor(dataset.read().values, v.shape, 'float32'),
+  ]);
+  for (const [v, t] of values) v.assign(t);
 }
 
-/** Restores an optimizer's state from `optimizer/vars` of a weights tree, if the file has one. */
-export function assignOptimizerState(model: Functional, optimizer: Optimizer, root: H5Group, what: string): void {
-  const vars = groupAt(root, ['optimizer', 'vars'], false);
-  if (!vars || vars.arrays.size === 0) return;
-  const arrays = Array.from({ length: vars.arrays.size }, (_, i) => vars.arrays.get(String(i)));
-  const problem = arrays.some((a) => a === undefined)
-    ? `optimizer/vars is not numbered 0…${vars.arrays.size - 1}`
-    : optimizer.setKerasState(
-        model.trainableWeights,
-        arrays[0]!.exact?.[0] ?? arrays[0]!.values[0],
-        arrays.slice(1).map((a) => a!.values),
-      );
+/** How many datasets the group at `path` holds (0 when there is no group). */
+function datasetCount(file: H5Reader, path: readonly string[]): number {
+  return (file.groupKeys(path) ?? []).filter((key) => file.dataset([...path, key]) !== null).length;
+}
+
+/**
+ * Restores an optimizer's state from `optimizer/vars` of a weights file, if the file has one. No
+ * optimizer keeps more than three slots per weight, so a group holding more than that (or more
+ * values than three per parameter) does not fit and is not read.
+ */
+export function assignOptimizerState(model: Functional, optimizer: Optimizer, file: H5Reader, what: string): void {
+  const path = ['optimizer', 'vars'];
+  const count = datasetCount(file, path);
+  if (count === 0) return;
+  const datasets = Array.from({ length: count }, (_, i) => file.dataset([...path, String(i)]));
+  const vars = model.trainableWeights;
+  const values = datasets.reduce((n, d) => n + (d ? d.shape.reduce((a, b) => a * b, 1) : 0), 0);
+  const most = 2 + 3 * vars.reduce((n, v) => n + v.value.size, 0);
+  let problem: string | null;
+  if (datasets.some((d) => d === null)) problem = `optimizer/vars is not numbered 0…${count - 1}`;
+  else if (count > 2 + 3 * vars.length || values > most)
+    problem =
+      `optimizer/vars holds ${count} variables of ${values.toLocaleString('en-US')} values, ` +
+      'more than any optimizer keeps for these weights';
+  else if (datasets.some((d) => d!.unreadable))
+    problem = `a dataset of optimizer/vars ${datasets.find((d) => d!.unreadable)!.unreadable}`;
+  else {
+    const arrays = datasets.map((d) => d!.read());
+    problem = optimizer.setKerasState(
+      vars,
+      arrays[0].exact?.[0] ?? arrays[0].values[0],
+      arrays.slice(1).map((a) => a.values),
+    );
+  }
   // Keras warns and trains on from a fresh state here (a model frozen after training keeps more
   // slots than its trainable weights need, for one); so does Dendrite.
   if (problem)
