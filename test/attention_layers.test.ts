@@ -154,3 +154,24 @@ test('Attention and AdditiveAttention: value padding is ignored, padded queries 
   assert.throws(() => new layers.Attention({ scoreMode: 'sum' } as never), /scoreMode must be 'dot' or 'concat'/);
   assert.throws(() => new layers.AdditiveAttention({ scoreMode: 'dot' } as never), /unexpected option 'scoreMode'/);
 });
+
+test('GroupedQueryAttention is MultiHeadAttention with each key/value head shared by a group of query heads', () => {
+  setSeed(8);
+  const q = randTensor([2, 5, 6], 21);
+  const v = randTensor([2, 4, 6], 22);
+  const gqa = new layers.GroupedQueryAttention(3, 4, 2);
+  const [y, scores] = gqa.applyMulti([q, v], { useCausalMask: true, returnAttentionScores: true });
+  assert.deepEqual(scores.shape, [2, 4, 5, 4]);
+  assert.deepEqual(
+    gqa.weights.map((w) => w.shape),
+    [[6, 4, 3], [4, 3], [6, 2, 3], [2, 3], [6, 2, 3], [2, 3], [4, 3, 6], [6]],
+  );
+  // The same attention with every key/value head written out once per query head it serves.
+  const mha = new layers.MultiHeadAttention(4, 3);
+  mha.apply([q, v]);
+  const perQueryHead = (t: Tensor): Tensor => ops.repeatAlong(t, t.rank - 2, 2);
+  const [wq, bq, wk, bk, wv, bv, wo, bo] = gqa.getWeights();
+  mha.setWeights([wq, bq, perQueryHead(wk), perQueryHead(bk), perQueryHead(wv), perQueryHead(bv), wo, bo]);
+  close(mha.apply([q, v], { useCausalMask: true }), y, 1e-5);
+  assert.throws(() => new layers.GroupedQueryAttention(2, 3, 2), /numQueryHeads \(3\) must be a multiple/);
+});

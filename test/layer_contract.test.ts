@@ -94,6 +94,13 @@ const CASES: Record<string, ContractCase> = {
       [5, 4],
     ],
   },
+  GroupedQueryAttention: {
+    make: (e) => new layers.GroupedQueryAttention(2, 4, 2, o(e)),
+    inputs: [
+      [3, 4],
+      [5, 4],
+    ],
+  },
   AdditiveAttention: {
     make: (e) => new layers.AdditiveAttention(o(e)),
     inputs: [

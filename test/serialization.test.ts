@@ -76,6 +76,7 @@ const samples: Layer[] = [
   }),
   new layers.Attention({ useScale: true, scoreMode: 'concat', dropout: 0.2 }),
   new layers.AdditiveAttention({ useScale: false }),
+  new layers.GroupedQueryAttention(8, 4, 2, { dropout: 0.1, slidingWindow: 3, useGate: true }),
 ];
 
 test('every layer rebuilds from its config with the same config', () => {

@@ -109,3 +109,4 @@ export {
 export { Attention, type AttentionArgs } from './attention/attention.js';
 export { AdditiveAttention, type AdditiveAttentionArgs } from './attention/additive_attention.js';
 export type { DenseAttention, DenseAttentionCallArgs } from './attention/dense_attention.js';
+export { GroupedQueryAttention, type GroupedQueryAttentionArgs } from './attention/grouped_query_attention.js';

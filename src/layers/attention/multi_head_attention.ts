@@ -3,7 +3,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import * as ops from '../../ops/index.js';
 import { CallOptionsLayer } from '../call_options_layer.js';
 import type { ConstraintLike } from '../constraints.js';
-import { EinsumDense } from '../einsum_dense.js';
+import type { EinsumDense } from '../einsum_dense.js';
 import type { Initializer, InitializerId } from '../initializers.js';
 import type { KerasTensor } from '../keras_tensor.js';
 import {
@@ -15,12 +15,13 @@ import {
   type ShapeArg,
 } from '../layer.js';
 import { checkOptions } from '../options.js';
-import { type Regularizer, type RegularizerFn, type RegularizerLike, getRegularizer } from '../regularizers.js';
+import { type RegularizerLike, getRegularizer } from '../regularizers.js';
 import type { SavesSublayers } from '../saved_sublayers.js';
 import { WeightPolicies } from '../weight_policies.js';
 import { attentionEquations, projectionEquation, resolveAttentionAxes } from './attention_equations.js';
 import { attentionInputs, checkDim, checkRate, checkWindow } from './attention_args.js';
-import { mergeKeyAxes, scoreMasks } from './score_masks.js';
+import { type ProjectionSettings, attend, project, projection } from './projections.js';
+import { scoreMasks } from './score_masks.js';
 
 export interface MultiHeadAttentionArgs extends LayerArgs {
   /** Size of each head for the value; keyDim by default. */
@@ -83,10 +84,8 @@ export class MultiHeadAttention
   private readonly seed: number | null;
   /** The attention axes as given, then as resolved when the layer is built (Keras writes those). */
   private attentionAxes: readonly number[] | null;
-  private readonly args: MultiHeadAttentionArgs;
-  private readonly policies: WeightPolicies;
-  /** Keras gives the activity regularizer to each projection, not to the layer's output. */
-  private readonly projectionPenalty: Regularizer | RegularizerFn | undefined;
+  /** What the projections share; Keras gives them the activity regularizer, not the layer's output. */
+  private readonly settings: ProjectionSettings;
   // Declared in Keras's creation order, which is the order of `weights`.
   queryDense: EinsumDense | undefined;
   keyDense: EinsumDense | undefined;
@@ -135,9 +134,13 @@ export class MultiHeadAttention
       throw new Error(`MultiHeadAttention: attentionAxes must be integers, got ${JSON.stringify(axes)}.`);
     }
     this.seed = args.seed ?? null;
-    this.args = args;
-    this.policies = new WeightPolicies(args, ['kernel', 'bias']);
-    if (activityRegularizer) this.projectionPenalty = getRegularizer(activityRegularizer);
+    this.settings = {
+      useBias: this.useBias,
+      kernelInitializer: args.kernelInitializer ?? 'glorot_uniform',
+      biasInitializer: args.biasInitializer ?? 'zeros',
+      penalty: activityRegularizer ? getRegularizer(activityRegularizer) : undefined,
+      policies: new WeightPolicies(args, ['kernel', 'bias']),
+    };
   }
 
   /** Keras saves the projections under its attribute names; `_softmax` and `_dropout_layer` hold nothing. */
@@ -154,29 +157,6 @@ export class MultiHeadAttention
     return this.built ? named : [];
   }
 
-  private projection(equation: string, biasAxes: string, shape: (number | null)[], name: string, gate = false) {
-    return new EinsumDense(equation, shape, {
-      name,
-      biasAxes: this.useBias ? biasAxes : null,
-      activation: gate ? 'sigmoid' : null,
-      kernelInitializer: this.args.kernelInitializer ?? 'glorot_uniform',
-      biasInitializer: this.args.biasInitializer ?? 'zeros',
-      ...(this.projectionPenalty ? { activityRegularizer: this.projectionPenalty } : {}),
-      ...this.policyArgs(),
-    });
-  }
-
-  private policyArgs(): Record<string, unknown> {
-    const k = this.policies.of('kernel');
-    const b = this.policies.of('bias');
-    return {
-      kernelRegularizer: k.regularizer ?? null,
-      kernelConstraint: k.constraint ?? null,
-      biasRegularizer: b.regularizer ?? null,
-      biasConstraint: b.constraint ?? null,
-    };
-  }
-
   override build(inputShape: ShapeArg): void {
     const { query, value, key } = attentionInputs(this, inputShape);
     const heads = (rank: number, size: number): (number | null)[] => [
@@ -184,26 +164,29 @@ export class MultiHeadAttention
       this.numHeads,
       size,
     ];
+    const make = (
+      input: SymbolicShape,
+      e: { equation: string; biasAxes: string; outputRank: number },
+      size: number,
+      name: string,
+      gate = false,
+    ): EinsumDense => projection(this.settings, { ...e, shape: heads(e.outputRank, size), name, input }, gate);
     const q = projectionEquation(query.length - 1, 1, 2);
-    const k = projectionEquation(key.length - 1, 1, 2);
     const v = projectionEquation(value.length - 1, 1, 2);
-    this.queryDense = this.projection(q.equation, q.biasAxes, heads(q.outputRank, this.keyDim), 'query');
-    this.queryDense.build(query);
-    this.keyDense = this.projection(k.equation, k.biasAxes, heads(k.outputRank, this.keyDim), 'key');
-    this.keyDense.build(key);
-    if (this.useGate) {
-      this.gateDense = this.projection(q.equation, q.biasAxes, heads(q.outputRank, this.valueDim), 'gate', true);
-      this.gateDense.build(query);
-    }
-    this.valueDense = this.projection(v.equation, v.biasAxes, heads(v.outputRank, this.valueDim), 'value');
-    this.valueDense.build(value);
+    this.queryDense = make(query, q, this.keyDim, 'query');
+    this.keyDense = make(key, projectionEquation(key.length - 1, 1, 2), this.keyDim, 'key');
+    if (this.useGate) this.gateDense = make(query, q, this.valueDim, 'gate', true);
+    this.valueDense = make(value, v, this.valueDim, 'value');
     this.attentionAxes = resolveAttentionAxes(this.attentionAxes, v.outputRank);
     this.equations = attentionEquations(v.outputRank, this.attentionAxes);
     const outShape = this.projectionShape ?? [query[query.length - 1] as number];
     const o = projectionEquation(query.length - 1, 2, outShape.length);
-    const outFull = [...new Array<number | null>(o.outputRank - 1 - outShape.length).fill(null), ...outShape];
-    this.outputDense = this.projection(o.equation, o.biasAxes, outFull, 'attention_output');
-    this.outputDense.build([...query.slice(0, -1), this.numHeads, this.valueDim]);
+    this.outputDense = projection(this.settings, {
+      ...o,
+      shape: [...new Array<number | null>(o.outputRank - 1 - outShape.length).fill(null), ...outShape],
+      name: 'attention_output',
+      input: [...query.slice(0, -1), this.numHeads, this.valueDim],
+    });
     this.built = true;
   }
 
@@ -230,11 +213,10 @@ export class MultiHeadAttention
         `MultiHeadAttention layer '${this.name}': a causal or sliding-window mask needs one attention axis, got attentionAxes ${JSON.stringify(axes)}.`,
       );
     }
-    const run = (layer: EinsumDense, x: Tensor): Tensor => layer.invoke([x], { training: ctx.training })[0];
-    const gate = this.gateDense ? run(this.gateDense, query) : null;
-    const q = ops.scale(run(this.queryDense!, query), 1 / Math.sqrt(this.keyDim));
-    const k = run(this.keyDense!, key);
-    const v = run(this.valueDense!, value);
+    const gate = this.gateDense ? project(this.gateDense, query, ctx.training) : null;
+    const q = ops.scale(project(this.queryDense, query, ctx.training), 1 / Math.sqrt(this.keyDim));
+    const k = project(this.keyDense, key, ctx.training);
+    const v = project(this.valueDense, value, ctx.training);
     const eq = this.equations!;
     const [qMask, vMask, kMask] = ctx.masks ?? [];
     const masks = scoreMasks(
@@ -247,22 +229,18 @@ export class MultiHeadAttention
       eq.scoresRank,
       axes.length,
     );
-    const scores = ops.einsum(eq.dot, k, q);
-    const probs = this.normalize(scores, masks, causal, axes.length);
-    const kept = ctx.training && this.dropout > 0 ? ops.dropout(probs, this.dropout) : probs;
-    const attended = ops.einsum(eq.combine, kept, v);
-    const y = run(this.outputDense!, gate ? ops.mul(attended, gate) : attended);
+    const { output, probs } = attend(q, k, v, {
+      ...eq,
+      keyAxes: axes.length,
+      masks,
+      causal,
+      window: this.slidingWindow,
+      dropout: this.dropout,
+      training: ctx.training,
+      where: `MultiHeadAttention layer '${this.name}'`,
+    });
+    const y = project(this.outputDense, gate ? ops.mul(output, gate) : output, ctx.training);
     return opts.returnAttentionScores === true ? [y, probs] : y;
-  }
-
-  /** The softmax over the key attention axes (together, when there are several), masked as Keras masks. */
-  private normalize(scores: Tensor, masks: Tensor[], causal: boolean, k: number): Tensor {
-    const opts = { causal, window: this.slidingWindow, fill: 'replace' } as const;
-    if (k === 1) return ops.maskedSoftmax(scores, { ...opts, masks });
-    const where = `MultiHeadAttention layer '${this.name}'`;
-    const flat = ops.reshape(scores, [...scores.shape.slice(0, -k), -1]);
-    const flatMasks = masks.map((m) => mergeKeyAxes(m, scores.shape, k, where));
-    return ops.reshape(ops.maskedSoftmax(flat, { ...opts, masks: flatMasks }), scores.shape);
   }
 
   override getConfig(): Record<string, unknown> {
@@ -278,8 +256,8 @@ export class MultiHeadAttention
       attentionAxes: this.attentionAxes === null ? null : [...this.attentionAxes],
       slidingWindow: this.slidingWindow,
       ...(this.seed === null ? {} : { seed: this.seed }),
-      ...(this.projectionPenalty ? { activityRegularizer: this.projectionPenalty } : {}),
-      ...this.policies.config(),
+      ...(this.settings.penalty ? { activityRegularizer: this.settings.penalty } : {}),
+      ...this.settings.policies.config(),
     };
   }
 }
