@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadModel } from '../src/index.js';
 import { readHdf5, writeHdf5 } from '../src/saving/hdf5.js';
 import {
   type RawEntry,
@@ -10,6 +11,7 @@ import {
   kerasConfig,
   kerasFile,
   kerasParts,
+  rawZip,
   stored,
   strToU8,
   withBigChunk,
@@ -51,6 +53,12 @@ async function hostileFiles(): Promise<Hostile[]> {
   tree.groups.get('layers')!.groups.get('dense')!.groups.get('vars')!.arrays.delete('0');
   const hugeKernel = await withHugeDataset(await writeHdf5(tree), 'layers/dense/vars/0', GiB / 4);
   const bigChunk = await withBigChunk(weights, 2048);
+  const huge = mlpConfig((layers) => {
+    (layers[3].config as { units: number }).units = 5e8;
+  });
+  const wide = mlpConfig((layers) => {
+    (layers[1].config as { units: number }).units = 5e6;
+  });
   const deep = strToU8(`{"class_name": "Functional", "config": {"name": ${'['.repeat(5000)}${']'.repeat(5000)}}}`);
   const lambda = mlpConfig((layers) => {
     layers[2] = {
@@ -150,7 +158,21 @@ async function hostileFiles(): Promise<Hostile[]> {
         bombEntry('model.weights.h5', 3 * GiB),
       ]),
       error:
-        /entry model\.weights\.h5 claims 3,221,225,472 bytes uncompressed, more than the [\d,]+ allowed \(4 times its compressed size, plus 64 MiB\)/,
+        /entry model\.weights\.h5 claims 3,221,225,472 bytes uncompressed, more than the [\d,]+ allowed \(4 times its compressed size, plus 64 MiB; loadModel's maxParams option raises it\)/,
+    },
+    {
+      name: 'a Dense of 500 million units',
+      kind: 'loadModel',
+      bytes: keras({ 'config.json': huge }),
+      error:
+        /model 'mlp' would hold more than 1,060,845 parameters \(one float32 for each 4 of the 49,076 bytes of its weights file, plus 1,048,576\): layer 'dense_2' asks for a weight 'kernel' of shape \(32, 500000000\) \(16,000,000,000 values\) after 3,136 values in the layers before it\. .*pass a larger maxParams/,
+    },
+    {
+      name: 'a Dense of 5 million units (a 1.2 GiB kernel)',
+      kind: 'loadModel',
+      bytes: keras({ 'config.json': wide }),
+      error:
+        /would hold more than 1,060,845 parameters .*: layer 'dense' asks for a weight 'kernel' of shape \(64, 5000000\) \(320,000,000 values\) after 0 values/,
     },
     {
       name: 'a config nested 5000 deep',
@@ -207,4 +229,31 @@ test('hostile files load correctly or fail clearly, in bounded time and memory: 
   // Every file above is at most a few MiB: none may cost more than a few times that.
   const peak = Math.max(...run.results.map((r) => r.peakMiB));
   assert.ok(peak - run.idleMiB < 200, `peak memory ${peak} MiB, ${run.idleMiB} MiB before the first case`);
+});
+
+test('maxParams: a model of more parameters is refused before its weights exist; the option is checked', async () => {
+  const file = kerasFile(kerasParts('mlp'));
+  await assert.rejects(
+    loadModel(file, { maxParams: 3000 }),
+    /model 'mlp' would hold more than 3,000 parameters \(the maxParams given\): layer 'dense_1' asks for a weight 'kernel' of shape \(32, 32\) \(1,024 values\) after 2,080/,
+  );
+  const model = await loadModel(file, { maxParams: 3466 });
+  assert.equal(model.countParams(), 3466);
+  for (const bad of [0, -1, 1.5, Number.NaN, '10'])
+    await assert.rejects(loadModel(file, { maxParams: bad as number }), {
+      name: 'TypeError',
+      message: /loadModel: maxParams must be a whole number above 0, got/,
+    });
+  // A weights entry that inflates more than 4 times is allowed as far as the maxParams given.
+  const parts = kerasParts('mlp');
+  const zeroed = rawZip([
+    stored('metadata.json', parts['metadata.json']),
+    stored('config.json', parts['config.json']),
+    { ...bombEntry('model.weights.h5', 80 * 2 ** 20) },
+  ]);
+  await assert.rejects(
+    loadModel(zeroed),
+    /claims 83,886,080 bytes uncompressed, more than the [\d,]+ allowed \(4 times/,
+  );
+  await assert.rejects(loadModel(zeroed, { maxParams: 2 ** 20 }), /fails its CRC-32 check/);
 });

@@ -9,6 +9,7 @@ import { callOptionsOf } from './call_options.js';
 import { Variable } from './variable.js';
 import { type Regularizer, type RegularizerFn, getRegularizer, penalty } from './regularizers.js';
 import { getConstraint } from './constraints.js';
+import { chargeWeight } from './weight_budget.js';
 import type {
   AddWeightArgs,
   CallContext,
@@ -212,9 +213,11 @@ export abstract class Layer {
     if (args.dtype !== undefined && args.dtype !== 'float32') {
       throw new Error(`${this.className} layer '${this.name}': weights are float32, got dtype '${args.dtype}'.`);
     }
+    const name = args.name ?? `variable${this.ownWeights.length === 0 ? '' : `_${this.ownWeights.length}`}`;
+    // A model loading from a file has a cap on its weights: check it before allocating.
+    chargeWeight(this.name, name, args.shape);
     const init = args.initializer ?? 'glorot_uniform';
     const values = (typeof init === 'string' ? getInitializer(init) : init)(args.shape);
-    const name = args.name ?? `variable${this.ownWeights.length === 0 ? '' : `_${this.ownWeights.length}`}`;
     const v = new Variable(name, values, args.trainable ?? true, this.name);
     if (args.regularizer) v.regularizer = getRegularizer(args.regularizer);
     if (args.constraint) v.constraint = getConstraint(args.constraint);

@@ -4,8 +4,9 @@
  */
 import { isZip, openKerasArchive, writeKerasArchive } from '../saving/archive.js';
 import { isHdf5, openHdf5, writeHdf5 } from '../saving/hdf5.js';
-import { weightsEntryLimit } from '../saving/limits.js';
+import { paramsLimit, weightsEntryLimit } from '../saving/limits.js';
 import { checkOptions, describeValue } from '../layers/options.js';
+import { withWeightBudget } from '../layers/weight_budget.js';
 import { readBytes, writeBytes } from '../node/files.js';
 import { compileFromKeras, compileToKeras } from '../training/keras_compile.js';
 import type { CompileArgs } from '../training/compile_config.js';
@@ -67,6 +68,12 @@ export async function saveModel(model: Model, path: string, compileArgs: Compile
 export interface LoadModelArgs {
   /** Compile the model as it was saved (Keras's `compile=True`), when the file holds compile settings. Default true. */
   compile?: boolean;
+  /**
+   * The most parameters the model may have; a config asking for more is refused before its
+   * weights are allocated. Default: as many float32 values as the file's weights take bytes / 4,
+   * plus 1,048,576. Raise it for a trusted file whose weights are compressed.
+   */
+  maxParams?: number;
 }
 
 /**
@@ -76,9 +83,12 @@ export interface LoadModelArgs {
  * from the file.
  */
 export async function loadModel(source: FileSource, args: LoadModelArgs = {}): Promise<Model> {
-  checkOptions('loadModel', args, ['compile']);
+  checkOptions('loadModel', args, ['compile', 'maxParams']);
   if (args.compile !== undefined && typeof args.compile !== 'boolean')
     throw new TypeError(`loadModel: compile must be true or false, got ${describeValue(args.compile)}.`);
+  const { maxParams } = args;
+  if (maxParams !== undefined && !(Number.isSafeInteger(maxParams) && maxParams > 0))
+    throw new TypeError(`loadModel: maxParams must be a whole number above 0, got ${describeValue(maxParams)}.`);
   const { bytes, what } = await bytesOf(source, 'loadModel');
   if (isHdf5(bytes))
     throw new Error(
@@ -88,9 +98,9 @@ export async function loadModel(source: FileSource, args: LoadModelArgs = {}): P
   const config = archive.json('config.json');
   // Dendrite needs nothing in metadata.json, but a .keras file without a sound one is damaged.
   archive.json('metadata.json');
-  const entry = weightsEntryLimit(archive.weightsSizes.compressedSize);
+  const entry = weightsEntryLimit(archive.weightsSizes.compressedSize, maxParams);
   const weights = archive.weights(entry.limit, entry.why);
-  const model = modelFromKeras(config);
+  const model = buildWithin(paramsLimit(weights.length, maxParams), config, what);
   await openHdf5(weights, `${what} (model.weights.h5)`, (file) => {
     assignWeights(model, file, what);
     const compile = config.compile_config;
@@ -107,6 +117,25 @@ export async function loadModel(source: FileSource, args: LoadModelArgs = {}): P
     }
   });
   return model;
+}
+
+/**
+ * Builds the model a config describes, with at most `limit` parameters: each weight is counted
+ * before it is allocated, so a config asking for billions is refused having allocated nothing.
+ */
+function buildWithin(
+  { limit, why }: { limit: number; why: string },
+  config: Record<string, unknown>,
+  what: string,
+): Model {
+  const name = (config.config as Record<string, unknown> | undefined)?.name;
+  const model = typeof name === 'string' ? `model '${name}'` : 'the model';
+  const refuse = (detail: string): Error =>
+    new Error(
+      `${what}: ${model} would hold more than ${limit.toLocaleString('en-US')} parameters (${why}): ${detail}. ` +
+        'If the file is trusted and the model that large, pass a larger maxParams to loadModel.',
+    );
+  return withWeightBudget(limit, refuse, () => modelFromKeras(config));
 }
 
 export async function saveWeights(model: Functional, path: string): Promise<void> {
