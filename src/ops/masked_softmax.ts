@@ -1,7 +1,7 @@
 import { getBackend } from '../backend/registry.js';
 import { formatShape, sizeOf } from '../tensor/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { emptyFloat, floatBuffer, floatData, outputFloat } from './create.js';
+import { emptyFloat, floatData, outputBuffer, outputFloat } from './create.js';
 import { softmax } from './nn.js';
 import { record } from './tape.js';
 import { checkBoolean, checkInt, checkOneOf, checkRank, checkTensor, fail } from './validate.js';
@@ -51,22 +51,42 @@ export function maskedSoftmax(x: Tensor, opts: MaskedSoftmaxOptions = {}): Tenso
   const cols = x.shape[x.rank - 1];
   const rows = sizeOf(x.shape.slice(0, -1));
   const steps = banded ? x.shape[x.rank - 2] : 1;
-  const reach = window ?? Number.POSITIVE_INFINITY;
   const lead = x.shape.slice(0, -1);
   const xd = floatData(x, 'maskedSoftmax');
-  const z = floatBuffer(x.size);
-  const keep = new Uint8Array(x.size);
+  const values = masks.map((m) => m.values);
+  // A mask constant along the last axis keeps or drops whole rows; the others are read per score.
+  const perRow = masks.map((_, i) => i).filter((i) => strides[i][lead.length] === 0);
+  const perScore = masks.map((_, i) => i).filter((i) => strides[i][lead.length] !== 0);
+  const z = outputBuffer(x.size);
+  z.set(xd);
+  const cover = (from: number, to: number): void => {
+    if (fill === 'replace') z.fill(-1e9, from, to);
+    else for (let i = from; i < to; i++) z[i] = xd[i] - 1e9;
+  };
+  // Each row keeps the scores in [lo, hi) that the causal and window rules allow, less those a
+  // per-score mask drops (flagged in `dropped`).
+  const ranges = new Int32Array(2 * rows);
+  const dropped = perScore.length > 0 ? new Uint8Array(x.size) : null;
   const index = new Array<number>(lead.length).fill(0);
   const offsets = masks.map(() => 0);
   for (let r = 0; r < rows; r++) {
     const t = r % steps;
-    for (let c = 0; c < cols; c++) {
-      let k = (!causal || c <= t) && Math.abs(c - t) < reach;
-      for (let i = 0; k && i < masks.length; i++) k = masks[i].values[offsets[i] + c * strides[i][lead.length]] !== 0;
-      const at = r * cols + c;
-      keep[at] = k ? 1 : 0;
-      z[at] = k ? xd[at] : fill === 'replace' ? -1e9 : xd[at] - 1e9;
+    let lo = window === null ? 0 : Math.min(cols, Math.max(0, t - window + 1));
+    let hi = causal ? Math.min(cols, t + 1) : window === null ? cols : Math.min(cols, t + window);
+    if (hi < lo || perRow.some((i) => values[i][offsets[i]] === 0)) hi = lo = 0;
+    const base = r * cols;
+    cover(base, base + lo);
+    cover(base + hi, base + cols);
+    if (dropped) {
+      for (const i of perScore) {
+        const v = values[i];
+        const o = offsets[i];
+        for (let c = lo; c < hi; c++) if (v[o + c] === 0) dropped[base + c] = 1;
+      }
+      for (let c = lo; c < hi; c++) if (dropped[base + c] === 1) cover(base + c, base + c + 1);
     }
+    ranges[2 * r] = lo;
+    ranges[2 * r + 1] = hi;
     // Next row: step the index over the leading axes and each mask's offset with it.
     for (let ax = lead.length - 1; ax >= 0; ax--) {
       index[ax]++;
@@ -78,7 +98,14 @@ export function maskedSoftmax(x: Tensor, opts: MaskedSoftmaxOptions = {}): Tenso
   }
   const { t: y, data } = outputFloat(x.shape);
   getBackend().softmax(z, data, rows, cols);
-  if (fill === 'replace') for (let i = 0; i < data.length; i++) if (keep[i] === 0) data[i] = 0;
+  if (fill === 'replace') {
+    for (let r = 0; r < rows; r++) {
+      const base = r * cols;
+      data.fill(0, base, base + ranges[2 * r]);
+      data.fill(0, base + ranges[2 * r + 1], base + cols);
+    }
+    if (dropped) for (let i = 0; i < data.length; i++) if (dropped[i] === 1) data[i] = 0;
+  }
   record([x], [y], ([dy]) => {
     const { t: dx, data: dxd } = emptyFloat(x.shape);
     getBackend().softmaxGrad(data, floatData(dy!, 'maskedSoftmax grad'), dxd, rows, cols);
