@@ -77,9 +77,18 @@ test('MultiHeadAttention saves as Keras writes it: positional inputs, use_causal
   const path = join(dir, 'mha.keras');
   await model.save(path);
   const config = JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(path)))['config.json'])) as {
-    config: { layers: { class_name: string; inbound_nodes: { args: unknown[]; kwargs: Record<string, unknown> }[] }[] };
+    config: {
+      layers: {
+        class_name: string;
+        build_config: unknown;
+        inbound_nodes: { args: unknown[]; kwargs: Record<string, unknown> }[];
+      }[];
+    };
   };
-  const node = config.config.layers.find((l) => l.class_name === 'MultiHeadAttention')!.inbound_nodes[0];
+  const entry = config.config.layers.find((l) => l.class_name === 'MultiHeadAttention')!;
+  // Keras's MultiHeadAttention.build takes a shape per input: its build_config names them.
+  assert.deepEqual(entry.build_config, { shapes_dict: { query_shape: [null, 6, 8], value_shape: [null, 6, 8] } });
+  const node = entry.inbound_nodes[0];
   assert.equal(node.args.length, 2, 'query and value as two arguments, as Keras calls mha(query, value)');
   assert.equal(node.kwargs.use_causal_mask, true);
   assert.deepEqual((node.kwargs.attention_mask as { config: { keras_history: unknown } }).config.keras_history, [

@@ -17,6 +17,17 @@ export function inputArgsToKeras(layer: Layer, tensors: readonly unknown[]): unk
   return tensors.length === 1 ? [...tensors] : [[...tensors]];
 }
 
+/**
+ * A built layer's `build_config` as Keras writes it: `input_shape` for a layer built from one
+ * shape or a list, `shapes_dict` (`query_shape`, `value_shape`, ...) for one whose Keras `build`
+ * takes a shape per input argument, which is what Keras's `build_from_config` then calls.
+ */
+export function buildConfigToKeras(layer: Layer, shapes: readonly unknown[]): Record<string, unknown> {
+  const names = classOf(layer).inputArgs;
+  if (!names) return { input_shape: shapes.length === 1 ? shapes[0] : shapes };
+  return { shapes_dict: Object.fromEntries(shapes.map((s, i) => [`${names[i]}_shape`, s])) };
+}
+
 /** The call's own options as Keras kwargs: snake_case names, tensors in Keras's form. */
 export function callOptionsToKeras(node: Node, tensor: (t: KerasTensor) => unknown): Record<string, unknown> {
   const out: Record<string, unknown> = {};

@@ -19,7 +19,7 @@ import {
   operationToKeras,
 } from '../layers/keras_config.js';
 import { Operation } from '../layers/operations.js';
-import { type History, callOptionsToKeras, inputArgsToKeras, readKwargs } from './call_kwargs.js';
+import { type History, buildConfigToKeras, callOptionsToKeras, inputArgsToKeras, readKwargs } from './call_kwargs.js';
 import { Functional, type StructureKind } from './functional.js';
 import { Model } from './model.js';
 import { Sequential } from './sequential.js';
@@ -71,7 +71,7 @@ function layerEntry(layer: Layer, model: Functional, index: (layer: Layer, i: nu
   const built = !(layer instanceof InputLayer || layer instanceof Functional || layer instanceof Operation);
   if (built && nodes.length > 0) {
     const shapes = nodes[0].inputs.map((t) => [...t.shape]);
-    entry.build_config = { input_shape: shapes.length === 1 ? shapes[0] : shapes };
+    entry.build_config = buildConfigToKeras(layer, shapes);
   }
   entry.name = layer.name;
   entry.inbound_nodes = layer instanceof InputLayer ? [] : nodes.map((n) => nodeToKeras(n, index));
