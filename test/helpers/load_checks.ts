@@ -22,11 +22,12 @@ export const snapshot = (model: Model): Float32Array[] => model.weights.map((w) 
 /**
  * Whether an error is one the JavaScript engine raised from inside the code (a property of
  * undefined, a stack overflow, a failed allocation) rather than one that says what is wrong with
- * the file.
+ * the file. HDF5's own "memory allocation failed for …" is a clear refusal: a header that declares
+ * more than WebAssembly's 2 GiB, refused before any of it is touched.
  */
 export function unclear(e: unknown): boolean {
   if (!(e instanceof Error)) return true;
-  return /Cannot read propert|Cannot set propert|is not a function|is not iterable|Cannot convert|Maximum call stack|Invalid (typed )?array length|allocation failed|Cannot destructure|is not defined|out of memory|offset is out of bounds/i.test(
+  return /Cannot read propert|Cannot set propert|is not a function|is not iterable|Cannot convert|Maximum call stack|Invalid (typed )?array length|Array buffer allocation failed|Cannot destructure|is not defined|out of memory|offset is out of bounds/i.test(
     e.message,
   );
 }
