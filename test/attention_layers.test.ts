@@ -5,9 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { strFromU8, unzipSync } from 'fflate';
 import { Input, Model, type Tensor, layers, loadModel, ones, ops, setSeed, tensor } from '../src/index.js';
+import { modelFromKeras } from '../src/models/keras_config.js';
+import { FIXTURES } from './helpers/fixtures.js';
 import { randTensor } from './helpers/gradcheck.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dendrite-attention-'));
+const FIXTURE = join(FIXTURES, 'transformer', 'model.keras');
 const close = (a: Tensor, b: Tensor, tol = 1e-5): void => {
   assert.deepEqual(a.shape, b.shape);
   a.values.forEach((v, i) => assert.ok(Math.abs(v - b.values[i]) <= tol, `[${i}] ${v} vs ${b.values[i]}`));
@@ -107,6 +110,34 @@ test('MultiHeadAttention saves as Keras writes it: positional inputs, use_causal
 });
 
 test('a saved call argument Dendrite does not know is refused by name; call options are checked', () => {
+  type Entry = { class_name: string; inbound_nodes: { args: unknown[]; kwargs: Record<string, unknown> }[] };
+  const file = (): { config: { layers: Entry[] } } =>
+    JSON.parse(strFromU8(unzipSync(new Uint8Array(readFileSync(FIXTURE)))['config.json']));
+  const edited = (edit: (layers: Entry[]) => void): Record<string, unknown> => {
+    const config = file();
+    edit(config.config.layers);
+    return config as unknown as Record<string, unknown>;
+  };
+  const mhaNode = (layers: Entry[]) => layers.find((l) => l.class_name === 'MultiHeadAttention')!.inbound_nodes[0];
+  assert.throws(
+    () => modelFromKeras(edited((l) => Object.assign(mhaNode(l).kwargs, { scale: 2 }))),
+    /'multi_head_attention' \(MultiHeadAttention\) is called with scale = 2, which Dendrite does not support \(its call options: attention_mask, use_causal_mask, return_attention_scores\)/,
+  );
+  assert.throws(
+    () =>
+      modelFromKeras(
+        edited((l) => Object.assign(l.find((e) => e.class_name === 'Dense')!.inbound_nodes[0].kwargs, { x: true })),
+      ),
+    /'dense' \(Dense\) is called with x = true, which Dendrite does not support$/,
+  );
+  // Keras's call(query=..., value=...) by name loads as the positional form does.
+  const byName = edited((l) => {
+    const node = mhaNode(l);
+    node.kwargs = { ...node.kwargs, query: node.args[0], value: node.args[1] };
+    node.args = [];
+  });
+  assert.equal(modelFromKeras(byName).countParams(), modelFromKeras(edited(() => {})).countParams());
+
   const x = Input({ shape: [3, 4] });
   assert.throws(
     () => new layers.Dense(2).apply(x, { useCausalMask: true } as never),

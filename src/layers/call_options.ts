@@ -20,7 +20,9 @@ export function callOptionsOf(
     const v = (opts as Record<string, unknown>)[k];
     if ((v instanceof KerasTensor || v instanceof Tensor) && !(v instanceof kind)) {
       throw new TypeError(
-        `${layer.className} layer '${layer.name}': ${k} is a ${v instanceof KerasTensor ? 'symbolic' : 'concrete'} tensor, but the inputs are ${kind === KerasTensor ? 'symbolic' : 'concrete'}; give both of one kind.`,
+        `${layer.className} layer '${layer.name}': ${k} is a ` +
+          `${v instanceof KerasTensor ? 'symbolic' : 'concrete'} tensor, but the inputs are ` +
+          `${kind === KerasTensor ? 'symbolic' : 'concrete'}; give both of one kind.`,
       );
     }
     options[k] = v;

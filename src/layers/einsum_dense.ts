@@ -72,7 +72,8 @@ export class EinsumDense extends Layer {
     const shape = typeof outputShape === 'number' ? [outputShape] : outputShape;
     if (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d <= 0))) {
       throw new Error(
-        `EinsumDense: outputShape must be a positive integer or a list of positive integers and nulls, got ${JSON.stringify(outputShape)}.`,
+        `EinsumDense: outputShape must be a positive integer or a list of positive integers and nulls, got ` +
+          `${JSON.stringify(outputShape)}.`,
       );
     }
     const biasAxes = args.biasAxes ?? null;
@@ -124,7 +125,8 @@ export class EinsumDense extends Layer {
     const spec = this.spec(s);
     if (this.kernel && spec.kernel.some((d, i) => d !== this.kernel!.shape[i])) {
       throw new Error(
-        `EinsumDense layer '${this.name}' was built with a kernel of shape ${formatShape(this.kernel.shape)}, which input shape ${formatShape(s)} does not fit.`,
+        `EinsumDense layer '${this.name}' was built with a kernel of shape ${formatShape(this.kernel.shape)}, ` +
+          `which input shape ${formatShape(s)} does not fit.`,
       );
     }
     return spec.output;

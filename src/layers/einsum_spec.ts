@@ -24,7 +24,8 @@ export function einsumTerms(equation: string): { input: string; weight: string; 
   const right = /^([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0$/.exec(s);
   if (right) return { input: right[1], weight: right[2], output: right[3], left: false };
   throw new Error(
-    `EinsumDense: invalid equation '${equation}'. Equations must look like 'ab,bc->ac', '...b,bc->...c' or 'ab...,bc->ac...'.`,
+    `EinsumDense: invalid equation '${equation}'. Equations must look like 'ab,bc->ac', '...b,bc->...c' or ` +
+      `'ab...,bc->ac...'.`,
   );
 }
 
@@ -43,7 +44,8 @@ export function analyzeEinsum(
   const elided = inputShape.length - input.length;
   if (elided < 0 || (elided > 0 && !equation.includes('...'))) {
     throw new Error(
-      `${where}: equation '${equation}' expects inputs of rank ${input.length}${equation.includes('...') ? ' or more' : ''}, got ${formatShape(inputShape)}.`,
+      `${where}: equation '${equation}' expects inputs of rank ` +
+        `${input.length}${equation.includes('...') ? ' or more' : ''}, got ${formatShape(inputShape)}.`,
     );
   }
   const elidedAxes = left ? inputShape.slice(1, elided) : inputShape.slice(inputShape.length - elided);
@@ -52,7 +54,8 @@ export function analyzeEinsum(
     : [inputShape[0], ...partialOutput, ...elidedAxes];
   if (full.length !== output.length + (left ? elided : 0) + (left ? 0 : elided)) {
     throw new Error(
-      `${where}: output shape ${JSON.stringify(partialOutput)} does not fit equation '${equation}' (its output '${output}' needs ${left ? output.length : output.length - 1} sizes besides the batch and elided axes).`,
+      `${where}: output shape ${JSON.stringify(partialOutput)} does not fit equation '${equation}' (its output ` +
+        `'${output}' needs ${left ? output.length : output.length - 1} sizes besides the batch and elided axes).`,
     );
   }
   const inAt = (letter: string): number => (left ? input.indexOf(letter) + elided : input.indexOf(letter));
@@ -63,7 +66,8 @@ export function analyzeEinsum(
       const fromInput = inputShape[inAt(letter)];
       if (full[at] !== null && fromInput !== null && full[at] !== fromInput) {
         throw new Error(
-          `${where}: input shape ${formatShape(inputShape)} and output shape ${formatShape(full)} differ on their shared axis '${letter}' (${fromInput} vs ${full[at]}).`,
+          `${where}: input shape ${formatShape(inputShape)} and output shape ${formatShape(full)} differ on ` +
+            `their shared axis '${letter}' (${fromInput} vs ${full[at]}).`,
         );
       }
       full[at] = full[at] ?? fromInput;
@@ -85,7 +89,8 @@ export function analyzeEinsum(
     }
     if (size === null) {
       throw new Error(
-        `${where}: kernel axis '${letter}' of '${equation}' needs a known size; got input shape ${formatShape(inputShape)} and output shape ${formatShape(full)}.`,
+        `${where}: kernel axis '${letter}' of '${equation}' needs a known size; got input shape ` +
+          `${formatShape(inputShape)} and output shape ${formatShape(full)}.`,
       );
     }
     kernel.push(size);

@@ -74,8 +74,10 @@ export function readKwargs(
       options.push(tensors.length === 1 ? { key, tensor: tensors[0] } : { key, value: v });
     } else if (v !== null) {
       const what = tensors.length > 0 ? 'a tensor' : JSON.stringify(v);
+      const known = cls.callOptions.map(optionToKeras).join(', ');
       throw new Error(
-        `layer '${layer.name}' (${layer.className}) is called with ${k} = ${what}, which Dendrite does not support${cls.callOptions.length > 0 ? ` (its call options: ${cls.callOptions.map(optionToKeras).join(', ')})` : ''}`,
+        `layer '${layer.name}' (${layer.className}) is called with ${k} = ${what}, which Dendrite does not ` +
+          `support${known ? ` (its call options: ${known})` : ''}`,
       );
     }
   }

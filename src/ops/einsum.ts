@@ -28,7 +28,8 @@ export function einsum(equation: string, a: Tensor, b: Tensor): Tensor {
       if (known !== undefined && known !== t.shape[i]) {
         fail(
           'einsum',
-          `'${equation}': axis '${l}' has size ${known} in one place and ${t.shape[i]} in ${which} ${formatShape(t.shape)}.`,
+          `'${equation}': axis '${l}' has size ${known} in one place and ${t.shape[i]} in ${which} ` +
+            `${formatShape(t.shape)}.`,
         );
       }
       size.set(l, t.shape[i]);

@@ -37,7 +37,8 @@ export class Attention extends DenseAttention {
     const { query, key } = attentionInputs(this, inputShape);
     if (this.scoreMode === 'dot' && query[query.length - 1] !== key[key.length - 1]) {
       throw new Error(
-        `Attention layer '${this.name}': dot scores need the query and key to have one feature size, got query ${formatShape(query)} and key ${formatShape(key)}.`,
+        `Attention layer '${this.name}': dot scores need the query and key to have one feature size, got query ` +
+          `${formatShape(query)} and key ${formatShape(key)}.`,
       );
     }
     if (this.useScale) this.scale = this.addWeight({ name: 'scale', shape: [], initializer: 'ones' });

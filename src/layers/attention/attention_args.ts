@@ -33,7 +33,8 @@ export function attentionInputs(
   const list = isShapeList(inputShape) ? inputShape : [inputShape];
   if (list.length < 2 || list.length > 3) {
     throw new Error(
-      `${where} takes [query, value] or [query, value, key], got ${list.length} input${list.length === 1 ? '' : 's'}: ${list.map(formatShape).join(', ')}.`,
+      `${where} takes [query, value] or [query, value, key], got ${list.length} ` +
+        `input${list.length === 1 ? '' : 's'}: ${list.map(formatShape).join(', ')}.`,
     );
   }
   const [query, value, key = value] = list;
@@ -44,7 +45,8 @@ export function attentionInputs(
   ] as const) {
     if (s.length < 3 || s[s.length - 1] === null) {
       throw new Error(
-        `${where}: the ${name} must be [batch, steps, features] (or more axes) with a known feature size, got ${formatShape(s)}.`,
+        `${where}: the ${name} must be [batch, steps, features] (or more axes) with a known feature size, got ` +
+          `${formatShape(s)}.`,
       );
     }
   }
@@ -53,7 +55,8 @@ export function attentionInputs(
     key.slice(1, -1).every((d, i) => d === null || value[i + 1] === null || d === value[i + 1]);
   if (!same) {
     throw new Error(
-      `${where}: value and key must agree on every axis but the last, got value ${formatShape(value)} and key ${formatShape(key)}.`,
+      `${where}: value and key must agree on every axis but the last, got value ${formatShape(value)} and key ` +
+        `${formatShape(key)}.`,
     );
   }
   return { query, value, key };

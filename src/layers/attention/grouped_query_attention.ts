@@ -89,7 +89,8 @@ export class GroupedQueryAttention
     this.numKeyValueHeads = checkDim('GroupedQueryAttention', 'numKeyValueHeads', numKeyValueHeads);
     if (numQueryHeads % numKeyValueHeads !== 0) {
       throw new Error(
-        `GroupedQueryAttention: numQueryHeads (${numQueryHeads}) must be a multiple of numKeyValueHeads (${numKeyValueHeads}).`,
+        `GroupedQueryAttention: numQueryHeads (${numQueryHeads}) must be a multiple of numKeyValueHeads ` +
+          `(${numKeyValueHeads}).`,
       );
     }
     this.dropout = checkRate('GroupedQueryAttention', args.dropout ?? 0);
@@ -126,7 +127,8 @@ export class GroupedQueryAttention
     const { query, value } = shapes;
     if (query.length !== 3 || query[2] !== value[value.length - 1]) {
       throw new Error(
-        `GroupedQueryAttention layer '${this.name}' takes [batch, steps, features] inputs with one feature size for query and value, got query ${formatShape(query)} and value ${formatShape(value)}.`,
+        `GroupedQueryAttention layer '${this.name}' takes [batch, steps, features] inputs with one feature ` +
+          `size for query and value, got query ${formatShape(query)} and value ${formatShape(value)}.`,
       );
     }
     return shapes;

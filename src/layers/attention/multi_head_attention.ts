@@ -210,7 +210,8 @@ export class MultiHeadAttention
     const axes = this.attentionAxes ?? [];
     if ((causal || this.slidingWindow !== null) && axes.length !== 1) {
       throw new Error(
-        `MultiHeadAttention layer '${this.name}': a causal or sliding-window mask needs one attention axis, got attentionAxes ${JSON.stringify(axes)}.`,
+        `MultiHeadAttention layer '${this.name}': a causal or sliding-window mask needs one attention axis, ` +
+          `got attentionAxes ${JSON.stringify(axes)}.`,
       );
     }
     const gate = this.gateDense ? project(this.gateDense, query, ctx.training) : null;

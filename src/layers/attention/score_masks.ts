@@ -44,6 +44,7 @@ export function mergeKeyAxes(mask: Tensor, scores: readonly number[], k: number,
   if (tail.every((d) => d === 1)) return ops.reshape(mask, [...head, 1]);
   if (tail.every((d, i) => d === scores[scores.length - k + i])) return ops.reshape(mask, [...head, -1]);
   throw new Error(
-    `${where}: a mask of shape (${mask.shape.join(', ')}) varies along some key attention axes but not others, which attention over several axes cannot read.`,
+    `${where}: a mask of shape (${mask.shape.join(', ')}) varies along some key attention axes but not others, ` +
+      `which attention over several axes cannot read.`,
   );
 }
