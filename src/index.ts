@@ -29,7 +29,9 @@ export {
   type AddWeightArgs,
   type ShapeArg,
   type CallContext,
+  type CallOptions,
 } from './layers/layer.js';
+export { CallOptionsLayer } from './layers/call_options_layer.js';
 export { registerSerializable, type CustomObjects, type LayerClass } from './layers/serialization.js';
 export { KerasTensor, Node } from './layers/keras_tensor.js';
 export { Variable } from './layers/variable.js';
