@@ -149,6 +149,10 @@ test('a saved call argument Dendrite does not know is refused by name; call opti
     /attentionMask is a concrete tensor, but the inputs are symbolic/,
   );
   assert.throws(() => mha.apply([x]), /takes \[query, value\] or \[query, value, key\], got 1 input/);
+  assert.throws(
+    () => mha.apply([x, x], { attentionMask: Input({ shape: [3, 4] }) }),
+    /attentionMask of shape \(None, 3, 4\) does not broadcast to \[batch, query steps, key steps\] = \(None, 3, 3\)/,
+  );
   assert.throws(() => new layers.MultiHeadAttention(0, 2), /numHeads must be a positive integer/);
   assert.throws(() => new layers.MultiHeadAttention(2, 2, { heads: 2 } as never), /unexpected option 'heads'/);
   assert.throws(() => mha.apply([x, x], { returnAttentionScores: true }), /returns 2 tensors here; call applyMulti/);

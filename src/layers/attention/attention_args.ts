@@ -61,3 +61,22 @@ export function attentionInputs(
   }
   return { query, value, key };
 }
+
+/**
+ * An attention mask must broadcast to [batch, T, S] (T query steps, S key steps): checked when the
+ * layer is called, so a wrong one is reported with the shapes rather than deep inside the softmax.
+ */
+export function checkAttentionMask(layer: Layer, mask: unknown, query: SymbolicShape, key: SymbolicShape): void {
+  const shape = (mask as { shape?: unknown } | null | undefined)?.shape;
+  if (!Array.isArray(shape) || query.length !== 3) return;
+  const want: SymbolicShape = [query[0], query[1], key[1]];
+  const s = shape as SymbolicShape;
+  const off = want.length - s.length;
+  const fits = off >= 0 && s.every((d, i) => d === null || d === 1 || want[off + i] === null || d === want[off + i]);
+  if (!fits) {
+    throw new Error(
+      `${layer.className} layer '${layer.name}': attentionMask of shape ${formatShape(s)} does not broadcast to ` +
+        `[batch, query steps, key steps] = ${formatShape(want)}.`,
+    );
+  }
+}

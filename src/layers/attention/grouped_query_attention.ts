@@ -18,7 +18,7 @@ import { checkOptions } from '../options.js';
 import type { RegularizerLike } from '../regularizers.js';
 import type { SavesSublayers } from '../saved_sublayers.js';
 import { WeightPolicies } from '../weight_policies.js';
-import { attentionInputs, checkDim, checkRate, checkWindow } from './attention_args.js';
+import { attentionInputs, checkAttentionMask, checkDim, checkRate, checkWindow } from './attention_args.js';
 import type { MultiHeadAttentionCallArgs } from './multi_head_attention.js';
 import { type ProjectionSettings, attend, project, projection } from './projections.js';
 import { scoreMasks } from './score_masks.js';
@@ -161,6 +161,7 @@ export class GroupedQueryAttention
 
   override computeOutputShape(inputShape: ShapeArg, options: CallOptions = {}): ShapeArg {
     const { query, key } = this.shapes(inputShape);
+    checkAttentionMask(this, options.attentionMask, query, key);
     if (options.returnAttentionScores !== true) return query;
     return [query, [query[0], this.numQueryHeads, query[1], key[1]]];
   }

@@ -19,7 +19,7 @@ import { type RegularizerLike, getRegularizer } from '../regularizers.js';
 import type { SavesSublayers } from '../saved_sublayers.js';
 import { WeightPolicies } from '../weight_policies.js';
 import { attentionEquations, projectionEquation, resolveAttentionAxes } from './attention_equations.js';
-import { attentionInputs, checkDim, checkRate, checkWindow } from './attention_args.js';
+import { attentionInputs, checkAttentionMask, checkDim, checkRate, checkWindow } from './attention_args.js';
 import { type ProjectionSettings, attend, project, projection } from './projections.js';
 import { scoreMasks } from './score_masks.js';
 
@@ -192,6 +192,7 @@ export class MultiHeadAttention
 
   override computeOutputShape(inputShape: ShapeArg, options: CallOptions = {}): ShapeArg {
     const { query, key } = attentionInputs(this, inputShape);
+    checkAttentionMask(this, options.attentionMask, query, key);
     const out: SymbolicShape = [...query.slice(0, -1), ...(this.projectionShape ?? [query[query.length - 1]])];
     if (options.returnAttentionScores !== true) return out;
     // [other axes with the heads, query attention axes, key attention axes], as the dot equation lays them out.
