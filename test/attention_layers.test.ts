@@ -7,7 +7,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import { Input, Model, type Tensor, layers, loadModel, ones, ops, setSeed, tensor } from '../src/index.js';
 import { modelFromKeras } from '../src/models/keras_config.js';
 import { FIXTURES } from './helpers/fixtures.js';
-import { randTensor } from './helpers/gradcheck.js';
+import { checkGradients, randTensor } from './helpers/gradcheck.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dendrite-attention-'));
 const FIXTURE = join(FIXTURES, 'transformer', 'model.keras');
@@ -218,4 +218,16 @@ test('GroupedQueryAttention is MultiHeadAttention with each key/value head share
   mha.setWeights([wq, bq, perQueryHead(wk), perQueryHead(bk), perQueryHead(wv), perQueryHead(bv), wo, bo]);
   close(mha.apply([q, v], { useCausalMask: true }), y, 1e-5);
   assert.throws(() => new layers.GroupedQueryAttention(2, 3, 2), /numQueryHeads \(3\) must be a multiple/);
+});
+
+test('gradients through a gated, windowed, causal MultiHeadAttention with padding masks match finite differences', () => {
+  setSeed(9);
+  const mha = new layers.MultiHeadAttention(2, 3, { useGate: true, slidingWindow: 2, valueDim: 2 });
+  const q = randTensor([2, 4, 5], 31);
+  const v = randTensor([2, 6, 5], 32);
+  const qMask = tensor(new Uint8Array([1, 1, 1, 0, 1, 1, 1, 1]), [2, 4], 'bool');
+  const vMask = tensor(new Uint8Array([1, 1, 1, 1, 0, 0, 1, 1, 1, 1, 1, 0]), [2, 6], 'bool');
+  mha.apply([q, v]);
+  assert.equal(mha.weights.length, 10, 'query, key, gate, value and output kernels and biases');
+  checkGradients(([a, b]) => mha.apply([a, b], { useCausalMask: true, mask: [qMask, vMask] }), [q, v]);
 });
