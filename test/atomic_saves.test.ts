@@ -1,13 +1,22 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Input, Model, layers, loadModel } from '../src/index.js';
 import { writeBytes } from '../src/node/files.js';
 
 const CHILD = join(import.meta.dirname, 'helpers', 'save_child.ts');
+/** A fresh folder, removed when the tests end. */
+const folders: string[] = [];
+const scratch = (prefix: string): string => {
+  folders.push(mkdtempSync(join(tmpdir(), prefix)));
+  return folders[folders.length - 1];
+};
+after(() => {
+  for (const f of folders) rmSync(f, { recursive: true, force: true });
+});
 
 /** Resolves with each line the child prints until `until` says stop; rejects if the child ends first. */
 function lines(child: ChildProcess, until: (line: string) => boolean): Promise<void> {
@@ -57,13 +66,13 @@ async function killAndLoad(folder: string, mode: (typeof MODES)[number]): Promis
 }
 
 test('saves killed at random moments leave the previous file or the new one, never a part: 12 SIGKILLs', async () => {
-  const folders = [0, 1].map(() => mkdtempSync(join(tmpdir(), 'dendrite-kill-')));
+  const kills = [0, 1].map(() => scratch('dendrite-kill-'));
   const seen: string[] = [];
   // Two children at a time, each mode four times: model.save and saveWeights, ModelCheckpoint
   // during fit, and the file writer alone (where nearly all the time goes into writing).
   for (let round = 0; round < 6; round++) {
-    const modes = folders.map((_, f) => MODES[(2 * round + f) % MODES.length]);
-    const held = await Promise.all(folders.map((folder, f) => killAndLoad(folder, modes[f])));
+    const modes = kills.map((_, f) => MODES[(2 * round + f) % MODES.length]);
+    const held = await Promise.all(kills.map((folder, f) => killAndLoad(folder, modes[f])));
     held.forEach((saves, f) => {
       for (const n of saves) assert.ok(Number.isInteger(n) && n >= 1, `${modes[f]}: a file holds save ${n}`);
       seen.push(`${modes[f]} ${saves.join('/')}`);
@@ -71,7 +80,7 @@ test('saves killed at random moments leave the previous file or the new one, nev
   }
   console.log(`  after each kill the files held saves: ${seen.join(', ')}`);
   // A kill leaves at most its temporary file beside the targets, never another name.
-  for (const folder of folders) {
+  for (const folder of kills) {
     for (const name of readdirSync(folder)) {
       assert.match(name, /^(model\.keras|model\.weights\.h5|\.model\.(keras|weights\.h5)\.\d+\.[0-9a-f]{12}\.tmp)$/);
     }
@@ -79,7 +88,7 @@ test('saves killed at random moments leave the previous file or the new one, nev
 });
 
 test('a failed write leaves the previous file as it was, and no temporary file', async () => {
-  const folder = mkdtempSync(join(tmpdir(), 'dendrite-write-'));
+  const folder = scratch('dendrite-write-');
   const path = join(folder, 'model.weights.h5');
   writeFileSync(path, 'previous');
   // A typed array whose bytes cannot be read: the write fails after the temporary file exists.

@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel } from '../src/index.js';
@@ -22,6 +22,7 @@ import type { LoadCase } from './helpers/load_child.js';
 import { runLoadCases } from './helpers/load_checks.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'dendrite-hostile-'));
+after(() => rmSync(dir, { recursive: true, force: true }));
 const GiB = 2 ** 30;
 
 interface Hostile {

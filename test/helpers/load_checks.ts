@@ -3,7 +3,7 @@
  * running hostile loads in a child process with a heap cap and a timeout (load_child.ts).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Input, Model, layers } from '../../src/index.js';
@@ -87,5 +87,6 @@ export function runLoadCases(cases: readonly LoadCase[], timeoutMs: number): Chi
     });
     rest = rest.slice(1);
   }
+  rmSync(folder, { recursive: true, force: true });
   return { results, idleMiB };
 }
