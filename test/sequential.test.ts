@@ -86,3 +86,11 @@ async function saveToBytes(model: Sequential): Promise<Uint8Array> {
   await model.save(path);
   return readFileSync(path);
 }
+
+test('models nested past the limit are refused clearly, not with a stack overflow', () => {
+  let m = new Sequential([new layers.Dense(2, { inputShape: [2] })]);
+  assert.throws(() => {
+    for (let i = 0; i < 3000; i++) m = new Sequential([m]);
+  }, /would nest 501 models inside one another; at most 500 are supported/);
+  assert.deepEqual(m.predict(random.uniform([1, 2])).shape, [1, 2]);
+});

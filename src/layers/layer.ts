@@ -1,27 +1,15 @@
 import { type DType, checkDType } from '../tensor/dtype.js';
 import { type SymbolicShape, formatShape } from '../tensor/shape.js';
 import { Tensor } from '../tensor/tensor.js';
-import { type Initializer, getInitializer, type InitializerId } from './initializers.js';
 import { KerasTensor, Node } from './keras_tensor.js';
 import { checkOptions, toSnakeCase } from './options.js';
 import { callMasks } from './call_masks.js';
 import { callOptionsOf } from './call_options.js';
-import { Variable } from './variable.js';
+import { WeightOwner } from './weight_owner.js';
 import { type Regularizer, type RegularizerFn, getRegularizer, penalty } from './regularizers.js';
-import { getConstraint } from './constraints.js';
-import { chargeWeight } from './weight_budget.js';
-import type {
-  AddWeightArgs,
-  CallContext,
-  CallOptions,
-  EagerCallArgs,
-  LayerArgs,
-  ShapeArg,
-  SymbolicCallArgs,
-} from './layer_args.js';
+import type { CallContext, CallOptions, EagerCallArgs, LayerArgs, ShapeArg, SymbolicCallArgs } from './layer_args.js';
 import { kerasClassName, uniqueName } from './naming.js';
 import { nodeAt, onlyNode, single } from './layer_nodes.js';
-import { trackedChildren } from './tracking.js';
 import { inferOutputShapes } from './shape_inference.js';
 import * as ops from '../ops/index.js';
 
@@ -43,7 +31,7 @@ export { uniqueName, clearSession, kerasClassName } from './naming.js';
  * and states its output shape in `computeOutputShape`, where it also rejects inputs it cannot take
  * with an error that names the layer and the shapes.
  */
-export abstract class Layer {
+export abstract class Layer extends WeightOwner {
   /**
    * The Keras class name, declared once per class as a static field (`static override readonly
    * className = 'Dense'`). Default names and saved files use it, so minifiers that rename classes
@@ -94,9 +82,6 @@ export abstract class Layer {
   built = false;
   /** One node per call on symbolic inputs: a shared layer has several. */
   readonly inboundNodes: Node[] = [];
-  protected readonly ownWeights: Variable[] = [];
-  /** Losses added by the latest call (`addLoss`, activity regularization); cleared when a run starts. */
-  private callLosses: Tensor[] = [];
   readonly activityRegularizer: Regularizer | RegularizerFn | undefined;
 
   /** This layer's Keras class name: see the static `className`. */
@@ -105,6 +90,7 @@ export abstract class Layer {
   }
 
   constructor(args: LayerArgs = {}, defaultPrefix?: string) {
+    super();
     this.name = args.name ?? uniqueName(defaultPrefix ?? toSnakeCase(kerasClassName(new.target)));
     this.trainable = args.trainable ?? true;
     if (args.dtype !== undefined) checkDType(args.dtype, `${kerasClassName(new.target)} '${this.name}'`);
@@ -180,146 +166,14 @@ export abstract class Layer {
     return config;
   }
 
-  /**
-   * Creates a weight of this layer, as Keras's `add_weight`: initialized now, counted in `weights`
-   * in creation order, penalized by its regularizer and projected by its constraint in training.
-   * The positional form (`name, shape, initializer, trainable`) is a shorthand used by built-ins.
-   */
-  addWeight(args: AddWeightArgs): Variable;
-  addWeight(
-    name: string,
-    shape: readonly number[],
-    initializer: InitializerId | Initializer,
-    trainable?: boolean,
-    policies?: Pick<AddWeightArgs, 'regularizer' | 'constraint'>,
-  ): Variable;
-  addWeight(
-    nameOrArgs: string | AddWeightArgs,
-    shape?: readonly number[],
-    initializer?: InitializerId | Initializer,
-    trainable?: boolean,
-    policies: Pick<AddWeightArgs, 'regularizer' | 'constraint'> = {},
-  ): Variable {
-    const args: AddWeightArgs =
-      typeof nameOrArgs === 'string'
-        ? { name: nameOrArgs, shape: shape ?? [], initializer, trainable, ...policies }
-        : nameOrArgs;
-    checkOptions(`${this.className} layer '${this.name}': addWeight`, args, ADD_WEIGHT_OPTIONS);
-    if (!Array.isArray(args.shape) || args.shape.some((d) => !Number.isInteger(d) || d < 0)) {
-      throw new Error(
-        `${this.className} layer '${this.name}': addWeight needs a shape of whole numbers ≥ 0, got ${JSON.stringify(args.shape)}.`,
-      );
-    }
-    if (args.dtype !== undefined && args.dtype !== 'float32') {
-      throw new Error(`${this.className} layer '${this.name}': weights are float32, got dtype '${args.dtype}'.`);
-    }
-    const name = args.name ?? `variable${this.ownWeights.length === 0 ? '' : `_${this.ownWeights.length}`}`;
-    // A model loading from a file has a cap on its weights: check it before allocating.
-    chargeWeight(this.name, name, args.shape);
-    const init = args.initializer ?? 'glorot_uniform';
-    const values = (typeof init === 'string' ? getInitializer(init) : init)(args.shape);
-    const v = new Variable(name, values, args.trainable ?? true, this.name);
-    if (args.regularizer) v.regularizer = getRegularizer(args.regularizer);
-    if (args.constraint) v.constraint = getConstraint(args.constraint);
-    this.ownWeights.push(v);
-    return v;
-  }
-
-  /**
-   * The layers this layer holds in its properties, directly or in arrays and plain objects, in
-   * the order they were assigned (Keras's tracked sublayers). Their weights count as this layer's.
-   */
-  get trackedLayers(): Layer[] {
+  /** The layers this layer holds in its properties, in assignment order (Keras's tracked sublayers). */
+  override get trackedLayers(): Layer[] {
     return this.walkTrackedLayers();
   }
 
-  /** The layers held in this layer's properties, found by walking them now. */
-  protected walkTrackedLayers(): Layer[] {
-    return trackedChildren(this, TRACKED).layers;
-  }
-
-  /**
-   * Every weight: this layer's own (those created trainable, then the others, each in creation
-   * order, as Keras 3 orders them, which freezing does not change), then each tracked sublayer's.
-   */
-  get weights(): Variable[] {
-    return guardCycle(this, () => {
-      const { layers, variables } = trackedChildren(this, TRACKED);
-      const own = [...new Set([...this.ownWeights, ...variables])];
-      const out = new Set([...own.filter((w) => w.trainable), ...own.filter((w) => !w.trainable)]);
-      for (const layer of layers) for (const w of layer.weights) out.add(w);
-      return [...out];
-    });
-  }
-
-  get trainableWeights(): Variable[] {
-    if (!this.trainable) return [];
-    return guardCycle(this, () => {
-      const { layers, variables } = trackedChildren(this, TRACKED);
-      const out = new Set([...this.ownWeights, ...variables].filter((w) => w.trainable));
-      for (const layer of layers) for (const w of layer.trainableWeights) out.add(w);
-      return [...out];
-    });
-  }
-
-  get nonTrainableWeights(): Variable[] {
-    const trainable = new Set(this.trainableWeights);
-    return this.weights.filter((w) => !trainable.has(w));
-  }
-
-  /**
-   * Adds a scalar loss from inside `call` (Keras's `add_loss`): training adds it to the total.
-   * Losses are per run: each new forward pass starts from none.
-   */
-  addLoss(loss: Tensor): void {
-    if (!(loss instanceof Tensor) || loss.size !== 1) {
-      throw new TypeError(
-        `${this.className} layer '${this.name}': addLoss takes a scalar tensor, got ${String(loss)}.`,
-      );
-    }
-    this.callLosses.push(loss.rank === 0 ? loss : loss.reshape([]));
-  }
-
-  /**
-   * The losses training adds to the model's: those added in the latest run by this layer and the
-   * layers it holds, then each trainable weight's regularization penalty, computed now.
-   */
-  get losses(): Tensor[] {
-    const weights = this.trainableWeights.filter((w) => w.regularizer);
-    return [
-      ...this.callLossesDeep(),
-      ...weights.map((w) => penalty(w.regularizer as Regularizer | RegularizerFn, w.value)),
-    ];
-  }
-
-  /** Losses added during the latest run, by this layer and every layer below it. */
-  protected callLossesDeep(): Tensor[] {
-    return guardCycle(this, () => [...this.callLosses, ...this.trackedLayers.flatMap((l) => l.callLossesDeep())]);
-  }
-
-  /** Forgets the losses of the previous run, here and below (Keras clears them per outermost call). */
-  clearLosses(): void {
-    this.callLosses = [];
-    guardCycle(this, () => {
-      for (const l of this.trackedLayers) l.clearLosses();
-      return [];
-    });
-  }
-
-  countParams(): number {
-    return this.weights.reduce((p, w) => p + w.value.size, 0);
-  }
-
-  getWeights(): Tensor[] {
-    return this.weights.map((w) => new Tensor(w.snapshot(), w.shape, 'float32'));
-  }
-
-  setWeights(values: readonly Tensor[]): void {
-    const ws = this.weights;
-    if (values.length !== ws.length) {
-      throw new Error(`Layer '${this.name}' has ${ws.length} weights, setWeights got ${values.length}.`);
-    }
-    ws.forEach((w, i) => w.assign(values[i]));
+  /** Every holder of weights found in this layer's properties is a Layer: WeightOwner has no other subclass. */
+  protected override walkTrackedLayers(): Layer[] {
+    return super.walkTrackedLayers() as Layer[];
   }
 
   // ---- where the layer sits in graphs (Keras's layer.input, layer.output, get_output_at) ----
@@ -398,9 +252,21 @@ export abstract class Layer {
     checkOptions(`${this.className} layer '${this.name}': apply`, opts, [...common, ...own]);
     const masks = callMasks(this, list, opts.mask);
     const options = callOptionsOf(this, opts, own, symbolic ? KerasTensor : Tensor);
-    if (symbolic) return this.symbolicCall(list as KerasTensor[], masks as (KerasTensor | null)[] | null, options);
-    const training = (opts as EagerCallArgs).training ?? false;
-    return this.eagerCall(list as Tensor[], training, masks as (Tensor | null)[] | null, options);
+    try {
+      if (symbolic) return this.symbolicCall(list as KerasTensor[], masks as (KerasTensor | null)[] | null, options);
+      const training = (opts as EagerCallArgs).training ?? false;
+      return this.eagerCall(list as Tensor[], training, masks as (Tensor | null)[] | null, options);
+    } catch (e) {
+      // Models nested thousands deep (or a model inside itself) run out of stack in the shape
+      // checks; say so rather than surface the engine's bare RangeError.
+      if (e instanceof RangeError && /call stack/i.test(e.message)) {
+        throw new Error(
+          `${this.className} layer '${this.name}': its models nest too deeply to call (the JavaScript stack ran out). ` +
+            'Nest fewer models inside one another.',
+        );
+      }
+      throw e;
+    }
   }
 
   /** Shape(s) in the form `build` and `computeOutputShape` take: one shape for one input. */
@@ -467,30 +333,8 @@ export abstract class Layer {
     return outs;
   }
 
-  toString(): string {
+  override toString(): string {
     return `${this.className}(name=${this.name})`;
-  }
-}
-
-const ADD_WEIGHT_OPTIONS = ['shape', 'initializer', 'trainable', 'name', 'dtype', 'regularizer', 'constraint'];
-
-const TRACKED = {
-  isLayer: (v: unknown): v is Layer => v instanceof Layer,
-  isVariable: (v: unknown): v is Variable => v instanceof Variable,
-};
-
-/**
- * Runs a walk over a layer's children unless the same layer is already being walked: a layer that
- * holds a layer that holds it back must not recurse forever, so the inner visit finds nothing.
- */
-const walking = new Set<Layer>();
-function guardCycle<T>(layer: Layer, walk: () => T[]): T[] {
-  if (walking.has(layer)) return [];
-  walking.add(layer);
-  try {
-    return walk();
-  } finally {
-    walking.delete(layer);
   }
 }
 

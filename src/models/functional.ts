@@ -5,6 +5,7 @@ import { KerasTensor, type Node } from '../layers/keras_tensor.js';
 import type { InputLayer } from '../layers/input.js';
 import { type CallContext, Layer, type ShapeArg, isShapeList, uniqueName } from '../layers/layer.js';
 import type { Variable } from '../layers/variable.js';
+import { checkNesting } from './nesting.js';
 import { type GraphMap, mapGraph } from './graph.js';
 
 /** What `new Model(inputs, outputs)` accepts for either side: one tensor, a list, or a record by name. */
@@ -37,6 +38,11 @@ function unsortedKeys(s: SymbolicStructure): string[] | null {
 
 function sortedKeys(record: object): string[] {
   return Object.keys(record).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The layers a model holds, for the nesting check; null for a plain layer. */
+export function innerLayers(layer: Layer): readonly Layer[] | null {
+  return layer instanceof Functional ? layer.layers : null;
 }
 
 /**
@@ -92,6 +98,7 @@ export class Functional extends Layer {
     if (this.inputs.length === 0) throw new Error('A model needs at least one input.');
     if (this.outputs.length === 0) throw new Error('A model needs at least one output.');
     this.graph = mapGraph(this.inputs, this.outputs);
+    checkNesting(this.name, this.graph.layers, innerLayers);
     this.built = true;
   }
 

@@ -6,7 +6,8 @@ import { InputLayer } from '../layers/input.js';
 import { Layer, type ShapeArg, singleShape } from '../layers/layer.js';
 import { checkOptions, describeValue, optionNames } from '../layers/options.js';
 import type { Data } from '../training/data.js';
-import { Functional } from './functional.js';
+import { Functional, innerLayers } from './functional.js';
+import { checkNesting } from './nesting.js';
 import { Model } from './model.js';
 
 export interface SequentialArgs {
@@ -64,6 +65,7 @@ export class Sequential extends Model<KerasTensor> {
       throw new TypeError(`Sequential.add expects a layer or an Input(), got ${describeValue(layer)}.`);
     }
     if (layer === this) throw new Error(`Sequential '${this.name}' cannot be added to itself.`);
+    checkNesting(this.name, [layer], innerLayers);
     if (this.stack.some((l) => l.name === layer.name)) {
       throw new Error(
         `Sequential '${this.name}' already has a layer named '${layer.name}'; layer names must be unique within a model.`,
