@@ -423,6 +423,43 @@ test("Keras 3's full configs of layers the fixtures lack load, with every option
         quantization_config: null,
       },
     ],
+    [
+      'EinsumDense',
+      {
+        output_shape: [null, 4, 8],
+        equation: 'abc,cde->abde',
+        activation: 'linear',
+        bias_axes: 'de',
+        kernel_initializer: init,
+        bias_initializer: init,
+        kernel_regularizer: null,
+        bias_regularizer: null,
+        activity_regularizer: null,
+        kernel_constraint: null,
+        bias_constraint: null,
+        quantization_config: null,
+      },
+    ],
+    [
+      'GroupedQueryAttention',
+      {
+        head_dim: 8,
+        num_query_heads: 4,
+        num_key_value_heads: 2,
+        use_bias: true,
+        use_gate: false,
+        sliding_window: null,
+        dropout: 0,
+        kernel_initializer: init,
+        bias_initializer: init,
+        kernel_regularizer: null,
+        bias_regularizer: null,
+        activity_regularizer: null,
+        kernel_constraint: null,
+        bias_constraint: null,
+        seed: null,
+      },
+    ],
   ];
   for (const [className, config] of cases) {
     const layer = layerFromKeras({
