@@ -31,7 +31,7 @@ export interface MultiHeadAttentionArgs extends LayerArgs {
   useBias?: boolean;
   /** The output's shape after the batch and query axes; the query's last size by default. */
   outputShape?: number | readonly number[] | null;
-  /** The axes attention runs over (of the query, batch excluded from none); all but batch and features by default. */
+  /** The query axes attention runs over, never the batch or features; by default every axis between them. */
   attentionAxes?: number | readonly number[] | null;
   /** Each query attends only to keys fewer than this many positions away. */
   slidingWindow?: number | null;
