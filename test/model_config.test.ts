@@ -44,7 +44,12 @@ test('toJSON and modelFromJSON round-trip a model; Sequential keeps its class', 
     Sequential.fromConfig(seq.getConfig()).layers.map((l) => l.className),
     ['Dense', 'Dense'],
   );
-  assert.throws(() => modelFromJSON('{nope'), /modelFromJSON: the text is not JSON/);
+  assert.throws(() => modelFromJSON('{nope'), /modelFromJSON: the JSON is not valid JSON/);
+  assert.throws(
+    () => modelFromJSON(`${'['.repeat(5000)}${']'.repeat(5000)}`),
+    /nests objects and lists more than 100 deep/,
+  );
+  assert.throws(() => modelFromJSON('[1]'), /holds a list, not a JSON object/);
 });
 
 test('cloneModel gives the same architecture with fresh weights, custom layers included', () => {

@@ -6,6 +6,7 @@
 import type { Layer } from '../layers/layer.js';
 import type { CustomObjects, LayerClass } from '../layers/serialization.js';
 import { describeValue } from '../layers/options.js';
+import { parseJsonObject } from '../saving/archive.js';
 import type { Functional } from './functional.js';
 import { modelFromKeras, modelToKeras } from './keras_config.js';
 import type { Model } from './model.js';
@@ -27,18 +28,8 @@ export function modelToJSON(model: Functional): string {
 /** Rebuilds a model from `toJSON()` text (or Keras's `to_json`), with fresh weights. */
 export function modelFromJSON(json: string, args: { customObjects?: CustomObjects } = {}): Model {
   if (typeof json !== 'string') throw new TypeError(`modelFromJSON expects JSON text, got ${describeValue(json)}.`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch (e) {
-    throw new Error(`modelFromJSON: the text is not JSON: ${(e as Error).message}`);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error(
-      'modelFromJSON: the JSON does not describe a model (expected an object with class_name and config).',
-    );
-  }
-  return modelFromKeras(parsed as Record<string, unknown>, args.customObjects ?? {});
+  const parsed = parseJsonObject(json, 'modelFromJSON', 'the JSON');
+  return modelFromKeras(parsed, args.customObjects ?? {});
 }
 
 /**

@@ -50,7 +50,17 @@ export function openKerasArchive(bytes: Uint8Array, what: string): KerasArchiveR
 
 /** Parses a JSON part, refusing one nested past MAX_JSON_DEPTH before parsing it. */
 function parseJson(bytes: Uint8Array, what: string, name: string): Record<string, unknown> {
-  const text = new TextDecoder().decode(bytes);
+  return parseJsonObject(new TextDecoder().decode(bytes), what, name);
+}
+
+/**
+ * Parses JSON text that must hold an object (a config), refusing text past MAX_JSON_BYTES or nested
+ * past MAX_JSON_DEPTH before parsing it: the limits every config reader shares.
+ */
+export function parseJsonObject(text: string, what: string, name: string): Record<string, unknown> {
+  if (text.length > MAX_JSON_BYTES) {
+    throw new Error(`${what}: ${name} is ${text.length} characters, past the limit of ${MAX_JSON_BYTES} for a config.`);
+  }
   const tooDeep = nestingPast(text, MAX_JSON_DEPTH);
   if (tooDeep >= 0)
     throw new Error(
