@@ -57,6 +57,21 @@ test('a custom layer loads only when its class is known, and the error says how 
   );
 });
 
+test('loadModel takes customObjects for one load, by class or registered name, without registering', async () => {
+  // Another class under the same Keras name, as a second module's copy of the layer would be.
+  class Scale2 extends Scale {
+    static override readonly className = 'Scale';
+  }
+  const byClass = await loadModel(fixture, { customObjects: { Scale: Scale2 } });
+  assert.ok(byClass.getLayer('scale') instanceof Scale2);
+  const byRegistered = await loadModel(fixture, { customObjects: { 'my_package>Scale': Scale2 } });
+  assert.ok(byRegistered.getLayer('scale') instanceof Scale2);
+  await assert.rejects(
+    loadModel(fixture, { customObjects: 5 as never }),
+    /customObjects must be a record of layer classes/,
+  );
+});
+
 test("Keras's file with a registered custom layer loads and matches Keras: predictions, loss, gradients, one step", async () => {
   registerSerializable(Scale, { package: 'my_package' });
   const model = await loadModel(fixture);

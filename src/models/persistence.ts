@@ -6,6 +6,7 @@ import { isZip, openKerasArchive, writeKerasArchive } from '../saving/archive.js
 import { isHdf5, openHdf5, writeHdf5 } from '../saving/hdf5.js';
 import { paramsLimit, weightsEntryLimit } from '../saving/limits.js';
 import { checkOptions, describeValue } from '../layers/options.js';
+import type { CustomObjects } from '../layers/serialization.js';
 import { withWeightBudget } from '../layers/weight_budget.js';
 import { readBytes, writeBytes } from '../node/files.js';
 import { compileFromKeras, compileToKeras } from '../training/keras_compile.js';
@@ -74,6 +75,8 @@ export interface LoadModelArgs {
    * plus 1,048,576. Raise it for a trusted file whose weights are compressed.
    */
   maxParams?: number;
+  /** User layer classes by class name or registered name (`my_package>Scale`), for this load only. */
+  customObjects?: CustomObjects;
 }
 
 /**
@@ -83,7 +86,11 @@ export interface LoadModelArgs {
  * from the file.
  */
 export async function loadModel(source: FileSource, args: LoadModelArgs = {}): Promise<Model> {
-  checkOptions('loadModel', args, ['compile', 'maxParams']);
+  checkOptions('loadModel', args, ['compile', 'maxParams', 'customObjects']);
+  if (args.customObjects !== undefined && (typeof args.customObjects !== 'object' || args.customObjects === null))
+    throw new TypeError(
+      `loadModel: customObjects must be a record of layer classes, got ${describeValue(args.customObjects)}.`,
+    );
   if (args.compile !== undefined && typeof args.compile !== 'boolean')
     throw new TypeError(`loadModel: compile must be true or false, got ${describeValue(args.compile)}.`);
   const { maxParams } = args;
@@ -100,7 +107,7 @@ export async function loadModel(source: FileSource, args: LoadModelArgs = {}): P
   archive.json('metadata.json');
   const entry = weightsEntryLimit(archive.weightsSizes.compressedSize, maxParams);
   const weights = archive.weights(entry.limit, entry.why);
-  const model = buildWithin(paramsLimit(weights.length, maxParams), config, what);
+  const model = buildWithin(paramsLimit(weights.length, maxParams), config, what, args.customObjects ?? {});
   await openHdf5(weights, `${what} (model.weights.h5)`, (file) => {
     assignWeights(model, file, what);
     const compile = config.compile_config;
@@ -127,6 +134,7 @@ function buildWithin(
   { limit, why }: { limit: number; why: string },
   config: Record<string, unknown>,
   what: string,
+  customObjects: CustomObjects,
 ): Model {
   const name = (config.config as Record<string, unknown> | undefined)?.name;
   const model = typeof name === 'string' ? `model '${name}'` : 'the model';
@@ -135,7 +143,7 @@ function buildWithin(
       `${what}: ${model} would hold more than ${limit.toLocaleString('en-US')} parameters (${why}): ${detail}. ` +
         'If the file is trusted and the model that large, pass a larger maxParams to loadModel.',
     );
-  return withWeightBudget(limit, refuse, () => modelFromKeras(config));
+  return withWeightBudget(limit, refuse, () => modelFromKeras(config, customObjects));
 }
 
 export async function saveWeights(model: Functional, path: string): Promise<void> {
