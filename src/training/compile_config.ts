@@ -74,6 +74,10 @@ function byOutput<T>(
     }
     return [...(spec as readonly T[])];
   }
+  if (typeof spec !== 'object' || spec === null)
+    throw new Error(
+      `compile: ${what} must be one value, a list per output or a record by output name, got ${describeValue(spec)}.`,
+    );
   const rec = spec as Readonly<Record<string, T>>;
   for (const key of Object.keys(rec)) {
     if (!outputs.includes(key))
@@ -89,7 +93,7 @@ const isNumber = (v: unknown): v is number => typeof v === 'number';
 
 export function resolveCompile(args: CompileArgs, outputs: readonly Slot[]): Compiled {
   checkOptions('compile', args, COMPILE_OPTIONS);
-  if (args.loss === undefined) throw new Error('compile: a `loss` is required.');
+  if (args.loss === undefined || args.loss === null) throw new Error('compile: a `loss` is required.');
   const names = outputs.map((o) => o.name);
   const losses = byOutput(args.loss, names, 'loss', isLoss);
   const weights = byOutput(args.lossWeights, names, 'lossWeights', isNumber);
@@ -144,6 +148,10 @@ function resolveMetrics(spec: MetricsSpec | undefined, names: readonly string[],
       ]);
     return names.map(() => [...(spec as readonly MetricSpec[])]);
   }
+  if (typeof spec !== 'object' || spec === null)
+    throw new Error(
+      `compile: ${what} must be a list, a list per output or a record by output name, got ${describeValue(spec)}.`,
+    );
   const rec = spec as Readonly<Record<string, MetricSpec | readonly MetricSpec[]>>;
   for (const key of Object.keys(rec)) {
     if (!names.includes(key))
